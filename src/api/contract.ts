@@ -1,0 +1,111 @@
+/**
+ * The Colloquy HTTP contract, typed once. The widget's client and the reference
+ * server both import these types; docs/api.md describes the same contract in prose
+ * for anyone writing their own endpoint.
+ */
+
+/** A comment's moderation state as a visitor may see it. */
+export type CommentStatus = 'approved' | 'pending';
+
+/** Order of top-level comments in a thread. Replies are always oldest first. */
+export type SortOrder = 'oldest' | 'newest';
+
+export interface CommentAuthor {
+  /** Display name, as the commenter typed it (trimmed). */
+  name: string;
+  /** The commenter's website, always an `http:`/`https:` URL, or `null`. */
+  url: string | null;
+  /** An opaque, stable, non-reversible seed for drawing an avatar. Never the email. */
+  avatar: string;
+}
+
+/** A comment as any response carries it. There is no email field, ever. */
+export interface Comment {
+  id: string;
+  /** The comment this one replies to, or `null` for a top-level comment. */
+  parentId: string | null;
+  author: CommentAuthor;
+  /** Plain text as typed; the widget decides how to display it. Never HTML. */
+  body: string;
+  /** ISO 8601 timestamp in UTC. */
+  createdAt: string;
+  status: CommentStatus;
+}
+
+/** `GET {endpoint}/comments?thread=&limit=&cursor=&sort=` */
+export interface ListCommentsQuery {
+  thread: string;
+  /** Top-level comments per page; each comes with all its replies. */
+  limit?: number;
+  cursor?: string | null;
+  sort?: SortOrder;
+}
+
+/** `200` answer to a list request. */
+export interface CommentPage {
+  thread: string;
+  /** Approved comments in the whole thread, replies included. */
+  count: number;
+  /** This page's top-level comments, each followed by its replies (parents before children). */
+  comments: Comment[];
+  /** Pass as `cursor` to get the next page; `null` on the last page. */
+  nextCursor: string | null;
+}
+
+/** Body of `POST {endpoint}/comments` (`Content-Type: application/json`). */
+export interface NewComment {
+  thread: string;
+  parentId: string | null;
+  author: {
+    name: string;
+    email: string;
+    url?: string;
+  };
+  body: string;
+  /** Chosen by the client per draft; a retry of the same draft reuses it. */
+  idempotencyKey: string;
+}
+
+/** `201` answer to a post. */
+export interface PostedComment {
+  comment: Comment;
+}
+
+/** Names used in an error's `fields` map. */
+export type FieldName = 'thread' | 'parentId' | 'name' | 'email' | 'url' | 'body' | 'idempotencyKey';
+
+/** What is wrong with one field. */
+export type FieldProblem = 'required' | 'invalid' | 'too_long';
+
+export type ErrorCode =
+  | 'invalid_request' // 400
+  | 'forbidden_origin' // 403
+  | 'not_found' // 404
+  | 'duplicate' // 409
+  | 'too_large' // 413
+  | 'unsupported_media_type' // 415
+  | 'too_fast' // 429
+  | 'server_error'; // 5xx
+
+/** Every non-2xx answer carries this body. */
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    /** A sentence for people. */
+    message: string;
+    fields?: Partial<Record<FieldName, FieldProblem>>;
+  };
+}
+
+/** Maximum lengths in characters (Unicode code points), as WordPress. */
+export const LIMITS = {
+  name: 245,
+  email: 100,
+  url: 200,
+  body: 65525,
+  thread: 200,
+  idempotencyKey: 100,
+} as const;
+
+/** Page size limits for `limit`. */
+export const PAGE_SIZE = { default: 50, max: 100 } as const;

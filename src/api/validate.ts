@@ -1,0 +1,77 @@
+/**
+ * Field rules shared by the widget (which checks before sending) and the server
+ * (which trusts nothing and checks again). Pure functions, no DOM, no Node.
+ */
+import { LIMITS, type FieldName, type FieldProblem, type NewComment } from './contract.js';
+
+/** Length in Unicode code points, so an emoji counts as one character as people count it. */
+export function charLength(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+// Close to WordPress's is_email(): a local part of the usual atom characters and a
+// dotted domain whose labels neither start nor end with a hyphen.
+const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+
+export function isEmail(value: string): boolean {
+  return EMAIL.test(value) && !value.startsWith('.') && !value.includes('..');
+}
+
+/** True only for absolute `http:`/`https:` URLs with a host. */
+export function isHttpUrl(value: string): boolean {
+  if (!/^https?:\/\//i.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+export type FieldProblems = Partial<Record<FieldName, FieldProblem>>;
+
+// NUL and unpaired surrogates cannot be stored faithfully (PostgreSQL rejects NUL,
+// UTF-8 has no unpaired surrogates), so they are refused rather than altered.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** True when text holds characters no store can keep exactly. */
+export function hasUnstorableChars(text: string): boolean {
+  return UNSTORABLE.test(text);
+}
+
+function checkText(problems: FieldProblems, field: FieldName, value: string, max: number, required: boolean) {
+  if (value === '') {
+    if (required) problems[field] = 'required';
+  } else if (charLength(value) > max) {
+    problems[field] = 'too_long';
+  } else if (hasUnstorableChars(value)) {
+    problems[field] = 'invalid';
+  }
+}
+
+/**
+ * Checks a comment's visitor-typed fields after trimming. Returns the problems found
+ * (an empty object when all is well). Used for new comments and, later, edits.
+ */
+export function checkCommentFields(fields: { name: string; email: string; url: string; body: string }): FieldProblems {
+  const problems: FieldProblems = {};
+  checkText(problems, 'name', fields.name, LIMITS.name, true);
+  checkText(problems, 'email', fields.email, LIMITS.email, true);
+  if (!problems.email && fields.email !== '' && !isEmail(fields.email)) problems.email = 'invalid';
+  checkText(problems, 'url', fields.url, LIMITS.url, false);
+  if (!problems.url && fields.url !== '' && !isHttpUrl(fields.url)) problems.url = 'invalid';
+  checkText(problems, 'body', fields.body, LIMITS.body, true);
+  return problems;
+}
+
+/** The trimmed, normalized form of a post's visitor-typed fields. */
+export function trimmedFields(post: Pick<NewComment, 'author' | 'body'>) {
+  return {
+    name: post.author.name.trim(),
+    email: post.author.email.trim(),
+    url: (post.author.url ?? '').trim(),
+    body: post.body.trim(),
+  };
+}
