@@ -1,0 +1,19 @@
+import { html } from 'lit';
+
+/** Up to two initials, taken from the first and last words of a name; emoji and other scripts kept whole. */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const first = (w: string | undefined) => (w ? Array.from(w)[0].toLocaleUpperCase() : '');
+  return first(words[0]) + (words.length > 1 ? first(words[words.length - 1]) : '') || '?';
+}
+
+/** A hue drawn from the endpoint's opaque seed: stable per commenter, no email involved. */
+export function hueOf(seed: string): number {
+  let hash = 0;
+  for (let i = 0; i < seed.length; i++) hash = (hash * 31 + seed.charCodeAt(i)) >>> 0;
+  return hash % 360;
+}
+
+/** Decorative: the author's name is right beside it, so it is hidden from assistive technology. */
+export const avatar = (name: string, seed: string) =>
+  html`<span part="comment-avatar" class="avatar" aria-hidden="true" style="--_hue:${hueOf(seed)}">${initials(name)}</span>`;

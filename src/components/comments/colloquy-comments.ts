@@ -1,0 +1,584 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { ApiError, listComments, postComment } from '../../api/client.js';
+import { LIMITS, type Comment, type FieldName } from '../../api/contract.js';
+import { charLength, isEmail, isHttpUrl } from '../../api/validate.js';
+import { ColloquyErrorEvent, ColloquyLoadedEvent, ColloquyPostedEvent, ColloquySubmitEvent } from '../../events/events.js';
+import en from '../../i18n/en.js';
+import { baseStyles } from '../shared/base-styles.js';
+import { avatar } from './avatar.js';
+import { renderBody } from './body.js';
+import { styles } from './colloquy-comments.styles.js';
+import { loadAuthor, loadDraft, maskEmail, newIdempotencyKey, saveAuthor, saveDraft } from './storage.js';
+import { buildTree, type Tree } from './thread.js';
+
+type FormField = 'body' | 'name' | 'email' | 'url';
+const FORM_FIELDS: readonly FormField[] = ['body', 'name', 'email', 'url'];
+const REQUIRED: ReadonlySet<FormField> = new Set(['body', 'name', 'email']);
+
+/**
+ * An episode's comment thread, with threaded replies and the "Leave a Comment" form.
+ *
+ * @summary The comment section: thread, replies and form, talking to a Colloquy endpoint.
+ *
+ * @slot notice - A line of the site's own under the privacy notice, e.g. "This site uses Akismet to reduce spam."
+ *
+ * @csspart heading - The thread heading ("3 Comments").
+ * @csspart list - Every list of comments: the thread, and each list of replies.
+ * @csspart replies - A nested list of replies (also carries `list`).
+ * @csspart comment - One comment (an `<article>`).
+ * @csspart comment-avatar - The commenter's avatar (initials on a colour drawn from the endpoint's seed).
+ * @csspart comment-author - The commenter's name; a link when they gave a website.
+ * @csspart comment-date - The date, which is also the comment's permalink.
+ * @csspart comment-body - The comment's text.
+ * @csspart pending - "Your comment is awaiting moderation."
+ * @csspart reply-button - The Reply button of each comment.
+ * @csspart skeleton - The placeholder shown while the thread loads.
+ * @csspart load-error - The message shown when the thread could not be loaded.
+ * @csspart retry-button - The Retry button of that message.
+ * @csspart form - The comment form.
+ * @csspart form-heading - "Leave a Comment" or "Reply to …".
+ * @csspart cancel-reply - The "Cancel reply" button.
+ * @csspart privacy-notice - "Your email address will not be published. Required fields are marked *".
+ * @csspart label - Each field's label.
+ * @csspart required - The `*` marking a required field.
+ * @csspart input - The name, email and website inputs.
+ * @csspart textarea - The comment box.
+ * @csspart error - A field's error message, and the form's.
+ * @csspart identity - "Commenting as …" shown when the visitor's details are saved.
+ * @csspart remember - The "Save my name, email, and website…" checkbox and its label.
+ * @csspart submit - The "Post Comment" button.
+ * @csspart status - The live region announcing results (visually hidden; style to show it).
+ *
+ * @cssprop --colloquy-accent - Links, buttons and focus rings. Default `#2463eb`.
+ * @cssprop --colloquy-text - Text colour. Default `#1f2328`.
+ * @cssprop --colloquy-muted - Secondary text: dates, notices. Default `#57606a`.
+ * @cssprop --colloquy-bg - Background of the widget and its fields. Default `#ffffff`.
+ * @cssprop --colloquy-border - Borders of fields and threads. Default `#d0d7de`.
+ * @cssprop --colloquy-danger - Error messages and invalid fields. Default `#b42318`.
+ * @cssprop --colloquy-radius - Corner radius of fields and buttons. Default `6px`.
+ * @cssprop --colloquy-font - Font family. Default: the page's.
+ * @cssprop --colloquy-gap - The base spacing unit. Default `1rem`.
+ *
+ * @fires colloquy-loaded - The thread loaded; `detail: {count}`.
+ * @fires colloquy-submit - A valid comment is about to be posted; cancelable; `detail: {thread, parentId, author: {name, url}, body}` (never the email).
+ * @fires colloquy-posted - The endpoint accepted a comment; `detail: {comment}`.
+ * @fires colloquy-error - Loading or posting failed; `detail: {code, message}`.
+ */
+export class ColloquyComments extends LitElement {
+  static override styles = [baseStyles, styles];
+
+  private strings = en;
+  private loadController: AbortController | null = null;
+  /** `endpoint|thread` whose draft is in the form. */
+  private draftOwner = '';
+  private idempotencyKey = newIdempotencyKey();
+  /** A reply target restored from a draft, applied once the thread has loaded. */
+  private pendingReplyId: string | null = null;
+  private dateFormat?: Intl.DateTimeFormat;
+
+  // Declared here rather than with decorators: the decorator runtime would cost bytes of the 12 KB budget.
+  static override properties = {
+    endpoint: {},
+    thread: {},
+    maxDepth: { type: Number, attribute: 'max-depth' },
+    noRemember: { type: Boolean, attribute: 'no-remember' },
+    loadState: { state: true },
+    comments: { state: true },
+    count: { state: true },
+    replyTo: { state: true },
+    fields: { state: true },
+    errors: { state: true },
+    formError: { state: true },
+    posting: { state: true },
+    remember: { state: true },
+    identityCollapsed: { state: true },
+    announcement: { state: true },
+  };
+
+  private loadState: 'loading' | 'loaded' | 'error' = 'loading';
+  private comments: Comment[] = [];
+  private count = 0;
+  private replyTo: Comment | null = null;
+  private fields: Record<FormField, string> = { body: '', name: '', email: '', url: '' };
+  private errors: Partial<Record<FormField, string>> = {};
+  private formError = '';
+  private posting = false;
+  private remember = false;
+  private identityCollapsed = false;
+  private announcement = '';
+
+  /** Base URL of the Colloquy endpoint, e.g. `https://comments.example.com/api`. Required. */
+  endpoint = '';
+
+  /** The thread's key. Default: the path of `<link rel="canonical">`, else `location.pathname`. */
+  thread = '';
+
+  /** How deep replies nest; replies to the deepest level stay at that level. */
+  maxDepth = 5;
+
+  /** Hides "Save my name, email, and website…", so nothing is ever kept in the browser but drafts. */
+  noRemember = false;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const saved = this.noRemember ? null : loadAuthor();
+    if (saved) {
+      this.fields = { ...this.fields, name: saved.name, email: saved.email, url: saved.url };
+      this.remember = true;
+      this.identityCollapsed = isEmail(saved.email) && saved.name.trim() !== '';
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.loadController?.abort();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if ((changed.has('endpoint') || changed.has('thread')) && this.endpoint) {
+      this.restoreDraft();
+      void this.load();
+    }
+  }
+
+  /** The thread key in use: the attribute, else the canonical URL's path, else the page's path. */
+  get threadKey(): string {
+    if (this.thread) return this.thread;
+    const canonical = document.querySelector<HTMLLinkElement>('link[rel="canonical"]')?.href;
+    if (canonical) {
+      try {
+        return new URL(canonical).pathname;
+      } catch {
+        /* fall through to the page's own path */
+      }
+    }
+    return location.pathname;
+  }
+
+  private get locale(): string {
+    return this.lang || this.closest<HTMLElement>('[lang]')?.lang || 'en';
+  }
+
+  private restoreDraft() {
+    const key = `${this.endpoint}|${this.threadKey}`;
+    if (key === this.draftOwner) return;
+    this.draftOwner = key;
+    const draft = loadDraft(this.endpoint, this.threadKey);
+    this.fields = { ...this.fields, body: draft?.body ?? '' };
+    this.idempotencyKey = draft?.idempotencyKey ?? newIdempotencyKey();
+    this.pendingReplyId = draft?.parentId ?? null;
+    this.replyTo = null;
+  }
+
+  private persistDraft() {
+    const body = this.fields.body;
+    saveDraft(
+      this.endpoint,
+      this.threadKey,
+      body.trim() === '' && !this.replyTo
+        ? null
+        : { body, parentId: this.replyTo?.id ?? null, idempotencyKey: this.idempotencyKey },
+    );
+  }
+
+  /** Loads (or reloads) the thread from the endpoint. */
+  async load(): Promise<void> {
+    this.loadController?.abort();
+    const controller = (this.loadController = new AbortController());
+    this.loadState = 'loading';
+    try {
+      const page = await listComments(this.endpoint, { thread: this.threadKey }, controller.signal);
+      if (controller.signal.aborted) return;
+      this.comments = page.comments;
+      this.count = page.count;
+      this.loadState = 'loaded';
+      this.resumeReply();
+      this.dispatchEvent(new ColloquyLoadedEvent(page.count));
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      this.loadState = 'error';
+      const code = error instanceof ApiError ? error.code : 'network';
+      this.dispatchEvent(new ColloquyErrorEvent(code, this.strings.loadFailed));
+    }
+  }
+
+  /** A draft saved as a reply goes back under its comment once the thread is there. */
+  private resumeReply() {
+    const id = this.pendingReplyId;
+    this.pendingReplyId = null;
+    if (id) this.replyTo = this.comments.find((c) => c.id === id) ?? null;
+  }
+
+  private get tree(): Tree {
+    return buildTree(this.comments);
+  }
+
+  private handleInput(field: FormField, event: Event) {
+    const value = (event.target as HTMLInputElement | HTMLTextAreaElement).value;
+    this.fields = { ...this.fields, [field]: value };
+    if (this.errors[field] && !this.problemWith(field)) {
+      const { [field]: _fixed, ...rest } = this.errors;
+      this.errors = rest;
+    }
+    if (field === 'body') this.persistDraft();
+  }
+
+  private handleRemember(event: Event) {
+    this.remember = (event.target as HTMLInputElement).checked;
+    if (!this.remember) saveAuthor(null);
+  }
+
+  private async handleChangeDetails() {
+    this.identityCollapsed = false;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLInputElement>('#name')?.focus();
+  }
+
+  private async handleReply(comment: Comment) {
+    this.replyTo = comment;
+    this.formError = '';
+    this.persistDraft();
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLTextAreaElement>('#body')?.focus();
+  }
+
+  private async handleCancelReply() {
+    const id = this.replyTo?.id;
+    this.replyTo = null;
+    this.formError = '';
+    this.persistDraft();
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>(`[data-reply-to="${id}"]`)?.focus();
+  }
+
+  /** The message for what is wrong with a field as typed, or `''`. */
+  private problemWith(field: FormField): string {
+    const value = this.fields[field].trim();
+    const s = this.strings;
+    if (value === '') return REQUIRED.has(field) ? s.required[field as keyof typeof s.required] : '';
+    if (charLength(value) > LIMITS[field]) return s.tooLong(LIMITS[field]);
+    if (field === 'email' && !isEmail(value)) return s.invalid.email;
+    if (field === 'url' && !isHttpUrl(value)) return s.invalid.url;
+    return '';
+  }
+
+  /**
+   * Runs the browser's constraint validation with our rules as custom validity (so
+   * whitespace-only counts as empty), and returns the invalid fields in form order.
+   */
+  private validate(): FormField[] {
+    const errors: Partial<Record<FormField, string>> = {};
+    for (const field of FORM_FIELDS) {
+      const control = this.renderRoot.querySelector<HTMLInputElement | HTMLTextAreaElement>(`#${field}`);
+      const message = this.problemWith(field);
+      control?.setCustomValidity(message);
+      if (control ? !control.checkValidity() : message) errors[field] = control?.validationMessage || message;
+    }
+    this.errors = errors;
+    return FORM_FIELDS.filter((f) => errors[f]);
+  }
+
+  private async focusFirstInvalid(fields: FormField[]) {
+    if (fields.some((f) => f !== 'body')) this.identityCollapsed = false;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`#${fields[0]}`)?.focus();
+  }
+
+  private async announce(message: string) {
+    // Cleared first so the same message twice in a row is still announced.
+    this.announcement = '';
+    await this.updateComplete;
+    this.announcement = message;
+  }
+
+  private async handleSubmit(event: Event) {
+    event.preventDefault();
+    if (this.posting) return;
+    const invalid = this.validate();
+    this.formError = '';
+    if (invalid.length) {
+      void this.announce(this.strings.fixFields(invalid.length));
+      await this.focusFirstInvalid(invalid);
+      return;
+    }
+    const { body, name, email, url } = this.fields;
+    const author = { name: name.trim(), url: url.trim() || null };
+    const detail = { thread: this.threadKey, parentId: this.replyTo?.id ?? null, author, body: body.trim() };
+    if (!this.dispatchEvent(new ColloquySubmitEvent(detail))) return;
+
+    this.posting = true;
+    this.persistDraft();
+    try {
+      const { comment } = await postComment(this.endpoint, {
+        ...detail,
+        author: { name: author.name, email: email.trim(), ...(author.url ? { url: author.url } : {}) },
+        idempotencyKey: this.idempotencyKey,
+      });
+      await this.handlePosted(comment);
+    } catch (error) {
+      await this.handlePostFailed(error);
+    } finally {
+      this.posting = false;
+    }
+  }
+
+  private async handlePosted(comment: Comment) {
+    if (!this.comments.some((c) => c.id === comment.id)) this.comments = [...this.comments, comment];
+    if (comment.status === 'approved' && this.loadState === 'loaded') this.count++;
+    this.replyTo = null;
+    this.fields = { ...this.fields, body: '' };
+    this.idempotencyKey = newIdempotencyKey();
+    saveDraft(this.endpoint, this.threadKey, null);
+    if (this.remember && !this.noRemember) {
+      const { name, email, url } = this.fields;
+      saveAuthor({ name: name.trim(), email: email.trim(), url: url.trim() });
+      this.identityCollapsed = true;
+    }
+    void this.announce(comment.status === 'pending' ? this.strings.postedPending : this.strings.posted);
+    this.dispatchEvent(new ColloquyPostedEvent(comment));
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`#comment-${CSS.escape(comment.id)}`)?.focus();
+  }
+
+  private async handlePostFailed(error: unknown) {
+    const s = this.strings;
+    const e = error instanceof ApiError ? error : new ApiError('network', s.offline);
+    let message: string;
+    switch (e.code) {
+      case 'network':
+        message = s.offline;
+        break;
+      case 'invalid_request':
+        message = this.applyFieldErrors(e.fields) ? s.fixFields(Object.keys(this.errors).length) : s.rejected;
+        break;
+      case 'duplicate':
+        message = s.duplicate;
+        break;
+      case 'too_fast':
+        message = s.tooFast(e.retryAfter);
+        break;
+      case 'not_found':
+        message = s.parentGone;
+        break;
+      case 'too_large':
+        message = s.tooLarge;
+        break;
+      case 'forbidden_origin':
+        message = s.forbidden;
+        break;
+      default:
+        message = e.status >= 500 || e.code === 'server_error' ? s.serverError : s.rejected;
+    }
+    const fieldErrors = FORM_FIELDS.filter((f) => this.errors[f]);
+    if (fieldErrors.length === 0) this.formError = message;
+    void this.announce(message);
+    this.dispatchEvent(new ColloquyErrorEvent(e.code, message));
+    if (fieldErrors.length) await this.focusFirstInvalid(fieldErrors);
+  }
+
+  /** Puts the endpoint's field errors on the form's fields; false when none of them is a form field. */
+  private applyFieldErrors(fields: Partial<Record<FieldName, string>>): boolean {
+    const s = this.strings;
+    const errors: Partial<Record<FormField, string>> = {};
+    for (const field of FORM_FIELDS) {
+      const problem = fields[field];
+      if (!problem) continue;
+      errors[field] =
+        problem === 'required' && REQUIRED.has(field)
+          ? s.required[field as keyof typeof s.required]
+          : problem === 'too_long'
+            ? s.tooLong(LIMITS[field])
+            : field === 'email' || field === 'url'
+              ? s.invalid[field]
+              : s.invalid.other;
+    }
+    this.errors = errors;
+    return Object.keys(errors).length > 0;
+  }
+
+  private formatDate(iso: string): string {
+    const locale = this.locale;
+    if (this.dateFormat?.resolvedOptions().locale !== locale) {
+      this.dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' });
+    }
+    const date = new Date(iso);
+    return Number.isNaN(date.getTime()) ? '' : this.dateFormat.format(date);
+  }
+
+  private renderAuthor(comment: Comment) {
+    const { name, url } = comment.author;
+    return url && isHttpUrl(url)
+      ? html`<a part="comment-author" class="author" id="author-${comment.id}" href=${url} rel="nofollow ugc noopener">${name}</a>`
+      : html`<span part="comment-author" class="author" id="author-${comment.id}">${name}</span>`;
+  }
+
+  private renderComment(comment: Comment, depth: number, tree: Tree): TemplateResult {
+    const s = this.strings;
+    const replies = tree.get(comment.id) ?? [];
+    const pending = comment.status === 'pending';
+    const item = html`<li class="item">
+      <article
+        part="comment"
+        id="comment-${comment.id}"
+        tabindex="-1"
+        aria-labelledby="author-${comment.id} date-${comment.id}"
+      >
+        <header class="meta">
+          ${avatar(comment.author.name, comment.author.avatar)} ${this.renderAuthor(comment)}
+          <a part="comment-date" class="date" id="date-${comment.id}" href="#comment-${comment.id}"
+            ><time datetime=${comment.createdAt}>${this.formatDate(comment.createdAt)}</time></a
+          >
+        </header>
+        ${pending ? html`<p part="pending" class="pending">${s.awaitingModeration}</p>` : nothing}
+        <div part="comment-body" class="body">${renderBody(comment.body)}</div>
+        ${pending
+          ? nothing
+          : html`<button
+              part="reply-button"
+              class="link-button"
+              type="button"
+              data-reply-to=${comment.id}
+              aria-label=${s.replyToLabel(comment.author.name)}
+              @click=${() => this.handleReply(comment)}
+            >
+              ${s.reply}
+            </button>`}
+      </article>
+      ${this.replyTo?.id === comment.id ? this.renderForm() : nothing}
+      ${replies.length && depth < this.maxDepth
+        ? html`<ol part="list replies" class="replies">
+            ${replies.map((reply) => this.renderComment(reply, depth + 1, tree))}
+          </ol>`
+        : nothing}
+    </li>`;
+    if (!replies.length || depth < this.maxDepth) return item;
+    // At the deepest level replies are not indented further: they follow as siblings.
+    return html`${item}${replies.map((reply) => this.renderComment(reply, depth, tree))}`;
+  }
+
+  private renderField(field: Exclude<FormField, 'body'>, label: string, type: string, autocomplete: string) {
+    const error = this.errors[field];
+    return html`<div class="field">
+      <label part="label" for=${field}
+        >${label}${REQUIRED.has(field) ? html` <span part="required" class="required" aria-hidden="true">*</span>` : nothing}</label
+      >
+      <input
+        part="input"
+        id=${field}
+        name=${field}
+        type=${type}
+        autocomplete=${autocomplete}
+        ?required=${REQUIRED.has(field)}
+        aria-invalid=${error ? 'true' : 'false'}
+        aria-describedby=${error ? `${field}-error` : nothing}
+        .value=${this.fields[field]}
+        @input=${(e: Event) => this.handleInput(field, e)}
+      />
+      ${error ? html`<p part="error" class="error" id="${field}-error">${error}</p>` : nothing}
+    </div>`;
+  }
+
+  private renderIdentity() {
+    const s = this.strings;
+    if (this.identityCollapsed) {
+      return html`<p part="identity" class="identity">
+        ${s.commentingAs} <strong>${this.fields.name.trim()}</strong> (${maskEmail(this.fields.email.trim())})
+        <button type="button" class="link-button" @click=${this.handleChangeDetails}>${s.changeDetails}</button>
+      </p>`;
+    }
+    return html`${this.renderField('name', s.name, 'text', 'name')} ${this.renderField('email', s.email, 'email', 'email')}
+    ${this.renderField('url', s.website, 'url', 'url')}`;
+  }
+
+  private renderForm() {
+    const s = this.strings;
+    const replyTo = this.replyTo;
+    const bodyError = this.errors.body;
+    return html`<form
+      part="form"
+      class="form"
+      novalidate
+      aria-labelledby="form-heading"
+      aria-busy=${this.posting ? 'true' : 'false'}
+      @submit=${this.handleSubmit}
+    >
+      <div class="form-head">
+        <h3 part="form-heading" id="form-heading">${replyTo ? s.replyTo(replyTo.author.name) : s.leaveComment}</h3>
+        ${replyTo
+          ? html`<button part="cancel-reply" class="link-button" type="button" @click=${this.handleCancelReply}>
+              ${s.cancelReply}
+            </button>`
+          : nothing}
+      </div>
+      <p part="privacy-notice" class="notice">
+        ${s.privacyNotice} ${s.requiredNotice} <span part="required" class="required" aria-hidden="true">*</span>
+      </p>
+      <slot name="notice"></slot>
+      <div class="field">
+        <label part="label" for="body">${s.comment} <span part="required" class="required" aria-hidden="true">*</span></label>
+        <textarea
+          part="textarea"
+          id="body"
+          name="body"
+          rows="6"
+          required
+          aria-invalid=${bodyError ? 'true' : 'false'}
+          aria-describedby=${bodyError ? 'body-error' : nothing}
+          .value=${this.fields.body}
+          @input=${(e: Event) => this.handleInput('body', e)}
+        ></textarea>
+        ${bodyError ? html`<p part="error" class="error" id="body-error">${bodyError}</p>` : nothing}
+      </div>
+      ${this.renderIdentity()}
+      ${this.noRemember
+        ? nothing
+        : html`<div part="remember" class="remember">
+            <input id="remember" type="checkbox" .checked=${this.remember} @change=${this.handleRemember} />
+            <label for="remember">${s.remember}</label>
+          </div>`}
+      ${this.formError ? html`<p part="error" class="error form-error">${this.formError}</p>` : nothing}
+      <button part="submit" class="submit" type="submit" ?disabled=${this.posting}>
+        ${this.posting ? s.posting : s.post}
+      </button>
+    </form>`;
+  }
+
+  private renderThread() {
+    const s = this.strings;
+    if (this.loadState === 'error') {
+      return html`<div part="load-error" class="load-error" role="alert">
+        <p>${s.loadFailed}</p>
+        <button part="retry-button" type="button" @click=${this.load}>${s.retry}</button>
+      </div>`;
+    }
+    if (this.loadState !== 'loaded') {
+      return html`<div part="skeleton" class="skeleton" aria-hidden="true">
+        ${[0, 1, 2].map(() => html`<div class="bone"><span></span><span></span><span></span></div>`)}
+      </div>`;
+    }
+    const tree = this.tree;
+    const top = tree.get(null) ?? [];
+    return top.length
+      ? html`<ol part="list" class="thread">
+          ${top.map((comment) => this.renderComment(comment, 1, tree))}
+        </ol>`
+      : nothing;
+  }
+
+  override render() {
+    const s = this.strings;
+    const loaded = this.loadState === 'loaded';
+    const plural = new Intl.PluralRules(this.locale);
+    return html`<section class="comments" aria-labelledby="heading" aria-busy=${loaded || this.loadState === 'error' ? 'false' : 'true'}>
+      <h2 part="heading" id="heading">${loaded ? s.commentCount(this.count, plural) : s.loading}</h2>
+      ${this.renderThread()} ${this.replyTo ? nothing : this.renderForm()}
+      <div part="status" class="visually-hidden" role="status">${this.announcement}</div>
+    </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'colloquy-comments': ColloquyComments;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * What the widget keeps in the visitor's browser: the draft being written (so it
+ * survives a failure or a reload) and, only when the visitor opts in, their details.
+ * Storage can be unavailable (privacy modes, blocked third-party storage): every
+ * access is guarded so the widget still works, just without memory.
+ */
+
+export interface Draft {
+  body: string;
+  parentId: string | null;
+  idempotencyKey: string;
+}
+
+export interface SavedAuthor {
+  name: string;
+  email: string;
+  url: string;
+}
+
+const AUTHOR_KEY = 'colloquy-author';
+
+function read<T>(key: string): T | null {
+  try {
+    const raw = localStorage.getItem(key);
+    return raw ? (JSON.parse(raw) as T) : null;
+  } catch {
+    return null;
+  }
+}
+
+function write(key: string, value: unknown | null): void {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // Full or forbidden storage only costs the visitor the convenience.
+  }
+}
+
+const draftKey = (endpoint: string, thread: string) => `colloquy-draft:${endpoint}|${thread}`;
+
+export const loadDraft = (endpoint: string, thread: string) => read<Draft>(draftKey(endpoint, thread));
+export const saveDraft = (endpoint: string, thread: string, draft: Draft | null) => write(draftKey(endpoint, thread), draft);
+export const loadAuthor = () => read<SavedAuthor>(AUTHOR_KEY);
+export const saveAuthor = (author: SavedAuthor | null) => write(AUTHOR_KEY, author);
+
+/** A random key; works on plain-http pages too, where `crypto.randomUUID` is missing. */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** `jane@example.com` → `j•••@example.com`: enough for visitors to recognise their own address. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return '•••';
+  return `${Array.from(email)[0]}•••${email.slice(at)}`;
+}

@@ -1,0 +1,606 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import type { ColloquyComments } from '../../src/components/comments/colloquy-comments.js';
+import { ColloquyErrorEvent, ColloquyLoadedEvent, ColloquyPostedEvent, ColloquySubmitEvent } from '../../src/events/events.js';
+import { FakeEndpoint, fixtureThread, makeComment } from './fake-endpoint.js';
+import { $, $$, activeInShadow, fillValid, renderWidget, settle, submit, type } from './helpers.js';
+
+describe('<colloquy-comments>', () => {
+  let fake: FakeEndpoint;
+  beforeEach(() => {
+    fake = new FakeEndpoint();
+  });
+  afterEach(() => fake.restore());
+
+  describe('accessibility', () => {
+    it('should pass accessibility tests when the thread is empty', async () => {
+      const el = await renderWidget(fake);
+      await expect(el).to.be.accessible();
+    });
+
+    it('should pass accessibility tests with a loaded thread of nested replies', async () => {
+      fake.comments = fixtureThread();
+      const el = await renderWidget(fake);
+      await expect(el).to.be.accessible();
+    });
+
+    it('should pass accessibility tests showing validation errors', async () => {
+      const el = await renderWidget(fake);
+      await submit(el);
+      expect($$(el, '[part~="error"]').length).to.be.greaterThan(0);
+      await expect(el).to.be.accessible();
+    });
+
+    it('should pass accessibility tests while replying', async () => {
+      fake.comments = fixtureThread();
+      const el = await renderWidget(fake);
+      $<HTMLButtonElement>(el, '[data-reply-to="2"]').click();
+      await el.updateComplete;
+      expect($(el, '[part~="form-heading"]').textContent).to.equal('Reply to Grace Hopper');
+      await expect(el).to.be.accessible();
+    });
+  });
+
+  describe('thread', () => {
+    it('shows a skeleton while loading, then the thread without a jump of the form', async () => {
+      fake.getReplies = ['hold'];
+      const el = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base} thread="t"></colloquy-comments>`);
+      await el.updateComplete;
+      expect($(el, '[part~="skeleton"]')).to.exist;
+      expect($(el, 'section').getAttribute('aria-busy')).to.equal('true');
+      expect($(el, '[part~="form"]'), 'form is usable while the thread loads').to.exist;
+      fake.comments = [makeComment({ id: '1' })];
+      fake.getReplies = [];
+      fake.release();
+      await waitUntil(() => !$(el, '[part~="skeleton"]'));
+      expect($$(el, '[part~="comment"]')).to.have.length(1);
+      expect($(el, 'section').getAttribute('aria-busy')).to.equal('false');
+    });
+
+    it('reads "No comments yet", "1 Comment", "2 Comments"', async () => {
+      let el = await renderWidget(fake);
+      expect($(el, '[part~="heading"]').textContent).to.equal('No comments yet');
+      fake.comments = [makeComment({ id: '1' })];
+      el = await renderWidget(fake);
+      expect($(el, '[part~="heading"]').textContent).to.equal('1 Comment');
+      fake.comments = [makeComment({ id: '1' }), makeComment({ id: '2' })];
+      el = await renderWidget(fake);
+      expect($(el, '[part~="heading"]').textContent).to.equal('2 Comments');
+    });
+
+    it('asks the endpoint for its thread, with no cookies', async () => {
+      await renderWidget(fake, 'podcast/ep-7');
+      const get = fake.requests[0];
+      expect(get.method).to.equal('GET');
+      expect(get.url.origin + get.url.pathname).to.equal(`${fake.base}/comments`);
+      expect(get.url.searchParams.get('thread')).to.equal('podcast/ep-7');
+    });
+
+    it('defaults the thread to the canonical link path, else the page path', async () => {
+      let el = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base}></colloquy-comments>`);
+      expect(el.threadKey).to.equal(location.pathname);
+      const link = Object.assign(document.createElement('link'), { rel: 'canonical', href: 'https://show.example/episodes/42/' });
+      document.head.append(link);
+      try {
+        el = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base}></colloquy-comments>`);
+        await settle(el);
+        expect(el.threadKey).to.equal('/episodes/42/');
+        expect(fake.requests.at(-1)!.url.searchParams.get('thread')).to.equal('/episodes/42/');
+      } finally {
+        link.remove();
+      }
+    });
+
+    it('renders author, website link, avatar, permalinked date and body with paragraphs and line breaks', async () => {
+      fake.comments = fixtureThread();
+      const el = await renderWidget(fake);
+      const first = $(el, '#comment-1');
+      const author = first.querySelector<HTMLAnchorElement>('[part~="comment-author"]')!;
+      expect(author.tagName).to.equal('A');
+      expect(author.href).to.equal('https://ada.example/');
+      expect(author.rel).to.equal('nofollow ugc noopener');
+      expect(author.textContent).to.equal('Ada Lovelace');
+      expect($(el, '#comment-2 [part~="comment-author"]').tagName, 'no website, no link').to.equal('SPAN');
+
+      const date = first.querySelector<HTMLAnchorElement>('[part~="comment-date"]')!;
+      expect(date.getAttribute('href')).to.equal('#comment-1');
+      expect(date.querySelector('time')!.getAttribute('datetime')).to.equal(fake.comments[0].createdAt);
+      expect(date.textContent!.trim()).to.match(/2026/);
+
+      const paragraphs = first.querySelectorAll('[part~="comment-body"] p');
+      expect(paragraphs).to.have.length(2);
+      expect(paragraphs[0].querySelectorAll('br')).to.have.length(1);
+      expect(paragraphs[0].textContent).to.equal('First paragraph.Second line.');
+
+      const avatar = first.querySelector('[part~="comment-avatar"]')!;
+      expect(avatar.textContent).to.equal('AL');
+      expect(avatar.getAttribute('aria-hidden')).to.equal('true');
+      expect(first.querySelector('[part~="reply-button"]')!.textContent!.trim()).to.equal('Reply');
+    });
+
+    it('draws the same avatar for the same seed and never loads an image from elsewhere', async () => {
+      fake.comments = [
+        makeComment({ id: '1', author: { name: 'Sam', url: null, avatar: 'same-seed' } }),
+        makeComment({ id: '2', author: { name: 'Sam', url: null, avatar: 'same-seed' } }),
+        makeComment({ id: '3', author: { name: 'Sam', url: null, avatar: 'other-seed' } }),
+      ];
+      const el = await renderWidget(fake);
+      const styles = $$(el, '[part~="comment-avatar"]').map((a) => a.getAttribute('style'));
+      expect(styles[0]).to.equal(styles[1]);
+      expect(styles[0]).not.to.equal(styles[2]);
+      expect($$(el, 'img')).to.have.length(0);
+      expect(performance.getEntriesByType('resource').filter((r) => !r.name.startsWith(location.origin))).to.have.length(0);
+    });
+
+    it('only makes http(s) websites into links', async () => {
+      fake.comments = [
+        makeComment({ id: '1', author: { name: 'Evil', url: 'javascript:alert(1)', avatar: 'x' } }),
+        makeComment({ id: '2', author: { name: 'Data', url: 'data:text/html,<script>alert(1)</script>', avatar: 'x' } }),
+        makeComment({ id: '3', author: { name: 'Plain', url: 'http://plain.example/', avatar: 'x' } }),
+      ];
+      const el = await renderWidget(fake);
+      const tags = $$(el, '[part~="comment-author"]').map((a) => a.tagName);
+      expect(tags).to.deep.equal(['SPAN', 'SPAN', 'A']);
+    });
+
+    it('nests replies under their parent up to max-depth, then keeps them at that level', async () => {
+      fake.comments = fixtureThread();
+      const el = await renderWidget(fake);
+      const depthOf = (id: string) => {
+        let depth = 0;
+        for (let node: Element | null = $(el, `#comment-${id}`); node; node = node.parentElement) if (node.matches('ol')) depth++;
+        return depth;
+      };
+      expect(depthOf('1')).to.equal(1);
+      expect(depthOf('3')).to.equal(2);
+      expect(['10', '11', '12', '13'].map(depthOf)).to.deep.equal([2, 3, 4, 5]);
+      expect(depthOf('14'), 'a reply to the deepest level stays there').to.equal(5);
+      expect(depthOf('15')).to.equal(5);
+      const list = $(el, '#comment-13').closest('ol')!;
+      expect($(el, '#comment-14').closest('ol')).to.equal(list);
+      expect($(el, '#comment-3').closest('li')!.parentElement!.getAttribute('part')).to.equal('list replies');
+    });
+
+    it('honours a smaller max-depth', async () => {
+      fake.comments = fixtureThread();
+      const el = await renderWidget(fake, 'episode-1', { maxDepth: 2 });
+      expect($(el, '#comment-12').closest('ol')).to.equal($(el, '#comment-10').closest('ol'));
+      expect($$(el, 'ol ol ol')).to.have.length(0);
+    });
+
+    it('shows a clear error with a Retry button when loading fails, and retries', async () => {
+      fake.getReplies = [{ status: 500, body: { error: { code: 'server_error', message: 'boom' } } }];
+      fake.comments = [makeComment({ id: '1' })];
+      const errored = oneEvent(document, 'colloquy-error');
+      const el = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base} thread="t"></colloquy-comments>`);
+      const event = (await errored) as ColloquyErrorEvent;
+      expect(event.detail.code).to.equal('server_error');
+      await el.updateComplete;
+      expect($(el, '[part~="load-error"]').textContent).to.contain('Comments could not be loaded.');
+      await expect(el).to.be.accessible();
+      $<HTMLButtonElement>(el, '[part~="retry-button"]').click();
+      await waitUntil(() => $$(el, '[part~="comment"]').length === 1);
+      expect($(el, '[part~="heading"]').textContent).to.equal('1 Comment');
+    });
+
+    it('fires colloquy-loaded with the count', async () => {
+      fake.comments = fixtureThread();
+      const loaded = oneEvent(document, 'colloquy-loaded');
+      await fixture(html`<colloquy-comments endpoint=${fake.base} thread="t"></colloquy-comments>`);
+      const event = (await loaded) as ColloquyLoadedEvent;
+      expect(event.detail.count).to.equal(fake.comments.length);
+      expect(event.bubbles && event.composed).to.be.true;
+    });
+
+    it('renders hostile names, websites and bodies as inert text', async () => {
+      (window as unknown as { pwned: number }).pwned = 0;
+      fake.comments = [
+        makeComment({
+          id: '1',
+          author: { name: '<img src=x onerror="window.pwned=1">', url: 'javascript:window.pwned=2', avatar: '"><svg onload=window.pwned=3>' },
+          body: '<script>window.pwned=4</script>\n\n<b onmouseover="window.pwned=5">bold</b> ${window.pwned=6} {{7*7}}',
+        }),
+      ];
+      const el = await renderWidget(fake);
+      await new Promise((r) => setTimeout(r, 50));
+      expect((window as unknown as { pwned: number }).pwned).to.equal(0);
+      expect($$(el, 'script, img, svg, b, iframe')).to.have.length(0);
+      const comment = $(el, '#comment-1');
+      expect(comment.querySelector('[part~="comment-author"]')!.textContent).to.equal('<img src=x onerror="window.pwned=1">');
+      expect(comment.querySelector('[part~="comment-body"]')!.textContent).to.contain('<script>window.pwned=4</script>');
+    });
+  });
+
+  describe('form', () => {
+    it('has labelled fields, required marks, the notices, the notice slot and the button', async () => {
+      const el = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base} thread="t"
+        ><p slot="notice">This site uses Akismet to reduce spam.</p></colloquy-comments
+      >`);
+      await settle(el);
+      expect($(el, '[part~="form-heading"]').textContent).to.equal('Leave a Comment');
+      const labels = $$(el, '[part~="label"]').map((l) => l.textContent!.replace(/\s+/g, ' ').trim());
+      expect(labels).to.deep.equal(['Comment *', 'Name *', 'Email *', 'Website']);
+      for (const id of ['body', 'name', 'email', 'url']) expect($(el, `label[for="${id}"]`), id).to.exist;
+      expect($<HTMLInputElement>(el, '#url').required).to.be.false;
+      expect($<HTMLInputElement>(el, '#email').required).to.be.true;
+      expect($(el, '[part~="privacy-notice"]').textContent!.replace(/\s+/g, ' ').trim()).to.equal(
+        'Your email address will not be published. Required fields are marked *',
+      );
+      const slot = $<HTMLSlotElement>(el, 'slot[name="notice"]');
+      expect(slot.assignedElements()[0].textContent).to.equal('This site uses Akismet to reduce spam.');
+      expect($(el, '[part~="remember"]').textContent).to.contain('Save my name, email, and website in this browser for the next time I comment.');
+      expect($(el, '[part~="submit"]').textContent!.trim()).to.equal('Post Comment');
+    });
+
+    it('hides the save-details checkbox with no-remember', async () => {
+      const el = await renderWidget(fake, 't', { noRemember: true });
+      expect($(el, '[part~="remember"]')).to.not.exist;
+    });
+  });
+
+  describe('validation', () => {
+    it('sends nothing while required fields are empty, and says so next to each field', async () => {
+      const el = await renderWidget(fake);
+      const before = fake.requests.length;
+      await submit(el);
+      await settle(el);
+      expect(fake.requests.length).to.equal(before);
+      for (const [field, message] of [
+        ['body', 'Please type your comment.'],
+        ['name', 'Please enter your name.'],
+        ['email', 'Please enter your email address.'],
+      ]) {
+        const control = $(el, `#${field}`);
+        expect(control.getAttribute('aria-invalid'), field).to.equal('true');
+        const describedBy = control.getAttribute('aria-describedby')!;
+        expect($(el, `#${describedBy}`).textContent).to.equal(message);
+        expect($(el, `#${describedBy}`).getAttribute('part')).to.equal('error');
+      }
+      expect($(el, '#url').getAttribute('aria-invalid')).to.equal('false');
+      expect(activeInShadow(el)?.id, 'focus on the first invalid field').to.equal('body');
+      expect($(el, '[part~="status"]').textContent).to.equal('Please correct the 3 highlighted fields.');
+    });
+
+    it('counts whitespace-only as empty, through the constraint validation API', async () => {
+      const el = await renderWidget(fake);
+      await type(el, 'body', '   \n\t ');
+      await type(el, 'name', '   ');
+      await type(el, 'email', 'jane@example.com');
+      await submit(el);
+      await settle(el);
+      expect(fake.posts).to.have.length(0);
+      expect($<HTMLTextAreaElement>(el, '#body').validity.valid).to.be.false;
+      expect($<HTMLTextAreaElement>(el, '#body').validationMessage).to.equal('Please type your comment.');
+      expect($(el, '#name').getAttribute('aria-invalid')).to.equal('true');
+      expect($(el, '#email').getAttribute('aria-invalid')).to.equal('false');
+    });
+
+    for (const email of ['jane', 'jane@', '@example.com', 'jane@example', 'jane example@x.com', 'jane@@example.com']) {
+      it(`refuses the malformed email "${email}"`, async () => {
+        const el = await renderWidget(fake);
+        await fillValid(el);
+        await type(el, 'email', email);
+        await submit(el);
+        await settle(el);
+        expect(fake.posts).to.have.length(0);
+        expect($(el, '#email-error').textContent).to.equal('Please enter a valid email address, like name@example.com.');
+        expect(activeInShadow(el)?.id).to.equal('email');
+        expect($(el, '[part~="status"]').textContent).to.equal('Please correct the highlighted field.');
+      });
+    }
+
+    for (const url of ['javascript:alert(1)', 'ftp://files.example.com', 'www.example.com', 'data:text/html,hi', 'https://']) {
+      it(`refuses the website "${url}"`, async () => {
+        const el = await renderWidget(fake);
+        await fillValid(el);
+        await type(el, 'url', url);
+        await submit(el);
+        await settle(el);
+        expect(fake.posts).to.have.length(0);
+        expect($(el, '#url-error').textContent).to.equal('Please enter a web address starting with http:// or https://.');
+      });
+    }
+
+    it('clears a field error once it is fixed, and then posts', async () => {
+      const el = await renderWidget(fake);
+      await submit(el);
+      await fillValid(el);
+      expect($$(el, '[part~="error"]')).to.have.length(0);
+      await submit(el);
+      await waitUntil(() => fake.posts.length === 1);
+    });
+  });
+
+  describe('posting', () => {
+    it('shows "Posting…", then the new comment in place, clears the box and announces it', async () => {
+      fake.comments = [makeComment({ id: '1' })];
+      const el = await renderWidget(fake);
+      await fillValid(el, 'Line one\nline two');
+      fake.postReplies = ['hold'];
+      await submit(el);
+      await waitUntil(() => fake.posts.length === 1);
+      const button = $<HTMLButtonElement>(el, '[part~="submit"]');
+      expect(button.disabled).to.be.true;
+      expect(button.textContent!.trim()).to.equal('Posting…');
+      expect($(el, '[part~="form"]').getAttribute('aria-busy')).to.equal('true');
+      const posted = oneEvent(el, 'colloquy-posted');
+      fake.release();
+      const event = (await posted) as ColloquyPostedEvent;
+      await settle(el);
+      expect($$(el, '[part~="comment"]')).to.have.length(2);
+      const added = $(el, `#comment-${event.detail.comment.id}`);
+      expect(added.querySelector('[part~="comment-body"]')!.textContent).to.equal('Line oneline two');
+      expect($(el, '[part~="heading"]').textContent).to.equal('2 Comments');
+      expect($<HTMLTextAreaElement>(el, '#body').value).to.equal('');
+      expect(button.disabled).to.be.false;
+      expect($(el, '[part~="status"]').textContent).to.equal('Your comment has been posted.');
+      expect(activeInShadow(el)).to.equal(added);
+      const sent = fake.lastPost;
+      expect(sent).to.include({ thread: 'episode-1', parentId: null, body: 'Line one\nline two' });
+      expect(sent.author).to.deep.equal({ name: 'Jane Listener', email: 'jane@example.com' });
+      expect(fake.posts[0].headers.get('content-type')).to.equal('application/json');
+    });
+
+    it('shows a pending comment with "Your comment is awaiting moderation." and does not count it', async () => {
+      fake.newStatus = 'pending';
+      const el = await renderWidget(fake);
+      await fillValid(el);
+      await submit(el);
+      await waitUntil(() => $$(el, '[part~="comment"]').length === 1);
+      expect($(el, '[part~="pending"]').textContent).to.equal('Your comment is awaiting moderation.');
+      expect($(el, '[part~="heading"]').textContent).to.equal('No comments yet');
+      expect($(el, '[part~="status"]').textContent).to.equal('Your comment was received and is awaiting moderation.');
+    });
+
+    const failures: Array<[string, Parameters<FakeEndpoint['postReplies']['push']>[0], string, string]> = [
+      ['offline', 'offline', 'network', 'You appear to be offline. Your comment is kept here; please try again when you are back online.'],
+      [
+        '409',
+        { status: 409, body: { error: { code: 'duplicate', message: 'dup' } } },
+        'duplicate',
+        "Duplicate comment detected; it looks as though you've already said that!",
+      ],
+      [
+        '429',
+        { status: 429, body: { error: { code: 'too_fast', message: 'slow' } }, headers: { 'Retry-After': '12' } },
+        'too_fast',
+        'You are posting comments too quickly. Please try again in 12 seconds.',
+      ],
+      [
+        '500',
+        { status: 500, body: { error: { code: 'server_error', message: 'x' } } },
+        'server_error',
+        'The comment server had a problem. Your comment is kept here; please try again.',
+      ],
+      ['502 without a body', { status: 502, body: 'Bad gateway' }, 'server_error', 'The comment server had a problem. Your comment is kept here; please try again.'],
+      ['404 parent', { status: 404, body: { error: { code: 'not_found', message: 'gone' } } }, 'not_found', 'The comment you are replying to is no longer available.'],
+    ];
+    for (const [name, reply, code, message] of failures) {
+      it(`keeps the draft and says what happened on ${name}`, async () => {
+        const el = await renderWidget(fake);
+        await fillValid(el, 'My precious draft');
+        fake.postReplies = [reply];
+        const errored = oneEvent(el, 'colloquy-error');
+        await submit(el);
+        const event = (await errored) as ColloquyErrorEvent;
+        await settle(el);
+        expect(event.detail).to.deep.equal({ code, message });
+        expect($(el, '.form-error').textContent).to.equal(message);
+        expect($(el, '[part~="status"]').textContent).to.equal(message);
+        expect($<HTMLTextAreaElement>(el, '#body').value).to.equal('My precious draft');
+        expect($<HTMLInputElement>(el, '#email').value).to.equal('jane@example.com');
+        expect($$(el, '[part~="comment"]')).to.have.length(0);
+        expect($<HTMLButtonElement>(el, '[part~="submit"]').disabled).to.be.false;
+      });
+    }
+
+    it('puts the endpoint’s field errors on their fields', async () => {
+      const el = await renderWidget(fake);
+      await fillValid(el);
+      fake.postReplies = [{ status: 400, body: { error: { code: 'invalid_request', message: 'bad', fields: { email: 'invalid', body: 'too_long' } } } }];
+      await submit(el);
+      await waitUntil(() => $(el, '#email-error'));
+      expect($(el, '#email-error').textContent).to.equal('Please enter a valid email address, like name@example.com.');
+      expect($(el, '#body-error').textContent).to.equal('Please shorten this to 65525 characters or fewer.');
+      expect($(el, '#body').getAttribute('aria-invalid')).to.equal('true');
+      expect(activeInShadow(el)?.id).to.equal('body');
+      expect($<HTMLTextAreaElement>(el, '#body').value).to.equal('What a great episode.');
+    });
+
+    it('retries with the same idempotency key, and uses a new one for the next comment', async () => {
+      const el = await renderWidget(fake);
+      await fillValid(el);
+      fake.postReplies = [{ status: 503, body: {} }, 'offline'];
+      await submit(el);
+      await waitUntil(() => $(el, '.form-error'));
+      await submit(el);
+      await waitUntil(() => fake.posts.length === 2 && !$<HTMLButtonElement>(el, '[part~="submit"]').disabled);
+      await submit(el);
+      await waitUntil(() => $$(el, '[part~="comment"]').length === 1);
+      const keys = fake.posts.map((p) => JSON.parse(p.body!).idempotencyKey);
+      expect(keys).to.have.length(3);
+      expect(new Set(keys).size).to.equal(1);
+      expect(keys[0]).to.match(/^[0-9a-f]{32}$/);
+      await type(el, 'body', 'A second thought.');
+      await submit(el);
+      await waitUntil(() => fake.posts.length === 4);
+      expect(JSON.parse(fake.posts[3].body!).idempotencyKey).not.to.equal(keys[0]);
+    });
+
+    it('keeps a draft across a reload until it is posted', async () => {
+      fake.comments = fixtureThread();
+      let el = await renderWidget(fake);
+      $<HTMLButtonElement>(el, '[data-reply-to="2"]').click();
+      await el.updateComplete;
+      await type(el, 'body', 'Half-written reply');
+      el.remove();
+      el = await renderWidget(fake);
+      expect($<HTMLTextAreaElement>(el, '#body').value).to.equal('Half-written reply');
+      expect($(el, '[part~="form-heading"]').textContent, 'still a reply').to.equal('Reply to Grace Hopper');
+      await fillValid(el, 'Half-written reply, finished');
+      fake.postReplies = [{ status: 500, body: {} }];
+      await submit(el);
+      await waitUntil(() => $(el, '.form-error'));
+      const key = fake.lastPost.idempotencyKey;
+      el.remove();
+      el = await renderWidget(fake);
+      expect($<HTMLTextAreaElement>(el, '#body').value).to.equal('Half-written reply, finished');
+      await fillValid(el, 'Half-written reply, finished');
+      await submit(el);
+      await waitUntil(() => fake.posts.length === 2);
+      expect(fake.lastPost.idempotencyKey, 'the retry after reload is the same draft').to.equal(key);
+      expect(fake.lastPost.parentId).to.equal('2');
+      await settle(el);
+      el.remove();
+      el = await renderWidget(fake);
+      expect($<HTMLTextAreaElement>(el, '#body').value, 'posted drafts are forgotten').to.equal('');
+    });
+
+    it('lets a colloquy-submit listener veto the post, and never puts the email in an event', async () => {
+      const el = await renderWidget(fake);
+      await fillValid(el);
+      const seen: Event[] = [];
+      const listen = (e: Event) => seen.push(e);
+      for (const type of ['colloquy-submit', 'colloquy-posted', 'colloquy-error']) document.addEventListener(type, listen);
+      try {
+        el.addEventListener('colloquy-submit', (e) => e.preventDefault(), { once: true });
+        await submit(el);
+        await settle(el);
+        expect(fake.posts).to.have.length(0);
+        const veto = seen[0] as ColloquySubmitEvent;
+        expect(veto.type).to.equal('colloquy-submit');
+        expect(veto.cancelable && veto.bubbles && veto.composed).to.be.true;
+        expect(veto.detail).to.deep.equal({ thread: 'episode-1', parentId: null, author: { name: 'Jane Listener', url: null }, body: 'What a great episode.' });
+        await submit(el);
+        await waitUntil(() => seen.some((e) => e.type === 'colloquy-posted'));
+        fake.postReplies = [{ status: 409, body: { error: { code: 'duplicate', message: 'dup jane@example.com' } } }];
+        await fillValid(el, 'again');
+        await submit(el);
+        await waitUntil(() => seen.some((e) => e.type === 'colloquy-error'));
+        for (const event of seen) {
+          expect(JSON.stringify((event as Event & { detail: unknown }).detail), event.type).not.to.contain('jane@example.com');
+          expect(JSON.stringify((event as Event & { detail: unknown }).detail), event.type).not.to.contain('jane@');
+        }
+      } finally {
+        for (const type of ['colloquy-submit', 'colloquy-posted', 'colloquy-error']) document.removeEventListener(type, listen);
+      }
+    });
+
+    it('never renders the email in the shadow DOM after posting', async () => {
+      const el = await renderWidget(fake);
+      await fillValid(el);
+      await submit(el);
+      await waitUntil(() => $$(el, '[part~="comment"]').length === 1);
+      expect(el.shadowRoot!.innerHTML).not.to.contain('jane@example.com');
+      expect(el.shadowRoot!.textContent).not.to.contain('jane@example.com');
+      expect(JSON.stringify(localStorage)).not.to.contain('jane@example.com');
+      expect(JSON.stringify(sessionStorage)).not.to.contain('jane@example.com');
+      expect(document.cookie).to.equal('');
+    });
+  });
+
+  describe('remembering details', () => {
+    it('stores nothing unless asked, saves on posting when checked, and masks the email it shows', async () => {
+      let el = await renderWidget(fake);
+      await fillValid(el);
+      await type(el, 'url', 'https://jane.example');
+      const remember = $<HTMLInputElement>(el, '#remember');
+      expect(remember.checked).to.be.false;
+      remember.click();
+      await el.updateComplete;
+      await submit(el);
+      await waitUntil(() => $(el, '[part~="identity"]'));
+      expect(JSON.parse(localStorage.getItem('colloquy-author')!)).to.deep.equal({ name: 'Jane Listener', email: 'jane@example.com', url: 'https://jane.example' });
+      el.remove();
+
+      el = await renderWidget(fake);
+      const identity = $(el, '[part~="identity"]');
+      expect(identity.textContent).to.contain('Jane Listener');
+      expect(identity.textContent).to.contain('j•••@example.com');
+      expect(el.shadowRoot!.textContent).not.to.contain('jane@example.com');
+      expect($<HTMLInputElement>(el, '#remember').checked).to.be.true;
+      await type(el, 'body', 'Posting with saved details');
+      await submit(el);
+      await waitUntil(() => fake.posts.length === 2);
+      expect(fake.lastPost.author).to.deep.equal({ name: 'Jane Listener', email: 'jane@example.com', url: 'https://jane.example' });
+
+      $<HTMLInputElement>(el, '#remember').click();
+      await el.updateComplete;
+      expect(localStorage.getItem('colloquy-author'), 'unchecking forgets').to.equal(null);
+    });
+
+    it('lets visitors change their saved details', async () => {
+      localStorage.setItem('colloquy-author', JSON.stringify({ name: 'Jane', email: 'jane@example.com', url: '' }));
+      const el = await renderWidget(fake);
+      $<HTMLButtonElement>(el, '[part~="identity"] button').click();
+      await settle(el);
+      expect(activeInShadow(el)?.id).to.equal('name');
+      expect($<HTMLInputElement>(el, '#email').value).to.equal('jane@example.com');
+    });
+  });
+
+  describe('replying', () => {
+    it('moves the form under the comment, focuses the box, and Cancel brings both back', async () => {
+      fake.comments = fixtureThread();
+      const el = await renderWidget(fake);
+      const replyButton = $<HTMLButtonElement>(el, '[data-reply-to="2"]');
+      expect(replyButton.getAttribute('aria-label')).to.equal('Reply to Grace Hopper');
+      replyButton.focus();
+      await sendKeys({ press: 'Enter' });
+      await settle(el);
+      const form = $(el, '[part~="form"]');
+      expect(form.closest('li')!.querySelector('article')!.id).to.equal('comment-2');
+      expect($(el, '[part~="form-heading"]').textContent).to.equal('Reply to Grace Hopper');
+      expect(activeInShadow(el)?.id).to.equal('body');
+      await sendKeys({ type: 'Thanks Grace' });
+      await el.updateComplete;
+
+      $<HTMLButtonElement>(el, '[part~="cancel-reply"]').focus();
+      await sendKeys({ press: 'Enter' });
+      await settle(el);
+      expect($(el, '[part~="form"]').closest('li')).to.equal(null);
+      expect($(el, '[part~="form-heading"]').textContent).to.equal('Leave a Comment');
+      expect(activeInShadow(el)).to.equal($(el, '[data-reply-to="2"]'));
+      expect($<HTMLTextAreaElement>(el, '#body').value, 'the text typed is kept').to.equal('Thanks Grace');
+    });
+
+    it('posts a reply with its parent and shows it nested under that comment', async () => {
+      fake.comments = fixtureThread();
+      const el = await renderWidget(fake);
+      $<HTMLButtonElement>(el, '[data-reply-to="3"]').click();
+      await el.updateComplete;
+      await fillValid(el, 'Replying to Alan');
+      await submit(el);
+      await waitUntil(() => $(el, '[part~="form-heading"]').textContent === 'Leave a Comment');
+      expect(fake.lastPost.parentId).to.equal('3');
+      const reply = fake.comments.at(-1)!;
+      expect($(el, `#comment-${reply.id}`).closest('ol')!.closest('li')!.querySelector('article')!.id).to.equal('comment-3');
+    });
+  });
+
+  it('exposes every documented part', async () => {
+    fake.comments = fixtureThread();
+    fake.newStatus = 'pending';
+    const el = await renderWidget(fake);
+    const seen = new Set<string>();
+    const collect = () => $$(el, '[part]').forEach((n) => n.getAttribute('part')!.split(/\s+/).forEach((p) => seen.add(p)));
+    collect();
+    await submit(el);
+    collect();
+    $<HTMLButtonElement>(el, '[data-reply-to="1"]').click();
+    await el.updateComplete;
+    collect();
+    await fillValid(el);
+    $<HTMLInputElement>(el, '#remember').click();
+    await submit(el);
+    await waitUntil(() => $(el, '[part~="pending"]') && $(el, '[part~="identity"]'));
+    collect();
+    for (const part of [
+      'heading', 'list', 'replies', 'comment', 'comment-author', 'comment-avatar', 'comment-date', 'comment-body', 'reply-button',
+      'form', 'form-heading', 'cancel-reply', 'label', 'input', 'textarea', 'required', 'privacy-notice', 'error', 'submit', 'status',
+      'remember', 'identity', 'pending',
+    ]) {
+      expect(seen.has(part), part).to.be.true;
+    }
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * A test double of a Colloquy endpoint, living in the browser: it replaces `fetch`,
+ * answers by the contract in src/api/contract.ts, and records every request so tests can
+ * check what was (and was not) sent. The real server is exercised by test/server and
+ * test/e2e; here the widget's behaviour under each answer is what matters.
+ */
+import type { Comment, CommentPage, NewComment } from '../../src/api/contract.js';
+
+export interface RecordedRequest {
+  method: string;
+  url: URL;
+  headers: Headers;
+  body: string | null;
+}
+
+type Reply = { status: number; body?: unknown; headers?: Record<string, string> } | 'offline' | 'hold';
+
+let seq = 100;
+
+export function makeComment(overrides: Partial<Comment> & { id: string }): Comment {
+  return {
+    parentId: null,
+    author: { name: `Author ${overrides.id}`, url: null, avatar: `seed-${overrides.id}` },
+    body: `Comment ${overrides.id}`,
+    createdAt: new Date(Date.UTC(2026, 10, 1, 12, Number(overrides.id) % 60)).toISOString(),
+    status: 'approved',
+    ...overrides,
+  };
+}
+
+export class FakeEndpoint {
+  readonly base = 'https://comments.test/api';
+  comments: Comment[] = [];
+  requests: RecordedRequest[] = [];
+  /** Replies used, in order, for the next POSTs before the default behaviour. */
+  postReplies: Reply[] = [];
+  /** Replies used, in order, for the next GETs. */
+  getReplies: Reply[] = [];
+  /** Status given to new comments. */
+  newStatus: 'approved' | 'pending' = 'approved';
+  private keys = new Map<string, Comment>();
+  private held: Array<() => void> = [];
+  private original = window.fetch;
+
+  constructor(comments: Comment[] = []) {
+    this.comments = comments;
+    window.fetch = (input, init) => this.handle(new Request(input, init));
+  }
+
+  restore() {
+    window.fetch = this.original;
+  }
+
+  get posts() {
+    return this.requests.filter((r) => r.method === 'POST');
+  }
+
+  get lastPost(): NewComment {
+    const post = this.posts.at(-1);
+    if (!post?.body) throw new Error('no POST was sent');
+    return JSON.parse(post.body) as NewComment;
+  }
+
+  /** Lets a held request ('hold') go on. */
+  release() {
+    this.held.shift()?.();
+  }
+
+  private async handle(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const body = request.method === 'GET' ? null : await request.text();
+    this.requests.push({ method: request.method, url, headers: request.headers, body });
+    const queue = request.method === 'POST' ? this.postReplies : this.getReplies;
+    let reply = queue.shift();
+    if (reply === 'hold') {
+      await new Promise<void>((resolve) => this.held.push(resolve));
+      reply = queue.shift();
+    }
+    if (reply === 'offline') throw new TypeError('Failed to fetch');
+    if (reply) return json(reply.status, reply.body ?? {}, reply.headers);
+    if (request.method === 'GET' && url.pathname.endsWith('/comments')) return json(200, this.page(url));
+    if (request.method === 'POST' && url.pathname.endsWith('/comments')) return this.post(JSON.parse(body ?? '{}'));
+    return json(404, { error: { code: 'not_found', message: 'Not found.' } });
+  }
+
+  private page(url: URL): CommentPage {
+    const thread = url.searchParams.get('thread') ?? '';
+    const approved = this.comments.filter((c) => c.status === 'approved');
+    return { thread, count: approved.length, comments: approved, nextCursor: null };
+  }
+
+  private post(input: NewComment): Response {
+    const again = this.keys.get(input.idempotencyKey);
+    if (again) return json(201, { comment: again });
+    const comment: Comment = {
+      id: String(seq++),
+      parentId: input.parentId,
+      author: { name: input.author.name, url: input.author.url ?? null, avatar: 'seed-new' },
+      body: input.body,
+      createdAt: new Date().toISOString(),
+      status: this.newStatus,
+    };
+    this.keys.set(input.idempotencyKey, comment);
+    this.comments.push(comment);
+    return json(201, { comment });
+  }
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers },
+  });
+}
+
+/** A thread with nested replies, seven levels deep at one point. */
+export function fixtureThread(): Comment[] {
+  const chain: Comment[] = [];
+  let parent = '1';
+  for (let i = 10; i < 16; i++) {
+    chain.push(makeComment({ id: String(i), parentId: parent, body: `Depth reply ${i}` }));
+    parent = String(i);
+  }
+  return [
+    makeComment({ id: '1', author: { name: 'Ada Lovelace', url: 'https://ada.example/', avatar: 'seed-ada' }, body: 'First paragraph.\nSecond line.\n\nSecond paragraph.' }),
+    makeComment({ id: '2', author: { name: 'Grace Hopper', url: null, avatar: 'seed-grace' }, body: 'Top-level two.' }),
+    makeComment({ id: '3', parentId: '2', author: { name: 'Alan Turing', url: null, avatar: 'seed-alan' }, body: 'A reply to Grace.' }),
+    ...chain,
+  ];
+}

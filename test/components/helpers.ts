@@ -1,0 +1,68 @@
+/**
+ * Shared test set-up: the element under test, typing into its fields, and a guard that
+ * fails any test during which the page threw an uncaught exception.
+ */
+import { fixture, html, waitUntil } from '@open-wc/testing';
+import '../../src/index.js';
+import type { ColloquyComments } from '../../src/components/comments/colloquy-comments.js';
+import type { FakeEndpoint } from './fake-endpoint.js';
+
+const uncaught: unknown[] = [];
+window.addEventListener('error', (event) => uncaught.push(event.error ?? event.message));
+window.addEventListener('unhandledrejection', (event) => uncaught.push(event.reason));
+
+beforeEach(() => {
+  uncaught.length = 0;
+  localStorage.clear();
+});
+
+afterEach(() => {
+  if (uncaught.length) throw new Error(`uncaught page exception: ${String(uncaught[0])}`);
+});
+
+export const $ = <T extends Element = HTMLElement>(el: Element, selector: string) =>
+  el.shadowRoot!.querySelector<T & Element>(selector) as T;
+export const $$ = <T extends Element = HTMLElement>(el: Element, selector: string) =>
+  Array.from(el.shadowRoot!.querySelectorAll<T & Element>(selector)) as T[];
+
+/** Renders the widget against the fake endpoint and waits until the thread has loaded. */
+export async function renderWidget(fake: FakeEndpoint, thread = 'episode-1', extra = {} as { maxDepth?: number; noRemember?: boolean }) {
+  const el = await fixture<ColloquyComments>(html`<colloquy-comments
+    endpoint=${fake.base}
+    thread=${thread}
+    max-depth=${extra.maxDepth ?? 5}
+    ?no-remember=${extra.noRemember ?? false}
+  ></colloquy-comments>`);
+  await waitUntil(() => !$(el, '[part~="skeleton"]'), 'thread did not load');
+  await el.updateComplete;
+  return el;
+}
+
+/** Types a value into a field the way a browser does: set it, then fire `input`. */
+export async function type(el: ColloquyComments, field: 'body' | 'name' | 'email' | 'url', value: string) {
+  const control = $<HTMLInputElement>(el, `#${field}`);
+  control.value = value;
+  control.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+  await el.updateComplete;
+}
+
+export async function fillValid(el: ColloquyComments, body = 'What a great episode.') {
+  await type(el, 'body', body);
+  await type(el, 'name', 'Jane Listener');
+  await type(el, 'email', 'jane@example.com');
+}
+
+export async function submit(el: ColloquyComments) {
+  $<HTMLButtonElement>(el, '[part~="submit"]').click();
+  await el.updateComplete;
+}
+
+/** Lets pending promises and the element's update settle. */
+export async function settle(el: ColloquyComments) {
+  for (let i = 0; i < 5; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await el.updateComplete;
+  }
+}
+
+export const activeInShadow = (el: Element) => el.shadowRoot!.activeElement as HTMLElement | null;
