@@ -4,22 +4,20 @@
  */
 import type { CommentPage, ErrorBody, ErrorCode, FieldName, FieldProblem, ListCommentsQuery, NewComment, PostedComment } from './contract.js';
 
-/** A failed request: an HTTP error with the contract's body, or `network` when no answer came. */
+/**
+ * A failed request: an HTTP error with the contract's body, or `network` when no answer
+ * came. The widget words its own message from `code`, so none is carried here.
+ */
 export class ApiError extends Error {
   constructor(
     public readonly code: ErrorCode | 'network',
-    message: string,
     public readonly status = 0,
     public readonly fields: Partial<Record<FieldName, FieldProblem>> = {},
     /** Seconds to wait, from `Retry-After`, when the endpoint gave one. */
-    public readonly retryAfter: number | null = null,
+    public readonly retryAfter = 0,
   ) {
-    super(message);
+    super(code);
   }
-}
-
-function join(endpoint: string, path: string): string {
-  return endpoint.replace(/\/+$/, '') + path;
 }
 
 async function request<T>(url: string, init: RequestInit): Promise<T> {
@@ -27,33 +25,31 @@ async function request<T>(url: string, init: RequestInit): Promise<T> {
   try {
     response = await fetch(url, { credentials: 'omit', ...init });
   } catch (error) {
-    if ((error as Error).name === 'AbortError') throw error;
-    throw new ApiError('network', 'No answer from the comment server.');
+    throw (error as Error).name === 'AbortError' ? error : new ApiError('network');
   }
   const body = await response.json().catch(() => null);
   if (response.ok && body) return body as T;
   const problem = (body as ErrorBody | null)?.error;
-  const retry = Number(response.headers.get('Retry-After'));
+  const status = response.status;
   throw new ApiError(
-    problem?.code ?? (response.status >= 500 ? 'server_error' : 'invalid_request'),
-    problem?.message ?? `The comment server answered ${response.status}.`,
-    response.status,
-    problem?.fields ?? {},
-    Number.isFinite(retry) && retry > 0 ? Math.ceil(retry) : null,
+    problem?.code ?? (status >= 500 ? 'server_error' : 'invalid_request'),
+    status,
+    problem?.fields,
+    Math.ceil(Number(response.headers.get('Retry-After'))) || 0,
   );
 }
 
+const url = (endpoint: string, path: string) => endpoint.replace(/\/+$/, '') + path;
+
 export function listComments(endpoint: string, query: ListCommentsQuery, signal?: AbortSignal): Promise<CommentPage> {
-  const params = new URLSearchParams({ thread: query.thread });
-  if (query.limit) params.set('limit', String(query.limit));
-  if (query.cursor) params.set('cursor', query.cursor);
-  if (query.sort) params.set('sort', query.sort);
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value) params.set(key, String(value));
   // no-cache revalidates with the ETag, so a reload right after posting never shows a stale list.
-  return request(join(endpoint, `/comments?${params}`), { signal, cache: 'no-cache' });
+  return request(url(endpoint, `/comments?${params}`), { signal, cache: 'no-cache' });
 }
 
 export function postComment(endpoint: string, comment: NewComment): Promise<PostedComment> {
-  return request(join(endpoint, '/comments'), {
+  return request(url(endpoint, '/comments'), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(comment),

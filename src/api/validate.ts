@@ -11,12 +11,12 @@ export function charLength(text: string): number {
   return n;
 }
 
-// Close to WordPress's is_email(): a local part of the usual atom characters and a
-// dotted domain whose labels neither start nor end with a hyphen.
-const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+// Close to WordPress's is_email(): dot-separated runs of the usual atom characters, an @,
+// and a domain of at least two labels that neither start nor end with a hyphen.
+const EMAIL = /^[\w!#$%&'*+/=?^`{|}~-]+(\.[\w!#$%&'*+/=?^`{|}~-]+)*@([a-z\d]([a-z\d-]*[a-z\d])?\.)+[a-z\d]([a-z\d-]*[a-z\d])?$/i;
 
 export function isEmail(value: string): boolean {
-  return EMAIL.test(value) && !value.startsWith('.') && !value.includes('..');
+  return EMAIL.test(value);
 }
 
 /** True only for absolute `http:`/`https:` URLs with a host. */

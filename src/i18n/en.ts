@@ -11,7 +11,6 @@ const en = {
   retry: 'Retry',
   reply: 'Reply',
   replyTo: (name: string) => `Reply to ${name}`,
-  replyToLabel: (name: string) => `Reply to ${name}`,
   cancelReply: 'Cancel reply',
   leaveComment: 'Leave a Comment',
   comment: 'Comment',
@@ -27,30 +26,28 @@ const en = {
   posting: 'Posting…',
   awaitingModeration: 'Your comment is awaiting moderation.',
   posted: 'Your comment has been posted.',
-  postedPending: 'Your comment was received and is awaiting moderation.',
+  postedPending: 'Your comment was received and awaits moderation.',
   required: {
     body: 'Please type your comment.',
     name: 'Please enter your name.',
     email: 'Please enter your email address.',
   },
   invalid: {
-    email: 'Please enter a valid email address, like name@example.com.',
+    email: 'Please enter a valid email address.',
     url: 'Please enter a web address starting with http:// or https://.',
-    other: 'This value cannot be used.',
+    other: 'Please check this field.',
   },
   tooLong: (max: number) => `Please shorten this to ${max} characters or fewer.`,
   fixFields: (n: number) => (n === 1 ? 'Please correct the highlighted field.' : `Please correct the ${n} highlighted fields.`),
-  offline: 'You appear to be offline. Your comment is kept here; please try again when you are back online.',
-  serverError: 'The comment server had a problem. Your comment is kept here; please try again.',
+  offline: 'You seem to be offline. Your comment is kept; please try again when you are back online.',
+  serverError: 'The comment server had a problem. Your comment is kept; please try again.',
   duplicate: "Duplicate comment detected; it looks as though you've already said that!",
-  tooFast: (seconds: number | null) =>
-    seconds
-      ? `You are posting comments too quickly. Please try again in ${seconds} second${seconds === 1 ? '' : 's'}.`
-      : 'You are posting comments too quickly. Please wait a moment and try again.',
-  parentGone: 'The comment you are replying to is no longer available.',
+  tooFast: (seconds: number) =>
+    `You are posting comments too quickly. Slow down${seconds ? `: try again in ${seconds} s` : ''}.`,
+  parentGone: 'The comment you are replying to is gone.',
   tooLarge: 'Your comment is too long to send.',
-  forbidden: 'This page is not allowed to post to the comment server.',
-  rejected: 'The comment server did not accept your comment. Your comment is kept here.',
+  forbidden: 'This page may not post to the comment server.',
+  rejected: 'Your comment was not accepted. It is kept here.',
 };
 
 export type Strings = typeof en;

@@ -283,7 +283,7 @@ describe('<colloquy-comments>', () => {
         await submit(el);
         await settle(el);
         expect(fake.posts).to.have.length(0);
-        expect($(el, '#email-error').textContent).to.equal('Please enter a valid email address, like name@example.com.');
+        expect($(el, '#email-error').textContent).to.equal('Please enter a valid email address.');
         expect(activeInShadow(el)?.id).to.equal('email');
         expect($(el, '[part~="status"]').textContent).to.equal('Please correct the highlighted field.');
       });
@@ -349,11 +349,11 @@ describe('<colloquy-comments>', () => {
       await waitUntil(() => $$(el, '[part~="comment"]').length === 1);
       expect($(el, '[part~="pending"]').textContent).to.equal('Your comment is awaiting moderation.');
       expect($(el, '[part~="heading"]').textContent).to.equal('No comments yet');
-      expect($(el, '[part~="status"]').textContent).to.equal('Your comment was received and is awaiting moderation.');
+      expect($(el, '[part~="status"]').textContent).to.equal('Your comment was received and awaits moderation.');
     });
 
     const failures: Array<[string, Parameters<FakeEndpoint['postReplies']['push']>[0], string, string]> = [
-      ['offline', 'offline', 'network', 'You appear to be offline. Your comment is kept here; please try again when you are back online.'],
+      ['offline', 'offline', 'network', 'You seem to be offline. Your comment is kept; please try again when you are back online.'],
       [
         '409',
         { status: 409, body: { error: { code: 'duplicate', message: 'dup' } } },
@@ -364,16 +364,16 @@ describe('<colloquy-comments>', () => {
         '429',
         { status: 429, body: { error: { code: 'too_fast', message: 'slow' } }, headers: { 'Retry-After': '12' } },
         'too_fast',
-        'You are posting comments too quickly. Please try again in 12 seconds.',
+        'You are posting comments too quickly. Slow down: try again in 12 s.',
       ],
       [
         '500',
         { status: 500, body: { error: { code: 'server_error', message: 'x' } } },
         'server_error',
-        'The comment server had a problem. Your comment is kept here; please try again.',
+        'The comment server had a problem. Your comment is kept; please try again.',
       ],
-      ['502 without a body', { status: 502, body: 'Bad gateway' }, 'server_error', 'The comment server had a problem. Your comment is kept here; please try again.'],
-      ['404 parent', { status: 404, body: { error: { code: 'not_found', message: 'gone' } } }, 'not_found', 'The comment you are replying to is no longer available.'],
+      ['502 without a body', { status: 502, body: 'Bad gateway' }, 'server_error', 'The comment server had a problem. Your comment is kept; please try again.'],
+      ['404 parent', { status: 404, body: { error: { code: 'not_found', message: 'gone' } } }, 'not_found', 'The comment you are replying to is gone.'],
     ];
     for (const [name, reply, code, message] of failures) {
       it(`keeps the draft and says what happened on ${name}`, async () => {
@@ -400,7 +400,7 @@ describe('<colloquy-comments>', () => {
       fake.postReplies = [{ status: 400, body: { error: { code: 'invalid_request', message: 'bad', fields: { email: 'invalid', body: 'too_long' } } } }];
       await submit(el);
       await waitUntil(() => $(el, '#email-error'));
-      expect($(el, '#email-error').textContent).to.equal('Please enter a valid email address, like name@example.com.');
+      expect($(el, '#email-error').textContent).to.equal('Please enter a valid email address.');
       expect($(el, '#body-error').textContent).to.equal('Please shorten this to 65525 characters or fewer.');
       expect($(el, '#body').getAttribute('aria-invalid')).to.equal('true');
       expect(activeInShadow(el)?.id).to.equal('body');

@@ -77,7 +77,7 @@ export class FakeEndpoint {
       reply = queue.shift();
     }
     if (reply === 'offline') throw new TypeError('Failed to fetch');
-    if (reply) return json(reply.status, reply.body ?? {}, reply.headers);
+    if (reply && reply !== "hold") return json(reply.status, reply.body ?? {}, reply.headers);
     if (request.method === 'GET' && url.pathname.endsWith('/comments')) return json(200, this.page(url));
     if (request.method === 'POST' && url.pathname.endsWith('/comments')) return this.post(JSON.parse(body ?? '{}'));
     return json(404, { error: { code: 'not_found', message: 'Not found.' } });

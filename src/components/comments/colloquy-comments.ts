@@ -121,6 +121,8 @@ export class ColloquyComments extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // Moved in the DOM mid-load: disconnecting aborted the request, so ask again.
+    if (this.hasUpdated && this.loadState === 'loading') void this.load();
     const saved = this.noRemember ? null : loadAuthor();
     if (saved) {
       this.fields = { ...this.fields, name: saved.name, email: saved.email, url: saved.url };
@@ -342,33 +344,19 @@ export class ColloquyComments extends LitElement {
 
   private async handlePostFailed(error: unknown) {
     const s = this.strings;
-    const e = error instanceof ApiError ? error : new ApiError('network', s.offline);
-    let message: string;
-    switch (e.code) {
-      case 'network':
-        message = s.offline;
-        break;
-      case 'invalid_request':
-        message = this.applyFieldErrors(e.fields) ? s.fixFields(Object.keys(this.errors).length) : s.rejected;
-        break;
-      case 'duplicate':
-        message = s.duplicate;
-        break;
-      case 'too_fast':
-        message = s.tooFast(e.retryAfter);
-        break;
-      case 'not_found':
-        message = s.parentGone;
-        break;
-      case 'too_large':
-        message = s.tooLarge;
-        break;
-      case 'forbidden_origin':
-        message = s.forbidden;
-        break;
-      default:
-        message = e.status >= 500 || e.code === 'server_error' ? s.serverError : s.rejected;
-    }
+    const e = error instanceof ApiError ? error : new ApiError('network');
+    const byCode: Record<string, string> = {
+      network: s.offline,
+      duplicate: s.duplicate,
+      too_fast: s.tooFast(e.retryAfter),
+      not_found: s.parentGone,
+      too_large: s.tooLarge,
+      forbidden_origin: s.forbidden,
+    };
+    const message =
+      e.code === 'invalid_request' && this.applyFieldErrors(e.fields)
+        ? s.fixFields(Object.keys(this.errors).length)
+        : (byCode[e.code] ?? (e.status >= 500 || e.code === 'server_error' ? s.serverError : s.rejected));
     const fieldErrors = FORM_FIELDS.filter((f) => this.errors[f]);
     if (fieldErrors.length === 0) this.formError = message;
     void this.announce(message);
@@ -416,14 +404,14 @@ export class ColloquyComments extends LitElement {
     const s = this.strings;
     const replies = tree.get(comment.id) ?? [];
     const pending = comment.status === 'pending';
-    const item = html`<li class="item">
+    const item = html`<li>
       <article
         part="comment"
         id="comment-${comment.id}"
         tabindex="-1"
         aria-labelledby="author-${comment.id} date-${comment.id}"
       >
-        <header class="meta">
+        <header>
           ${avatar(comment.author.name, comment.author.avatar)} ${this.renderAuthor(comment)}
           <a part="comment-date" class="date" id="date-${comment.id}" href="#comment-${comment.id}"
             ><time datetime=${comment.createdAt}>${this.formatDate(comment.createdAt)}</time></a
@@ -435,10 +423,10 @@ export class ColloquyComments extends LitElement {
           ? nothing
           : html`<button
               part="reply-button"
-              class="link-button"
+              class="link"
               type="button"
               data-reply-to=${comment.id}
-              aria-label=${s.replyToLabel(comment.author.name)}
+              aria-label=${s.replyTo(comment.author.name)}
               @click=${() => this.handleReply(comment)}
             >
               ${s.reply}
@@ -456,34 +444,53 @@ export class ColloquyComments extends LitElement {
     return html`${item}${replies.map((reply) => this.renderComment(reply, depth, tree))}`;
   }
 
-  private renderField(field: Exclude<FormField, 'body'>, label: string, type: string, autocomplete: string) {
+  private renderField(field: FormField, label: string, type = '', autocomplete = '') {
     const error = this.errors[field];
+    const attrs = {
+      id: field,
+      required: REQUIRED.has(field),
+      invalid: error ? 'true' : 'false',
+      describedBy: error ? `${field}-error` : nothing,
+      input: (e: Event) => this.handleInput(field, e),
+    };
     return html`<div class="field">
       <label part="label" for=${field}
-        >${label}${REQUIRED.has(field) ? html` <span part="required" class="required" aria-hidden="true">*</span>` : nothing}</label
+        >${label}${REQUIRED.has(field) ? html` <span part="required" aria-hidden="true">*</span>` : nothing}</label
       >
-      <input
-        part="input"
-        id=${field}
-        name=${field}
-        type=${type}
-        autocomplete=${autocomplete}
-        ?required=${REQUIRED.has(field)}
-        aria-invalid=${error ? 'true' : 'false'}
-        aria-describedby=${error ? `${field}-error` : nothing}
-        .value=${this.fields[field]}
-        @input=${(e: Event) => this.handleInput(field, e)}
-      />
-      ${error ? html`<p part="error" class="error" id="${field}-error">${error}</p>` : nothing}
+      ${type
+        ? html`<input
+            part="input"
+            id=${attrs.id}
+            name=${field}
+            type=${type}
+            autocomplete=${autocomplete}
+            ?required=${attrs.required}
+            aria-invalid=${attrs.invalid}
+            aria-describedby=${attrs.describedBy}
+            .value=${this.fields[field]}
+            @input=${attrs.input}
+          />`
+        : html`<textarea
+            part="textarea"
+            id=${attrs.id}
+            name=${field}
+            rows="6"
+            ?required=${attrs.required}
+            aria-invalid=${attrs.invalid}
+            aria-describedby=${attrs.describedBy}
+            .value=${this.fields[field]}
+            @input=${attrs.input}
+          ></textarea>`}
+      ${error ? html`<p part="error" id="${field}-error">${error}</p>` : nothing}
     </div>`;
   }
 
   private renderIdentity() {
     const s = this.strings;
     if (this.identityCollapsed) {
-      return html`<p part="identity" class="identity">
+      return html`<p part="identity" class="notice">
         ${s.commentingAs} <strong>${this.fields.name.trim()}</strong> (${maskEmail(this.fields.email.trim())})
-        <button type="button" class="link-button" @click=${this.handleChangeDetails}>${s.changeDetails}</button>
+        <button type="button" class="link" @click=${this.handleChangeDetails}>${s.changeDetails}</button>
       </p>`;
     }
     return html`${this.renderField('name', s.name, 'text', 'name')} ${this.renderField('email', s.email, 'email', 'email')}
@@ -493,51 +500,36 @@ export class ColloquyComments extends LitElement {
   private renderForm() {
     const s = this.strings;
     const replyTo = this.replyTo;
-    const bodyError = this.errors.body;
     return html`<form
       part="form"
-      class="form"
+     
       novalidate
       aria-labelledby="form-heading"
       aria-busy=${this.posting ? 'true' : 'false'}
       @submit=${this.handleSubmit}
     >
-      <div class="form-head">
+      <div>
         <h3 part="form-heading" id="form-heading">${replyTo ? s.replyTo(replyTo.author.name) : s.leaveComment}</h3>
         ${replyTo
-          ? html`<button part="cancel-reply" class="link-button" type="button" @click=${this.handleCancelReply}>
+          ? html`<button part="cancel-reply" class="link" type="button" @click=${this.handleCancelReply}>
               ${s.cancelReply}
             </button>`
           : nothing}
       </div>
       <p part="privacy-notice" class="notice">
-        ${s.privacyNotice} ${s.requiredNotice} <span part="required" class="required" aria-hidden="true">*</span>
+        ${s.privacyNotice} ${s.requiredNotice} <span part="required" aria-hidden="true">*</span>
       </p>
       <slot name="notice"></slot>
-      <div class="field">
-        <label part="label" for="body">${s.comment} <span part="required" class="required" aria-hidden="true">*</span></label>
-        <textarea
-          part="textarea"
-          id="body"
-          name="body"
-          rows="6"
-          required
-          aria-invalid=${bodyError ? 'true' : 'false'}
-          aria-describedby=${bodyError ? 'body-error' : nothing}
-          .value=${this.fields.body}
-          @input=${(e: Event) => this.handleInput('body', e)}
-        ></textarea>
-        ${bodyError ? html`<p part="error" class="error" id="body-error">${bodyError}</p>` : nothing}
-      </div>
+      ${this.renderField('body', s.comment)}
       ${this.renderIdentity()}
       ${this.noRemember
         ? nothing
-        : html`<div part="remember" class="remember">
+        : html`<p part="remember">
             <input id="remember" type="checkbox" .checked=${this.remember} @change=${this.handleRemember} />
             <label for="remember">${s.remember}</label>
-          </div>`}
-      ${this.formError ? html`<p part="error" class="error form-error">${this.formError}</p>` : nothing}
-      <button part="submit" class="submit" type="submit" ?disabled=${this.posting}>
+          </p>`}
+      ${this.formError ? html`<p part="error" class="form-error">${this.formError}</p>` : nothing}
+      <button part="submit" type="submit" ?disabled=${this.posting}>
         ${this.posting ? s.posting : s.post}
       </button>
     </form>`;
@@ -546,15 +538,17 @@ export class ColloquyComments extends LitElement {
   private renderThread() {
     const s = this.strings;
     if (this.loadState === 'error') {
-      return html`<div part="load-error" class="load-error" role="alert">
+      return html`<div part="load-error" role="alert">
         <p>${s.loadFailed}</p>
         <button part="retry-button" type="button" @click=${this.load}>${s.retry}</button>
       </div>`;
     }
     if (this.loadState !== 'loaded') {
-      return html`<div part="skeleton" class="skeleton" aria-hidden="true">
-        ${[0, 1, 2].map(() => html`<div class="bone"><span></span><span></span><span></span></div>`)}
-      </div>`;
+      return html`<ol part="skeleton" class="skeleton" aria-hidden="true">
+        <li></li>
+        <li></li>
+        <li></li>
+      </ol>`;
     }
     const tree = this.tree;
     const top = tree.get(null) ?? [];
@@ -569,7 +563,7 @@ export class ColloquyComments extends LitElement {
     const s = this.strings;
     const loaded = this.loadState === 'loaded';
     const plural = new Intl.PluralRules(this.locale);
-    return html`<section class="comments" aria-labelledby="heading" aria-busy=${loaded || this.loadState === 'error' ? 'false' : 'true'}>
+    return html`<section aria-labelledby="heading" aria-busy=${loaded || this.loadState === 'error' ? 'false' : 'true'}>
       <h2 part="heading" id="heading">${loaded ? s.commentCount(this.count, plural) : s.loading}</h2>
       ${this.renderThread()} ${this.replyTo ? nothing : this.renderForm()}
       <div part="status" class="visually-hidden" role="status">${this.announcement}</div>

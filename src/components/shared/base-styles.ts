@@ -4,25 +4,19 @@ import { css } from 'lit';
 export const baseStyles = css`
   :host {
     display: block;
-    box-sizing: border-box;
   }
-  :host *,
-  :host *::before,
-  :host *::after {
-    box-sizing: inherit;
+  * {
+    box-sizing: border-box;
   }
   [hidden] {
     display: none !important;
   }
   .visually-hidden {
     position: absolute;
-    width: 1px;
-    height: 1px;
-    margin: -1px;
-    padding: 0;
+    inline-size: 1px;
+    block-size: 1px;
     overflow: hidden;
     clip-path: inset(50%);
     white-space: nowrap;
-    border: 0;
   }
 `;

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+/**
+ * The size budget: everything the script tag downloads, gzipped, must stay within 12 KB.
+ * Follows the entry's static imports inside dist/ so a future split cannot hide bytes.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+export const BUDGET = 12 * 1024;
+const entry = 'dist/colloquy.js';
+
+if (!existsSync(entry)) {
+  console.error(`[colloquy] ${entry} is missing: run npm run build first.`);
+  process.exit(1);
+}
+
+const seen = new Set();
+function collect(file) {
+  if (seen.has(file)) return;
+  seen.add(file);
+  const code = readFileSync(file, 'utf8');
+  for (const [, spec] of code.matchAll(/(?:^|[;\s}])import\s*(?:[\w{}\s,*]+from\s*)?["'](\.[^"']+)["']/g)) {
+    collect(join(dirname(file), spec));
+  }
+}
+collect(entry);
+
+let total = 0;
+for (const file of seen) {
+  const gz = gzipSync(readFileSync(file), { level: 9 }).length;
+  total += gz;
+  console.log(`  ${file}: ${(gz / 1024).toFixed(2)} KB gzip`);
+}
+const verdict = total <= BUDGET ? 'within' : 'OVER';
+console.log(`[colloquy] script tag downloads ${total} bytes gzip (${(total / 1024).toFixed(2)} KB), ${verdict} the ${BUDGET / 1024} KB budget`);
+if (total > BUDGET) process.exit(1);

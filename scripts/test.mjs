@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: every check, in order, each in its own process, with a one-line total at
+ * the end. Stops at the first failing step so its output is the last thing on screen.
+ *
+ *   1. type-check (tsc, strict)        4. browser tests (web-test-runner, Chromium)
+ *   2. build the script-tag bundle     5. server tests (node:test; SQLite, and PostgreSQL
+ *   3. size budget (≤ 12 KB gzip)         when COLLOQUY_TEST_DATABASE_URL is set)
+ *                                      6. end-to-end (the demo page on the real server)
+ */
+import { spawn } from 'node:child_process';
+
+const steps = [
+  { name: 'type-check', cmd: 'npx', args: ['tsc', '--noEmit', '-p', 'tsconfig.json'] },
+  { name: 'build', cmd: 'npm', args: ['run', '--silent', 'build'] },
+  { name: 'size budget', cmd: 'node', args: ['scripts/size.mjs'] },
+  { name: 'browser tests', cmd: 'npm', args: ['run', '--silent', 'test:browser'], counts: 'wtr' },
+  { name: 'server tests', cmd: 'npm', args: ['run', '--silent', 'test:server'], counts: 'node' },
+  { name: 'end-to-end tests', cmd: 'npm', args: ['run', '--silent', 'test:e2e'], counts: 'node' },
+];
+
+const only = process.argv.slice(2);
+let passed = 0;
+let failed = 0;
+
+function run(step) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    console.log(`\n▶ ${step.name}`);
+    const child = spawn(step.cmd, step.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      process.stdout.write(chunk);
+    });
+    child.stderr.on('data', (chunk) => {
+      out += chunk;
+      process.stderr.write(chunk);
+    });
+    child.on('close', (code) => {
+      const plain = out.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+      if (step.counts === 'wtr') {
+        const m = [...plain.matchAll(/(\d+) passed, (\d+) failed/g)].at(-1);
+        if (m) (passed += Number(m[1])), (failed += Number(m[2]));
+      } else if (step.counts === 'node') {
+        passed += Number(plain.match(/^# pass (\d+)/m)?.[1] ?? 0);
+        failed += Number(plain.match(/^# fail (\d+)/m)?.[1] ?? 0);
+      }
+      console.log(`${code === 0 ? '✔' : '✘'} ${step.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      resolve(code ?? 1);
+    });
+  });
+}
+
+for (const step of steps) {
+  if (only.length && !only.includes(step.name)) continue;
+  const code = await run(step);
+  if (code !== 0) {
+    if (failed === 0) failed = 1;
+    console.log(`\n${passed} passed, ${failed} failed`);
+    process.exit(code);
+  }
+}
+console.log(`\n${passed} passed, ${failed} failed`);
