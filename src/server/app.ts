@@ -1,0 +1,79 @@
+/**
+ * The Colloquy server as a Hono app: the API under `/api`, and optionally the widget
+ * bundle and demo pages. `main.ts` serves it over HTTP; tests call `app.request()`.
+ */
+import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ErrorBody } from '../api/contract.js';
+import { clientAddress, nodeSocketAddress, type SocketAddress } from './client-address.js';
+import type { ServerConfig } from './config.js';
+import { cors } from './cors.js';
+import { ApiError, codeForStatus, notFound } from './errors.js';
+import { sendJson } from './json.js';
+import { keyedHashes } from './keyed-hash.js';
+import { assetRoutes, type AssetFolders } from './routes/assets.js';
+import { commentRoutes } from './routes/comments.js';
+import type { CommentStore } from './store/comment-store.js';
+
+/** The settings the app itself uses, with the secret resolved. */
+export type AppConfig = Pick<ServerConfig, 'origins' | 'moderation' | 'floodSeconds' | 'trustProxy'> & { secret: string };
+
+export interface AppOptions {
+  store: CommentStore;
+  config: AppConfig;
+  /** Serve the widget bundle (and the demo pages) too; omit for the API alone. */
+  assets?: AssetFolders;
+  /** Where to read the socket's peer address; defaults to @hono/node-server's connection info. */
+  socketAddress?: SocketAddress;
+  /** Milliseconds since the epoch; defaults to `Date.now`. */
+  clock?: () => number;
+}
+
+export function createApp({ store, config, assets, socketAddress = nodeSocketAddress, clock = Date.now }: AppOptions): Hono {
+  const app = new Hono();
+  const hashes = keyedHashes(config.secret);
+
+  app.use(async (c, next) => {
+    await next();
+    c.res.headers.set('X-Content-Type-Options', 'nosniff');
+  });
+
+  const api = new Hono();
+  api.use(cors({ origins: config.origins, trustProxy: config.trustProxy }));
+  api.route(
+    '/comments',
+    commentRoutes({
+      store,
+      hashes,
+      policy: { moderation: config.moderation, floodSeconds: config.floodSeconds },
+      clock,
+      clientAddress: (c) => clientAddress(c, config.trustProxy, socketAddress),
+    }),
+  );
+  api.all('*', () => {
+    throw notFound();
+  });
+  app.route('/api', api);
+  if (assets) app.route('/', assetRoutes(assets));
+
+  app.notFound((c) => errorResponse(c, notFound()));
+  app.onError((error, c) => errorResponse(c, error));
+  return app;
+}
+
+/** Every error, whoever raised it, in the contract's error body. */
+function errorResponse(c: Context, error: Error): Response {
+  if (error instanceof ApiError) {
+    for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+    const body: ErrorBody = { error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } };
+    return sendJson(c, body, error.status);
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    const body: ErrorBody = { error: { code: codeForStatus(error.status), message: error.message || 'The request could not be handled.' } };
+    return sendJson(c, body, error.status);
+  }
+  // The stack only: a database error's other fields can quote the row, email included.
+  console.error(`[colloquy] ${c.req.method} ${c.req.path} failed: ${error.stack ?? String(error)}`);
+  const body: ErrorBody = { error: { code: 'server_error', message: 'Something went wrong on the server. Please try again.' } };
+  return sendJson(c, body, 500);
+}

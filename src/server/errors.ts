@@ -1,0 +1,67 @@
+/**
+ * The errors the API answers with. Routes throw them; `app.onError` shapes every one
+ * into the contract's error body, so no handler builds an error response itself.
+ */
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ErrorCode } from '../api/contract.js';
+import type { FieldProblems } from '../api/validate.js';
+
+/** An error with the contract's `code` (and `fields` for a 400) and any headers to send. */
+export class ApiError extends HTTPException {
+  constructor(
+    status: ContentfulStatusCode,
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields?: FieldProblems,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(status, { message });
+    this.name = 'ApiError';
+  }
+}
+
+export const invalidRequest = (message: string, fields?: FieldProblems) =>
+  new ApiError(400, 'invalid_request', message, fields && Object.keys(fields).length > 0 ? fields : undefined);
+
+export const forbiddenOrigin = () =>
+  new ApiError(403, 'forbidden_origin', 'This site is not allowed to send comments to this server.');
+
+export const notFound = (message = 'There is nothing here.') => new ApiError(404, 'not_found', message);
+
+export const parentNotFound = () =>
+  notFound('The comment you are replying to does not exist, or is not published.');
+
+export const duplicate = () =>
+  new ApiError(409, 'duplicate', "Duplicate comment detected; it looks as though you've already said that!");
+
+export const tooLarge = (maxBytes: number) =>
+  new ApiError(413, 'too_large', `The request body is larger than ${Math.floor(maxBytes / 1024)} KiB.`);
+
+export const unsupportedMediaType = () =>
+  new ApiError(415, 'unsupported_media_type', 'Send the comment as JSON, with Content-Type: application/json.');
+
+export const tooFast = (retryAfterSeconds: number) =>
+  new ApiError(429, 'too_fast', 'You are posting comments too quickly. Slow down.', undefined, {
+    'Retry-After': String(retryAfterSeconds),
+  });
+
+/** The contract's code for an error status some middleware raised without one. */
+export function codeForStatus(status: number): ErrorCode {
+  switch (status) {
+    case 403:
+      return 'forbidden_origin';
+    case 404:
+      return 'not_found';
+    case 409:
+      return 'duplicate';
+    case 413:
+      return 'too_large';
+    case 415:
+      return 'unsupported_media_type';
+    case 429:
+      return 'too_fast';
+    default:
+      return status >= 500 ? 'server_error' : 'invalid_request';
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Turns untrusted request input into checked values, using the contract's own field
+ * rules (src/api/validate.ts). Anything wrong is a 400, never an exception that
+ * would become a 5xx.
+ */
+import { LIMITS, PAGE_SIZE, type FieldName, type SortOrder } from '../api/contract.js';
+import { charLength, checkCommentFields, hasUnstorableChars, trimmedFields, type FieldProblems } from '../api/validate.js';
+import { decodeCursor } from './cursor.js';
+import { invalidRequest } from './errors.js';
+import type { PageKey } from './store/comment-store.js';
+
+/** A new comment that passed every field rule; text trimmed, email lower-cased. */
+export interface CheckedComment {
+  thread: string;
+  /** As sent; whether it names an approved comment of the thread is the store's question. */
+  parentId: string | null;
+  name: string;
+  email: string;
+  url: string | null;
+  body: string;
+  idempotencyKey: string;
+}
+
+export interface ListQuery {
+  thread: string;
+  limit: number;
+  sort: SortOrder;
+  after: PageKey | null;
+}
+
+export function parseNewComment(input: unknown): CheckedComment {
+  if (!isObject(input)) throw invalidRequest('The request body must be a JSON object.');
+  const problems: FieldProblems = {};
+  const thread = checkKey(problems, 'thread', input.thread, LIMITS.thread);
+  const idempotencyKey = checkKey(problems, 'idempotencyKey', input.idempotencyKey, LIMITS.idempotencyKey);
+
+  let parentId: string | null = null;
+  if (typeof input.parentId === 'string' && input.parentId !== '') parentId = input.parentId;
+  else if (input.parentId !== null && input.parentId !== undefined) problems.parentId = 'invalid';
+
+  const author = input.author === undefined || input.author === null ? {} : input.author;
+  if (!isObject(author)) {
+    problems.name = 'invalid';
+    problems.email = 'invalid';
+  }
+  const authorFields = isObject(author) ? author : {};
+  const fields = trimmedFields({
+    author: {
+      name: text(problems, 'name', authorFields.name),
+      email: text(problems, 'email', authorFields.email),
+      url: text(problems, 'url', authorFields.url),
+    },
+    body: text(problems, 'body', input.body),
+  });
+  // A field of the wrong type keeps its `invalid`; the shared rules judge the rest.
+  const all = { ...checkCommentFields(fields), ...problems };
+  if (Object.keys(all).length > 0) {
+    const missing = Object.values(all).includes('required');
+    throw invalidRequest(missing ? 'Please fill in the required fields.' : 'Please check the highlighted fields.', all);
+  }
+  return {
+    thread,
+    parentId,
+    name: fields.name,
+    email: fields.email.toLowerCase(),
+    url: fields.url === '' ? null : fields.url,
+    body: fields.body,
+    idempotencyKey,
+  };
+}
+
+export function parseListQuery(query: Record<string, string | undefined>): ListQuery {
+  const problems: FieldProblems = {};
+  const thread = checkKey(problems, 'thread', query.thread, LIMITS.thread);
+  if (problems.thread) {
+    const message = problems.thread === 'required' ? 'Say which thread to list: ?thread=<key>.' : 'The thread key is not valid.';
+    throw invalidRequest(message, problems);
+  }
+
+  let limit: number = PAGE_SIZE.default;
+  if (query.limit !== undefined) {
+    limit = /^\d{1,3}$/.test(query.limit) ? Number(query.limit) : NaN;
+    if (!(limit >= 1 && limit <= PAGE_SIZE.max)) throw invalidRequest(`limit must be a whole number from 1 to ${PAGE_SIZE.max}.`);
+  }
+
+  const sort = query.sort ?? 'oldest';
+  if (sort !== 'oldest' && sort !== 'newest') throw invalidRequest('sort must be oldest or newest.');
+
+  let after: PageKey | null = null;
+  if (query.cursor !== undefined && query.cursor !== '') {
+    after = decodeCursor(query.cursor) ?? null;
+    if (!after) throw invalidRequest('The cursor is not valid; start again from the first page.');
+  }
+  return { thread, limit, sort, after };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A string field, or '' (then judged as missing) with `invalid` noted for any other type. */
+function text(problems: FieldProblems, field: FieldName, value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value !== undefined && value !== null) problems[field] = 'invalid';
+  return '';
+}
+
+/** A required key (thread, idempotency key), kept exactly as sent. */
+function checkKey(problems: FieldProblems, field: FieldName, value: unknown, max: number): string {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) problems[field] = 'required';
+  else if (typeof value !== 'string') problems[field] = 'invalid';
+  else if (charLength(value) > max) problems[field] = 'too_long';
+  else if (hasUnstorableChars(value)) problems[field] = 'invalid';
+  return typeof value === 'string' ? value : '';
+}

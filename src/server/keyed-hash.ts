@@ -1,0 +1,36 @@
+/**
+ * Keyed hashes under the server's secret: the public avatar seed of an email, and the
+ * stored stand-in for a client's address. Without the secret neither can be reversed
+ * by trying likely emails or the whole IPv4 space.
+ */
+import { createHmac } from 'node:crypto';
+
+export interface KeyedHashes {
+  /** Stable per email (case and surrounding spaces ignored); 32 hex characters. */
+  avatar(email: string): string;
+  /** The value stored for a client address, used only to slow down floods. */
+  address(address: string): string;
+}
+
+// Avatars are drawn for every listed comment; the same few authors fill a page.
+const AVATAR_CACHE_SIZE = 10_000;
+
+export function keyedHashes(secret: string): KeyedHashes {
+  const hmac = (purpose: string, text: string) => createHmac('sha256', secret).update(`${purpose}:${text}`);
+  const avatars = new Map<string, string>();
+  return {
+    avatar(email) {
+      const normalized = email.trim().toLowerCase();
+      let avatar = avatars.get(normalized);
+      if (avatar === undefined) {
+        avatar = hmac('avatar', normalized).digest('hex').slice(0, 32);
+        if (avatars.size >= AVATAR_CACHE_SIZE) avatars.clear();
+        avatars.set(normalized, avatar);
+      }
+      return avatar;
+    },
+    address(address) {
+      return hmac('address', address).digest('base64url').slice(0, 22);
+    },
+  };
+}

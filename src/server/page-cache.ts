@@ -1,0 +1,48 @@
+/**
+ * Serialized list pages, reused while their thread's version is unchanged. Every write
+ * to a thread bumps its version in the database, so one key lookup tells whether a
+ * cached page is still exact, on this instance or any other sharing the database.
+ * Least recently used pages go first once the cache holds `maxChars` characters.
+ */
+export interface CachedPage {
+  version: number;
+  text: string;
+  etag: string;
+}
+
+export class PageCache {
+  private readonly pages = new Map<string, CachedPage>();
+  private chars = 0;
+
+  constructor(private readonly maxChars = 16 * 1024 * 1024) {}
+
+  get(key: string, version: number): CachedPage | undefined {
+    const page = this.pages.get(key);
+    if (!page) return undefined;
+    this.delete(key);
+    if (page.version !== version) return undefined;
+    // Re-inserted, so the Map's order stays least-recently-used first.
+    this.pages.set(key, page);
+    this.chars += page.text.length;
+    return page;
+  }
+
+  set(key: string, page: CachedPage): void {
+    this.delete(key);
+    if (page.text.length > this.maxChars / 4) return;
+    this.pages.set(key, page);
+    this.chars += page.text.length;
+    for (const [oldest, old] of this.pages) {
+      if (this.chars <= this.maxChars) break;
+      this.pages.delete(oldest);
+      this.chars -= old.text.length;
+    }
+  }
+
+  private delete(key: string): void {
+    const page = this.pages.get(key);
+    if (!page) return;
+    this.pages.delete(key);
+    this.chars -= page.text.length;
+  }
+}

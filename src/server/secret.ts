@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ConfigError, MIN_SECRET_LENGTH } from './config.js';
+
+/**
+ * Returns the secret saved at `path`, creating it on first start. The secret keys
+ * the avatar and IP hashes, so it must survive restarts and be shared by every
+ * instance serving the same database.
+ */
+export function loadOrCreateSecret(path: string): { secret: string; created: boolean } {
+  const existing = readSecret(path);
+  if (existing !== undefined) return { secret: existing, created: false };
+  mkdirSync(dirname(path), { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  try {
+    // `wx` fails if another instance wrote the file first; then that one wins.
+    writeFileSync(path, secret + '\n', { mode: 0o600, flag: 'wx' });
+    return { secret, created: true };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return { secret: readSecret(path)!, created: false };
+  }
+}
+
+function readSecret(path: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const secret = text.trim();
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(
+      'COLLOQUY_SECRET',
+      `is unset and the saved secret in ${path} is shorter than ${MIN_SECRET_LENGTH} characters; delete the file or set COLLOQUY_SECRET.`,
+    );
+  }
+  return secret;
+}

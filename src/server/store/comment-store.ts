@@ -1,0 +1,136 @@
+/**
+ * The storage interface the routes use. One implementation over Kysely serves both
+ * SQLite and PostgreSQL (see kysely-store.ts); the engines differ only in how they
+ * connect, lock, commit and report a taken idempotency key.
+ */
+import type { SortOrder } from '../../api/contract.js';
+import type { StoredStatus } from './schema.js';
+
+export type { StoredStatus } from './schema.js';
+
+export type Engine = 'sqlite' | 'postgres';
+
+/** A comment as stored, email included: for server code only, never for responses. */
+export interface StoredComment {
+  id: number;
+  thread: string;
+  parentId: number | null;
+  rootId: number | null;
+  name: string;
+  email: string;
+  url: string | null;
+  body: string;
+  status: StoredStatus;
+  ipHash: string | null;
+  idempotencyKey: string | null;
+  /** Milliseconds since the epoch, UTC. */
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type NewStoredComment = Omit<StoredComment, 'id'>;
+
+/** An approved comment as a page lists it: only what a response shows (and the email, for the avatar). */
+export type ListedComment = Pick<StoredComment, 'id' | 'parentId' | 'rootId' | 'name' | 'email' | 'url' | 'body' | 'createdAt'>;
+
+/** Position of a top-level comment in a thread's order: the keyset a page continues after. */
+export interface PageKey {
+  createdAt: number;
+  id: number;
+}
+
+export interface ThreadPageQuery {
+  thread: string;
+  /** Top-level comments per page. */
+  limit: number;
+  sort: SortOrder;
+  /** The last top-level comment of the previous page, or `null` for the first page. */
+  after: PageKey | null;
+}
+
+export interface ThreadPage {
+  /** Approved top-level comments in order, each followed by its approved replies, oldest first. */
+  comments: ListedComment[];
+  /** Where the next page starts, or `null` when this is the last. */
+  next: PageKey | null;
+}
+
+export interface ThreadStats {
+  /** Approved comments in the whole thread, replies included. */
+  count: number;
+  /** Changes whenever anything in the thread changes, so a page cached at one version is current while it holds. */
+  version: number;
+}
+
+/** What the posting rules need to know about a new comment, read at once. */
+export interface PostingFacts {
+  /** The comment that already holds the idempotency key. */
+  originalId?: number;
+  /** A comment (not deleted) with the same author, thread, parent and body. */
+  duplicateId?: number;
+  /** When this email last posted. */
+  lastByEmail?: number;
+  /** When this address hash last posted. */
+  lastByAddress?: number;
+  /** Whether this email has an approved comment anywhere. */
+  knownAuthor: boolean;
+}
+
+/** Thrown by {@link CommentTransaction.insert} when another comment already holds the idempotency key. */
+export class IdempotencyKeyTaken extends Error {
+  constructor() {
+    super('The idempotency key is already used.');
+    this.name = 'IdempotencyKeyTaken';
+  }
+}
+
+/**
+ * What can be done inside one transaction. Everything commits together or not at all.
+ * Every method that changes a thread's comments also moves its count and version (see
+ * {@link ThreadStats}); a new writing method (edit, import) must do the same.
+ */
+export interface CommentTransaction {
+  /**
+   * Serializes this transaction with others locking any of the same keys, until it
+   * ends. SQLite already runs one write transaction at a time; PostgreSQL takes
+   * advisory locks, so checks-then-insert (flood, duplicate) hold across instances.
+   */
+  lockKeys(keys: string[]): Promise<void>;
+  findById(id: number): Promise<StoredComment | undefined>;
+  findByIdempotencyKey(key: string): Promise<StoredComment | undefined>;
+  /** Everything the posting rules check about a new comment, in one query. */
+  postingFacts(post: {
+    idempotencyKey: string;
+    email: string;
+    thread: string;
+    parentId: number | null;
+    body: string;
+    ipHash: string | null;
+  }): Promise<PostingFacts>;
+  /** Whether no comment has ever been stored. */
+  isEmpty(): Promise<boolean>;
+  /** Stores a comment. Throws {@link IdempotencyKeyTaken} when its key is used already. */
+  insert(comment: NewStoredComment): Promise<StoredComment>;
+  /** Moves a comment to `status`; `undefined` when there is no such comment. */
+  setStatus(id: number, status: StoredStatus, now: number): Promise<StoredComment | undefined>;
+}
+
+export interface CommentStore {
+  readonly engine: Engine;
+  /** One page of a thread's approved comments; its cost does not grow with the thread. */
+  listThread(query: ThreadPageQuery): Promise<ThreadPage>;
+  /** A thread's count and version: one key lookup. */
+  threadStats(thread: string): Promise<ThreadStats>;
+  /**
+   * Runs `work` in a transaction and resolves only after the commit is durable. If
+   * `work` throws, none of its changes are kept. (SQLite may commit several concurrent
+   * `work`s together, each in its own savepoint; see group-commit.ts.) `work` must use
+   * only `tx`: calling the store from inside it would wait for its own transaction.
+   */
+  write<T>(work: (tx: CommentTransaction) => Promise<T>): Promise<T>;
+  findById(id: number): Promise<StoredComment | undefined>;
+  findByIdempotencyKey(key: string): Promise<StoredComment | undefined>;
+  /** Moderation: approve, hold, mark as spam or delete a comment. */
+  setStatus(id: number, status: StoredStatus, now?: number): Promise<StoredComment | undefined>;
+  close(): Promise<void>;
+}

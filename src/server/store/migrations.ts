@@ -1,0 +1,96 @@
+/**
+ * Schema changes, in order. Each runs once, recorded in `colloquy_migrations`; all
+ * pending ones run in one transaction at start, so a failed start changes nothing.
+ * Append new migrations; never edit one that has shipped.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Engine } from './comment-store.js';
+import type { Database } from './schema.js';
+
+interface Migration {
+  name: string;
+  up(db: Kysely<any>, engine: Engine): Promise<void>;
+}
+
+const MIGRATIONS: Migration[] = [
+  {
+    name: '001_comments',
+    async up(db, engine) {
+      await db.schema
+        .createTable('comments')
+        .addColumn('id', engine === 'sqlite' ? 'integer' : 'bigint', (col) =>
+          // AUTOINCREMENT: ids are never reused, even after a comment is purged.
+          engine === 'sqlite' ? col.primaryKey().autoIncrement() : col.primaryKey().generatedByDefaultAsIdentity(),
+        )
+        .addColumn('thread', 'text', (col) => col.notNull())
+        .addColumn('parent_id', 'bigint', (col) => col.references('comments.id'))
+        .addColumn('root_id', 'bigint', (col) => col.references('comments.id'))
+        .addColumn('name', 'text', (col) => col.notNull())
+        .addColumn('email', 'text', (col) => col.notNull())
+        .addColumn('url', 'text')
+        .addColumn('body', 'text', (col) => col.notNull())
+        .addColumn('status', 'text', (col) => col.notNull().check(sql`status in ('approved', 'pending', 'spam', 'deleted')`))
+        .addColumn('ip_hash', 'text')
+        .addColumn('idempotency_key', 'text', (col) => col.unique())
+        .addColumn('created_at', 'bigint', (col) => col.notNull())
+        .addColumn('updated_at', 'bigint', (col) => col.notNull())
+        .execute();
+      // A thread's listed top-level comments, in order: the keyset pages walk this.
+      await db.schema
+        .createIndex('comments_thread_roots')
+        .on('comments')
+        .columns(['thread', 'created_at', 'id'])
+        .where(sql<boolean>`parent_id is null and status = 'approved'`)
+        .execute();
+      // All listed replies of a page's top-level comments, in one range scan per root.
+      await db.schema
+        .createIndex('comments_root_replies')
+        .on('comments')
+        .columns(['root_id', 'created_at', 'id'])
+        .where(sql<boolean>`root_id is not null and status = 'approved'`)
+        .execute();
+      // Flood and first-time-author checks look an author's comments up by email;
+      // the duplicate check by thread and email, so a prolific author does not slow it.
+      await db.schema.createIndex('comments_email').on('comments').columns(['email', 'created_at']).execute();
+      await db.schema.createIndex('comments_thread_email').on('comments').columns(['thread', 'email']).execute();
+      await db.schema
+        .createIndex('comments_ip_hash')
+        .on('comments')
+        .columns(['ip_hash', 'created_at'])
+        .where(sql<boolean>`ip_hash is not null`)
+        .execute();
+      await db.schema
+        .createTable('thread_stats')
+        .addColumn('thread', 'text', (col) => col.primaryKey())
+        .addColumn('approved_count', 'bigint', (col) => col.notNull().defaultTo(0))
+        .addColumn('version', 'bigint', (col) => col.notNull().defaultTo(0))
+        .execute();
+    },
+  },
+];
+
+/** Brings the schema up to date; returns the names of the migrations it ran. */
+export async function migrate(db: Kysely<Database>, engine: Engine): Promise<string[]> {
+  return db.transaction().execute(async (trx) => {
+    // Instances starting together against one PostgreSQL take turns; the lock ends with the transaction.
+    if (engine === 'postgres') await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(trx);
+    await trx.schema
+      .createTable('colloquy_migrations')
+      .ifNotExists()
+      .addColumn('name', 'text', (col) => col.primaryKey())
+      .addColumn('applied_at', 'bigint', (col) => col.notNull())
+      .execute();
+    const applied = new Set((await trx.selectFrom('colloquy_migrations').select('name').execute()).map((row) => row.name));
+    const ran: string[] = [];
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.name)) continue;
+      await migration.up(trx, engine);
+      await trx.insertInto('colloquy_migrations').values({ name: migration.name, applied_at: Date.now() }).execute();
+      ran.push(migration.name);
+    }
+    return ran;
+  });
+}
+
+// Any fixed number will do; this one is "colloq" in ASCII.
+const MIGRATION_LOCK = sql.lit(0x636f6c6c6f71);

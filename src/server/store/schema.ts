@@ -1,0 +1,45 @@
+/** Table shapes as Kysely sees them; column names are the database's (snake_case). */
+import type { Generated } from 'kysely';
+
+/** Every state a stored comment can be in; only `approved` is ever listed. */
+export type StoredStatus = 'approved' | 'pending' | 'spam' | 'deleted';
+
+export interface CommentsTable {
+  id: Generated<number>;
+  thread: string;
+  /** The comment replied to; `null` for a top-level comment. */
+  parent_id: number | null;
+  /** The top-level comment of this reply's conversation; `null` for a top-level comment. */
+  root_id: number | null;
+  name: string;
+  /** Trimmed and lower-cased. Never leaves the server. */
+  email: string;
+  url: string | null;
+  body: string;
+  status: StoredStatus;
+  /** Keyed hash of the poster's address, for flood control only. */
+  ip_hash: string | null;
+  idempotency_key: string | null;
+  /** Milliseconds since the epoch, UTC. */
+  created_at: number;
+  updated_at: number;
+}
+
+/** Per thread, kept in step with `comments` in the same transactions. */
+export interface ThreadStatsTable {
+  thread: string;
+  approved_count: number;
+  /** Bumped by every change to the thread's comments. */
+  version: number;
+}
+
+export interface MigrationsTable {
+  name: string;
+  applied_at: number;
+}
+
+export interface Database {
+  comments: CommentsTable;
+  thread_stats: ThreadStatsTable;
+  colloquy_migrations: MigrationsTable;
+}

@@ -1,0 +1,42 @@
+/**
+ * The contract suite on PostgreSQL, in a fresh schema dropped afterwards. Needs
+ * COLLOQUY_TEST_DATABASE_URL; without it the suite is skipped locally and fails in CI.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import pg from 'pg';
+import { openPostgresStore } from '../../src/server/store/index.js';
+import { contractSuite } from './contract-suite.js';
+
+const url = process.env.COLLOQUY_TEST_DATABASE_URL;
+const HOW_TO =
+  'Set COLLOQUY_TEST_DATABASE_URL=postgresql://user@host:port/db to run the PostgreSQL contract suite (docs/server.md, "Testing against PostgreSQL").';
+
+if (!url) {
+  if (process.env.CI) {
+    test('the HTTP contract on PostgreSQL', () => {
+      assert.fail(`COLLOQUY_TEST_DATABASE_URL is not set, and CI must run the PostgreSQL suite. ${HOW_TO}`);
+    });
+  } else {
+    test('the HTTP contract on PostgreSQL', { skip: `COLLOQUY_TEST_DATABASE_URL is not set. ${HOW_TO}` }, () => {});
+  }
+} else {
+  contractSuite('PostgreSQL', async () => {
+    const schema = `colloquy_test_${randomBytes(6).toString('hex')}`;
+    const store = await openPostgresStore(url, { schema });
+    return {
+      store,
+      async close() {
+        await store.close();
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          await client.query(`drop schema ${schema} cascade`);
+        } finally {
+          await client.end();
+        }
+      },
+    };
+  });
+}

@@ -1,0 +1,17 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteStore } from '../../src/server/store/index.js';
+import { contractSuite } from './contract-suite.js';
+
+contractSuite('SQLite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'colloquy-contract-'));
+  const store = await openSqliteStore(join(dir, 'colloquy.db'));
+  return {
+    store,
+    async close() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});

@@ -1,0 +1,766 @@
+/**
+ * The HTTP contract (docs/api.md) checked through `app.request()`, written once and run
+ * against each store engine by contract-sqlite.test.ts and contract-postgres.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Comment, CommentPage } from '../../src/api/contract.js';
+import { LIMITS } from '../../src/api/contract.js';
+import type { AppConfig } from '../../src/server/app.js';
+import { MAX_BODY_BYTES } from '../../src/server/routes/comments.js';
+import { IdempotencyKeyTaken, type CommentStore } from '../../src/server/store/index.js';
+import {
+  ALLOWED_ORIGIN,
+  FOREIGN_ORIGIN,
+  OWN_ORIGIN,
+  TestServer,
+  assertError,
+  assertNoEmailSeen,
+  uniqueAddress,
+  uniqueEmail,
+  uniqueKey,
+  uniqueThread,
+  type Reply,
+} from './helpers.js';
+
+export interface StoreHarness {
+  store: CommentStore;
+  /** Closes the store and removes what the suite created. */
+  close(): Promise<void>;
+}
+
+const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function created(reply: Reply): Comment {
+  assert.equal(reply.status, 201, reply.text);
+  return reply.json.comment;
+}
+
+export function contractSuite(engine: string, open: () => Promise<StoreHarness>): void {
+  describe(`the HTTP contract on ${engine}`, () => {
+    let harness: StoreHarness;
+    const server = (config: Partial<AppConfig> = {}) => new TestServer(harness.store, config);
+
+    before(async () => {
+      harness = await open();
+    });
+    after(async () => {
+      await harness?.close();
+    });
+
+    describe('listing', () => {
+      it('lists an empty thread with the cache headers', async () => {
+        const thread = uniqueThread();
+        const reply = await server().list(thread);
+        assert.equal(reply.status, 200);
+        assert.deepEqual(reply.json, { thread, count: 0, comments: [], nextCursor: null });
+        assert.equal(reply.headers.get('Cache-Control'), 'public, max-age=0, s-maxage=10, must-revalidate');
+        assert.match(reply.headers.get('ETag')!, /^"[^"]+"$/, 'a strong ETag');
+      });
+
+      it('answers 304 with no body when If-None-Match matches, and a new ETag after a post', async () => {
+        const s = server();
+        const thread = uniqueThread();
+        created(await s.post({ thread }));
+        const first = await s.list(thread);
+        const etag = first.headers.get('ETag')!;
+        for (const tag of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
+          const again = await s.list(thread, {}, { headers: { 'If-None-Match': tag } });
+          assert.equal(again.status, 304, tag);
+          assert.equal(again.text, '');
+          assert.equal(again.headers.get('ETag'), etag);
+          assert.equal(again.headers.get('Cache-Control'), 'public, max-age=0, s-maxage=10, must-revalidate');
+        }
+        assert.equal((await s.list(thread, {}, { headers: { 'If-None-Match': '"stale"' } })).status, 200);
+        created(await s.post({ thread }));
+        const changed = await s.list(thread, {}, { headers: { 'If-None-Match': etag } });
+        assert.equal(changed.status, 200);
+        assert.notEqual(changed.headers.get('ETag'), etag);
+        assert.equal(changed.json.count, 2);
+      });
+
+      it('refuses bad list parameters with 400', async () => {
+        const s = server();
+        const thread = uniqueThread();
+        assertError(await s.request('/api/comments'), 400, { thread: 'required' });
+        assertError(await s.list('😀'.repeat(LIMITS.thread + 1)), 400, { thread: 'too_long' });
+        assert.equal((await s.list('😀'.repeat(LIMITS.thread))).status, 200);
+        for (const limit of ['0', '101', 'abc', '1.5', '-1', '', '1e2']) assertError(await s.list(thread, { limit }), 400);
+        for (const limit of ['1', '100']) assert.equal((await s.list(thread, { limit })).status, 200);
+        assertError(await s.list(thread, { sort: 'random' }), 400);
+        const badJson = Buffer.from('{"t":').toString('base64url');
+        const badDate = Buffer.from('{"t":"yesterday","i":"1"}').toString('base64url');
+        const badId = Buffer.from('{"t":"2026-01-01T00:00:00.000Z","i":"x"}').toString('base64url');
+        for (const cursor of ['not a cursor', '!!!', badJson, badDate, badId, 'a'.repeat(500)]) {
+          assertError(await s.list(thread, { cursor }), 400);
+        }
+        const broken = await s.request('/api/comments?thread=%E0%A4%A');
+        assert.equal(broken.status, 200, 'a broken escape is taken literally');
+        assert.equal(broken.json.thread, '%E0%A4%A');
+      });
+    });
+
+    describe('posting', () => {
+      it('answers 201 with the stored comment, trimmed, and lists it', async () => {
+        const s = server();
+        const thread = uniqueThread();
+        const email = uniqueEmail();
+        const comment = created(
+          await s.post({ thread, author: { name: '  Ada Lovelace ', email: ` ${email.toUpperCase()} `, url: ' https://ada.example/ ' }, body: '\n  Loved it.  \n' }),
+        );
+        assert.match(comment.id, /^\d+$/);
+        assert.equal(comment.parentId, null);
+        assert.deepEqual(Object.keys(comment).sort(), ['author', 'body', 'createdAt', 'id', 'parentId', 'status']);
+        assert.deepEqual(Object.keys(comment.author).sort(), ['avatar', 'name', 'url']);
+        assert.equal(comment.author.name, 'Ada Lovelace');
+        assert.equal(comment.author.url, 'https://ada.example/');
+        assert.equal(comment.body, 'Loved it.');
+        assert.equal(comment.status, 'approved');
+        assert.match(comment.createdAt, ISO_MS);
+        assert.equal(comment.createdAt, new Date(s.now).toISOString());
+        const page = (await s.list(thread)).json as CommentPage;
+        assert.equal(page.count, 1);
+        assert.deepEqual(page.comments, [comment]);
+      });
+
+      it('draws the avatar from the email: stable, case-blind, different per person, never the email', async () => {
+        const s = server();
+        const thread = uniqueThread();
+        const email = uniqueEmail();
+        const a = created(await s.post({ thread, author: { email } }));
+        const b = created(await s.post({ thread, author: { email: ` ${email.toUpperCase()}` }, body: 'Another.' }));
+        const c = created(await s.post({ thread }));
+        assert.match(a.author.avatar, /^[0-9a-f]{16,}$/);
+        assert.equal(a.author.avatar, b.author.avatar);
+        assert.notEqual(a.author.avatar, c.author.avatar);
+        const other = new TestServer(harness.store, { secret: 'another-secret-that-is-at-least-32-chars' });
+        const listed = (await other.list(thread)).json as CommentPage;
+        assert.notEqual(listed.comments[0]!.author.avatar, a.author.avatar, 'the avatar is keyed by the secret');
+      });
+
+      it('stores a url of null when none is given', async () => {
+        const comment = created(await server().post({ thread: uniqueThread(), author: { url: '' } }));
+        assert.equal(comment.author.url, null);
+        const noUrl = created(await server().post({ thread: uniqueThread(), author: { url: undefined } }));
+        assert.equal(noUrl.author.url, null);
+      });
+
+      it('nests replies at any depth and lists each after its parent', async () => {
+        const s = server();
+        const thread = uniqueThread();
+        const root = created(await s.post({ thread }));
+        const reply = created(await s.post({ thread, parentId: root.id }));
+        const deeper = created(await s.post({ thread, parentId: reply.id }));
+        const second = created(await s.post({ thread, parentId: root.id }));
+        assert.equal(deeper.parentId, reply.id);
+        const page = (await s.list(thread)).json as CommentPage;
+        assert.equal(page.count, 4);
+        assert.deepEqual(
+          page.comments.map((c) => c.id),
+          [root.id, reply.id, deeper.id, second.id],
+        );
+      });
+    });
+
+    describe('validation', () => {
+      it('refuses malformed JSON, a non-object body and bad UTF-8 with 400', async () => {
+        const s = server();
+        for (const body of ['{"thread":', '', 'null', '[]', '"text"', '42', '{"thread":"t"} trailing']) {
+          assertError(await s.postRaw(body), 400);
+        }
+        assertError(await s.postRaw(new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), { headers: { 'Content-Type': 'application/json' } }), 400);
+      });
+
+      it('names each field of the wrong type', async () => {
+        const s = server();
+        const thread = uniqueThread();
+        const cases: [Record<string, unknown>, Record<string, string>][] = [
+          [{ thread: 42 }, { thread: 'invalid' }],
+          [{ thread: ['a'] }, { thread: 'invalid' }],
+          [{ idempotencyKey: { a: 1 } }, { idempotencyKey: 'invalid' }],
+          [{ parentId: 7 }, { parentId: 'invalid' }],
+          [{ parentId: {} }, { parentId: 'invalid' }],
+          [{ body: ['x'] }, { body: 'invalid' }],
+          [{ body: 5 }, { body: 'invalid' }],
+          [{ author: 'Ada' }, { name: 'invalid', email: 'invalid' }],
+          [{ author: { name: 5, email: uniqueEmail() } }, { name: 'invalid' }],
+          [{ author: { name: 'Ada', email: true } }, { email: 'invalid' }],
+          [{ author: { name: 'Ada', email: uniqueEmail(), url: 3 } }, { url: 'invalid' }],
+        ];
+        for (const [change, fields] of cases) {
+          const draft = { thread, parentId: null, author: { name: 'Ada', email: uniqueEmail() }, body: 'Hi', idempotencyKey: uniqueKey(), ...change };
+          assertError(await s.postRaw(JSON.stringify(draft)), 400, fields);
+        }
+      });
+
+      it('requires name, email, body, thread and idempotencyKey, after trimming', async () => {
+        const s = server();
+        const reply = await s.postRaw(JSON.stringify({ thread: '  ', author: { name: ' \t', email: '  ' }, body: '\n \u00a0 ', idempotencyKey: '' }));
+        assertError(reply, 400, { thread: 'required', name: 'required', email: 'required', body: 'required', idempotencyKey: 'required' });
+        assertError(await s.postRaw(JSON.stringify({})), 400, { thread: 'required', name: 'required', email: 'required', body: 'required', idempotencyKey: 'required' });
+      });
+
+      it('checks the email and the website', async () => {
+        const s = server();
+        const thread = uniqueThread();
+        for (const email of ['ada', 'ada@', '@example.com', 'ada@example', 'ada@@example.com', 'a b@example.com', '.ada@example.com']) {
+          assertError(await s.post({ thread, author: { email } }), 400, { email: 'invalid' });
+        }
+        for (const url of ['javascript:alert(1)', 'ftp://example.com/', 'example.com', 'https://', 'data:text/html,hi', '//example.com']) {
+          assertError(await s.post({ thread, author: { url } }), 400, { url: 'invalid' });
+        }
+        created(await s.post({ thread, author: { url: 'HTTP://Example.com/path?q=1' } }));
+      });
+
+      it('refuses NUL and unpaired surrogates as invalid, never with a 5xx', async () => {
+        const s = server();
+        const thread = uniqueThread();
+        const draft = (change: object) =>
+          JSON.stringify({ thread, parentId: null, author: { name: 'Ada', email: uniqueEmail() }, body: 'Hi', idempotencyKey: uniqueKey(), ...change });
+        assertError(await s.postRaw(draft({ body: 'a\u0000b' })), 400, { body: 'invalid' });
+        assertError(await s.postRaw(draft({ body: 'broken \ud83d here' })), 400, { body: 'invalid' });
+        assertError(await s.postRaw(draft({ author: { name: 'Ad\udc00a', email: uniqueEmail() } })), 400, { name: 'invalid' });
+        assertError(await s.postRaw(draft({ thread: 'x\u0000' })), 400, { thread: 'invalid' });
+        assertError(await s.postRaw(draft({ idempotencyKey: '\ud800' })), 400, { idempotencyKey: 'invalid' });
+        assertError(await s.postRaw(draft({ parentId: '1\u0000' })), 404);
+        assertError(await s.list('x\u0000'), 400, { thread: 'invalid' });
+      });
+
+      it('counts lengths in characters: accented letters and emoji at the limit pass, one more fails', async () => {
+        const s = server();
+        const thread = uniqueThread();
+        for (const char of ['é', '😀']) {
+          const site = 'https://example.com/';
+          const limitCases: [string, number, (length: number) => object][] = [
+            ['name', LIMITS.name, (n) => ({ author: { name: char.repeat(n) } })],
+            ['body', LIMITS.body, (n) => ({ body: char.repeat(n) })],
+            ['url', LIMITS.url, (n) => ({ author: { url: site + char.repeat(n - site.length) } })],
+          ];
+          for (const [field, limit, draft] of limitCases) {
+            const atLimit = created(await s.post({ thread, ...draft(limit) }));
+            if (field === 'body') assert.equal([...atLimit.body].length, limit);
+            if (field === 'name') assert.equal(atLimit.author.name, char.repeat(limit));
+            if (field === 'url') assert.equal([...atLimit.author.url!].length, limit);
+            assertError(await s.post({ thread, ...draft(limit + 1) }), 400, { [field]: 'too_long' });
+          }
+          created(await s.post({ thread: char.repeat(LIMITS.thread) }));
+          assertError(await s.post({ thread: char.repeat(LIMITS.thread + 1) }), 400, { thread: 'too_long' });
+          created(await s.post({ thread, idempotencyKey: char.repeat(LIMITS.idempotencyKey) }));
+          assertError(await s.post({ thread, idempotencyKey: char.repeat(LIMITS.idempotencyKey + 1) }), 400, { idempotencyKey: 'too_long' });
+        }
+        const local = (n: number) => `${'a'.repeat(n - '@mail.example'.length)}@mail.example`;
+        created(await s.post({ thread, author: { email: local(LIMITS.email) } }));
+        assertError(await s.post({ thread, author: { email: local(LIMITS.email + 1) } }), 400, { email: 'too_long' });
+      });
+    });
+
+    describe('parents', () => {
+      it('answers 404 for a parent that is unknown, malformed, in another thread or not approved', async () => {
+        const s = server();
+        const thread = uniqueThread();
+        const elsewhere = created(await s.post({ thread: uniqueThread() }));
+        for (const parentId of ['999999999', 'abc', '0', '-1', '1.5', '99999999999999999999']) {
+          assertError(await s.post({ thread, parentId }), 404);
+        }
+        assertError(await s.post({ thread, parentId: elsewhere.id }), 404);
+        const held = created(await server({ moderation: 'all' }).post({ thread }));
+        assert.equal(held.status, 'pending');
+        assertError(await s.post({ thread, parentId: held.id }), 404);
+        const removed = created(await s.post({ thread }));
+        await harness.store.setStatus(Number(removed.id), 'deleted');
+        assertError(await s.post({ thread, parentId: removed.id }), 404);
+      });
+    });
+
+    describe('request checks, in order: origin, content type, size', () => {
+      it('refuses writes from a foreign origin with 403, before anything else', async () => {
+        const s = server();
+        const reply = await s.post({ thread: uniqueThread() }, { origin: FOREIGN_ORIGIN });
+        assertError(reply, 403);
+        assert.equal(reply.headers.get('Access-Control-Allow-Origin'), null);
+        assertError(await s.postRaw('not json', { origin: FOREIGN_ORIGIN, headers: { 'Content-Type': 'text/plain' } }), 403);
+        for (const method of ['PATCH', 'DELETE', 'PUT']) {
+          assertError(await s.request('/api/comments/1', { method, headers: { Origin: FOREIGN_ORIGIN } }), 403);
+        }
+        assertError(await s.post({ thread: uniqueThread() }, { origin: 'null' }), 403);
+      });
+
+      it('accepts only application/json with 415 otherwise', async () => {
+        const s = server();
+        const draft = JSON.stringify({ thread: uniqueThread(), parentId: null, author: { name: 'Ada', email: uniqueEmail() }, body: 'Hi', idempotencyKey: uniqueKey() });
+        // A byte body carries no Content-Type at all.
+        const noType = await s.request('/api/comments', { method: 'POST', body: new TextEncoder().encode(draft) });
+        assertError(noType, 415);
+        for (const type of ['application/x-www-form-urlencoded', 'text/plain', 'text/plain;charset=UTF-8', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'application/jsonx', 'text/json']) {
+          assertError(await s.postRaw(draft, { headers: { 'Content-Type': type } }), 415);
+        }
+        assertError(await s.request('/api/comments', { method: 'POST', body: new URLSearchParams({ thread: 'x' }) }), 415);
+        for (const type of ['application/json; charset=utf-8', 'Application/JSON;Charset="UTF-8"']) {
+          const fresh = JSON.stringify({ ...JSON.parse(draft), idempotencyKey: uniqueKey(), body: `Hi in ${type}` });
+          created(await s.postRaw(fresh, { headers: { 'Content-Type': type } }));
+        }
+      });
+
+      it('refuses a body over the size cap with 413 before parsing, declared or streamed', async () => {
+        const s = server();
+        const huge = `{"thread":"${'x'.repeat(MAX_BODY_BYTES)}"}`;
+        assertError(await s.postRaw(huge, { headers: { 'Content-Length': String(huge.length) } }), 413);
+        // A declared length over the cap is refused on the header alone.
+        assertError(await s.postRaw('{}', { headers: { 'Content-Length': String(MAX_BODY_BYTES + 1) } }), 413);
+        assertError(await s.postRaw(`not even json ${'x'.repeat(MAX_BODY_BYTES)}`), 413);
+        // No Content-Length: the bytes are counted as they arrive.
+        const chunk = new TextEncoder().encode('x'.repeat(16 * 1024));
+        let sent = 0;
+        const stream = new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (sent > MAX_BODY_BYTES * 2) return controller.close();
+            sent += chunk.length;
+            controller.enqueue(chunk);
+          },
+        });
+        const streamed = await s.request('/api/comments', {
+          method: 'POST',
+          body: stream,
+          headers: { 'Content-Type': 'application/json' },
+          duplex: 'half',
+        } as RequestInit);
+        assertError(streamed, 413);
+        assert.ok(sent <= MAX_BODY_BYTES + 2 * chunk.length, 'reading stopped soon after the cap');
+        // The content type is checked first.
+        assertError(await s.postRaw(huge, { headers: { 'Content-Type': 'text/plain' } }), 415);
+      });
+    });
+
+    describe('unknown routes', () => {
+      it('answers 404 with the error body', async () => {
+        const s = server();
+        assertError(await s.request('/api/nope'), 404);
+        assertError(await s.request('/api'), 404);
+        assertError(await s.request('/nope'), 404);
+        assertError(await s.request('/api/comments/1'), 404);
+        assertError(await s.request('/api/nope', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }), 404);
+        assertError(await s.request('/api/comments', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '{}' }), 404);
+      });
+    });
+
+    describe('duplicates', () => {
+      it('answers 409 to the same author saying the same thing to the same thread and parent', async () => {
+        const s = server();
+        const thread = uniqueThread();
+        const email = uniqueEmail();
+        const root = created(await s.post({ thread, author: { email }, body: 'Same words.' }));
+        const again = await s.post({ thread, author: { name: 'Someone Else', email: email.toUpperCase() }, body: '  Same words.\n' });
+        assertError(again, 409);
+        assert.equal(again.json.error.message, "Duplicate comment detected; it looks as though you've already said that!");
+        created(await s.post({ thread, author: { email }, body: 'Same words.', parentId: root.id }));
+        assertError(await s.post({ thread, author: { email }, body: 'Same words.', parentId: root.id }), 409);
+        created(await s.post({ thread: uniqueThread(), author: { email }, body: 'Same words.' }));
+        created(await s.post({ thread, body: 'Same words.' }));
+        created(await s.post({ thread, author: { email }, body: 'Other words.' }));
+      });
+    });
+
+    describe('flood control', () => {
+      it('answers 429 with Retry-After to a second comment from the same address', async () => {
+        const s = server({ floodSeconds: 15 });
+        const address = uniqueAddress();
+        const thread = uniqueThread();
+        created(await s.post({ thread }, { address }));
+        const fast = await s.post({ thread, body: 'Quick.' }, { address });
+        assertError(fast, 429);
+        assert.equal(fast.json.error.message, 'You are posting comments too quickly. Slow down.');
+        assert.equal(fast.headers.get('Retry-After'), '15');
+        s.advance(10.2);
+        assert.equal((await s.post({ thread, body: 'Quick.' }, { address })).headers.get('Retry-After'), '5');
+        s.advance(4.7);
+        assert.equal((await s.post({ thread, body: 'Quick.' }, { address })).headers.get('Retry-After'), '1');
+        s.advance(0.1);
+        created(await s.post({ thread, body: 'Quick.' }, { address }));
+      });
+
+      it('answers 429 to a second comment by the same email from another address', async () => {
+        const s = server({ floodSeconds: 15 });
+        const email = uniqueEmail();
+        const thread = uniqueThread();
+        created(await s.post({ thread, author: { email } }));
+        const fast = await s.post({ thread, author: { email: email.toUpperCase() }, body: 'From my phone.' });
+        assertError(fast, 429);
+        assert.equal(fast.headers.get('Retry-After'), '15');
+        s.advance(15);
+        created(await s.post({ thread, author: { email }, body: 'From my phone.' }));
+      });
+
+      it('keeps the email check when the client address is unknown', async () => {
+        const s = server({ floodSeconds: 15 });
+        const email = uniqueEmail();
+        const thread = uniqueThread();
+        created(await s.post({ thread, author: { email } }, { address: null }));
+        created(await s.post({ thread, body: 'No address either.' }, { address: null }));
+        assertError(await s.post({ thread, author: { email }, body: 'Again.' }, { address: null }), 429);
+      });
+
+      it('is off when COLLOQUY_FLOOD_SECONDS is 0', async () => {
+        const s = server({ floodSeconds: 0 });
+        const address = uniqueAddress();
+        const email = uniqueEmail();
+        const thread = uniqueThread();
+        for (let i = 0; i < 3; i++) created(await s.post({ thread, author: { email }, body: `Comment ${i}` }, { address }));
+      });
+
+      it('uses X-Forwarded-For only as far as COLLOQUY_TRUST_PROXY says', async () => {
+        const thread = uniqueThread();
+        const proxy = uniqueAddress();
+        const direct = server({ floodSeconds: 15, trustProxy: 0 });
+        // Without trust, every post comes from the proxy's address.
+        created(await direct.post({ thread }, { address: proxy, headers: { 'X-Forwarded-For': '203.0.113.1' } }));
+        assertError(await direct.post({ thread }, { address: proxy, headers: { 'X-Forwarded-For': '203.0.113.2' } }), 429);
+
+        const behindOne = server({ floodSeconds: 15, trustProxy: 1 });
+        const client = `198.51.100.${Math.floor(Math.random() * 250)}`;
+        created(await behindOne.post({ thread }, { address: uniqueAddress(), headers: { 'X-Forwarded-For': `6.6.6.6, ${client}` } }));
+        // A different spoofed left-most entry, same real client: still the same address.
+        assertError(await behindOne.post({ thread }, { address: uniqueAddress(), headers: { 'X-Forwarded-For': `7.7.7.7, ${client}` } }), 429);
+        created(await behindOne.post({ thread }, { address: uniqueAddress(), headers: { 'X-Forwarded-For': `${client}, 198.51.100.251` } }));
+      });
+    });
+
+    describe('idempotency', () => {
+      it('answers a repeated key with the original comment and creates nothing', async () => {
+        const s = server({ floodSeconds: 15 });
+        const thread = uniqueThread();
+        const address = uniqueAddress();
+        const email = uniqueEmail();
+        const idempotencyKey = uniqueKey();
+        const first = created(await s.post({ thread, idempotencyKey, author: { email } }, { address }));
+        s.advance(1);
+        // Within the flood interval and with the same text: a retry is neither flood nor duplicate.
+        const retry = created(await s.post({ thread, idempotencyKey, author: { email } }, { address }));
+        assert.deepEqual(retry, first);
+        const changed = created(await s.post({ thread, idempotencyKey, body: 'Edited before the retry.' }));
+        assert.deepEqual(changed, first);
+        assert.equal((await s.list(thread)).json.count, 1);
+      });
+
+      it('creates one comment when the same key arrives many times at once', async () => {
+        const s = server({ floodSeconds: 15 });
+        const thread = uniqueThread();
+        const idempotencyKey = uniqueKey();
+        const email = uniqueEmail();
+        const replies = await Promise.all(Array.from({ length: 8 }, () => s.post({ thread, idempotencyKey, author: { email } })));
+        const ids = new Set(replies.map((reply) => created(reply).id));
+        assert.equal(ids.size, 1);
+        const page = (await s.list(thread)).json as CommentPage;
+        assert.equal(page.count, 1);
+        assert.equal(page.comments.length, 1);
+      });
+
+      it('lets one comment through when an author floods with many at once', async () => {
+        const s = server({ floodSeconds: 15 });
+        const thread = uniqueThread();
+        const email = uniqueEmail();
+        const replies = await Promise.all(Array.from({ length: 6 }, (_, i) => s.post({ thread, author: { email }, body: `Burst ${i}` })));
+        assert.deepEqual(replies.map((reply) => reply.status).sort(), [201, 429, 429, 429, 429, 429]);
+      });
+
+      it('lets one of several identical comments sent at once through', async () => {
+        const s = server();
+        const thread = uniqueThread();
+        const email = uniqueEmail();
+        const replies = await Promise.all(Array.from({ length: 6 }, () => s.post({ thread, author: { email }, body: 'Same again.' })));
+        assert.deepEqual(replies.map((reply) => reply.status).sort(), [201, 409, 409, 409, 409, 409]);
+      });
+
+      it('counts every comment when many people post at once', async () => {
+        const s = server();
+        const thread = uniqueThread();
+        const root = created(await s.post({ thread }));
+        const replies = await Promise.all(
+          Array.from({ length: 24 }, (_, i) => s.post({ thread, parentId: i % 2 ? root.id : null, body: `Crowd ${i}` })),
+        );
+        for (const reply of replies) created(reply);
+        const page = (await s.list(thread, { limit: '100' })).json as CommentPage;
+        assert.equal(page.count, 25);
+        assert.equal(page.comments.length, 25);
+      });
+
+      it('has the store undo a failed write alone, keeping writes that ran beside it', async () => {
+        const thread = uniqueThread();
+        const row = (body: string) => ({
+          thread,
+          parentId: null,
+          rootId: null,
+          name: 'Ada',
+          email: uniqueEmail(),
+          url: null,
+          body,
+          status: 'approved' as const,
+          ipHash: null,
+          idempotencyKey: uniqueKey(),
+          createdAt: Date.now(),
+          updatedAt: Date.now(),
+        });
+        const results = await Promise.allSettled([
+          harness.store.write((tx) => tx.insert(row('kept 1'))),
+          harness.store.write(async (tx) => {
+            await tx.insert(row('undone'));
+            throw new Error('changed my mind');
+          }),
+          harness.store.write((tx) => tx.insert(row('kept 2'))),
+        ]);
+        assert.deepEqual(results.map((result) => result.status), ['fulfilled', 'rejected', 'fulfilled']);
+        const page = await harness.store.listThread({ thread, limit: 10, sort: 'oldest', after: null });
+        assert.deepEqual(page.comments.map((comment) => comment.body), ['kept 1', 'kept 2']);
+        assert.equal((await harness.store.threadStats(thread)).count, 2);
+      });
+
+      it('has the store refuse a second row with a taken key', async () => {
+        const now = Date.now();
+        const row = {
+          thread: uniqueThread(),
+          parentId: null,
+          rootId: null,
+          name: 'Ada',
+          email: uniqueEmail(),
+          url: null,
+          body: 'Hi',
+          status: 'approved' as const,
+          ipHash: null,
+          idempotencyKey: uniqueKey(),
+          createdAt: now,
+          updatedAt: now,
+        };
+        await harness.store.write((tx) => tx.insert(row));
+        await assert.rejects(
+          harness.store.write((tx) => tx.insert({ ...row, body: 'Other' })),
+          IdempotencyKeyTaken,
+        );
+        assert.equal((await harness.store.threadStats(row.thread)).count, 1, 'the failed insert left the count alone');
+      });
+    });
+
+    describe('CORS', () => {
+      const corsHeaders = (reply: Reply) => ({
+        allowOrigin: reply.headers.get('Access-Control-Allow-Origin'),
+        expose: reply.headers.get('Access-Control-Expose-Headers'),
+        vary: reply.headers.get('Vary'),
+      });
+
+      it('echoes an allowed origin and the server’s own, and never a foreign one', async () => {
+        const s = server();
+        const thread = uniqueThread();
+        for (const origin of [ALLOWED_ORIGIN, OWN_ORIGIN]) {
+          const get = await s.list(thread, {}, { headers: { Origin: origin } });
+          assert.equal(get.status, 200);
+          assert.deepEqual(corsHeaders(get), { allowOrigin: origin, expose: 'Retry-After', vary: 'Origin' });
+          const post = await s.post({ thread }, { origin });
+          assert.equal(post.status, 201, post.text);
+          assert.equal(corsHeaders(post).allowOrigin, origin);
+        }
+        const foreignGet = await s.list(thread, {}, { headers: { Origin: FOREIGN_ORIGIN } });
+        assert.equal(foreignGet.status, 200, 'reading is public; the browser just hides it');
+        assert.deepEqual(corsHeaders(foreignGet), { allowOrigin: null, expose: null, vary: 'Origin' });
+        const noOrigin = await s.post({ thread });
+        assert.equal(noOrigin.status, 201, 'curl and servers send no Origin');
+        assert.equal(corsHeaders(noOrigin).allowOrigin, null);
+        assert.equal(corsHeaders(noOrigin).vary, 'Origin');
+      });
+
+      it('lets an allowed page read errors and Retry-After', async () => {
+        const s = server({ floodSeconds: 15 });
+        const address = uniqueAddress();
+        const thread = uniqueThread();
+        created(await s.post({ thread }, { address, origin: ALLOWED_ORIGIN }));
+        const fast = await s.post({ thread }, { address, origin: ALLOWED_ORIGIN });
+        assertError(fast, 429);
+        assert.deepEqual(corsHeaders(fast), { allowOrigin: ALLOWED_ORIGIN, expose: 'Retry-After', vary: 'Origin' });
+        const bad = await s.post({ thread, body: '' }, { origin: ALLOWED_ORIGIN });
+        assertError(bad, 400);
+        assert.equal(corsHeaders(bad).allowOrigin, ALLOWED_ORIGIN);
+      });
+
+      it('answers preflights from allowed origins with 204, and foreign ones without Allow-Origin', async () => {
+        const s = server();
+        const preflight = (origin: string) =>
+          s.request('/api/comments', {
+            method: 'OPTIONS',
+            headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+          });
+        for (const origin of [ALLOWED_ORIGIN, OWN_ORIGIN]) {
+          const ok = await preflight(origin);
+          assert.equal(ok.status, 204);
+          assert.equal(ok.text, '');
+          assert.equal(ok.headers.get('Access-Control-Allow-Origin'), origin);
+          assert.equal(ok.headers.get('Vary'), 'Origin');
+          const methods = ok.headers.get('Access-Control-Allow-Methods')!.split(',').map((m) => m.trim());
+          assert.deepEqual(methods.sort(), ['DELETE', 'GET', 'OPTIONS', 'PATCH', 'POST']);
+          assert.equal(ok.headers.get('Access-Control-Allow-Headers'), 'Content-Type, Authorization');
+        }
+        const foreign = await preflight(FOREIGN_ORIGIN);
+        assert.equal(foreign.headers.get('Access-Control-Allow-Origin'), null);
+        assert.equal(foreign.headers.get('Access-Control-Allow-Methods'), null);
+        assert.ok(foreign.status >= 400);
+      });
+
+      it('knows its own origin behind a TLS proxy only when told to trust the proxy', async () => {
+        const headers = { Host: 'comments.example.org', 'X-Forwarded-Proto': 'https' };
+        const origin = 'https://comments.example.org';
+        const trusting = server({ trustProxy: 1 });
+        assert.equal((await trusting.post({ thread: uniqueThread() }, { origin, headers })).status, 201);
+        assertError(await server({ trustProxy: 0 }).post({ thread: uniqueThread() }, { origin, headers }), 403);
+      });
+    });
+
+    describe('pagination', () => {
+      async function thread(s: TestServer, roots: number, label: string) {
+        const key = uniqueThread(label);
+        const ids: string[] = [];
+        for (let i = 0; i < roots; i++) {
+          const root = created(await s.post({ thread: key, body: `${label} root ${i}` }));
+          ids.push(root.id);
+          s.advance(1);
+          const reply = created(await s.post({ thread: key, parentId: root.id, body: `reply to ${i}` }));
+          created(await s.post({ thread: key, parentId: reply.id, body: `reply to reply to ${i}` }));
+          s.advance(1);
+        }
+        return { key, ids };
+      }
+
+      function checkPage(page: CommentPage) {
+        const seen = new Set<string>();
+        let currentRoot: string | undefined;
+        for (const comment of page.comments) {
+          if (comment.parentId === null) currentRoot = comment.id;
+          else assert.ok(seen.has(comment.parentId), `reply ${comment.id} follows its parent`);
+          assert.ok(currentRoot, 'a page starts with a top-level comment');
+          seen.add(comment.id);
+        }
+        return page.comments.filter((c) => c.parentId === null).map((c) => c.id);
+      }
+
+      it('walks the thread oldest first without repeats or gaps while comments arrive', async () => {
+        const s = server();
+        const { key, ids } = await thread(s, 5, 'oldest');
+        const page1 = (await s.list(key, { limit: '2' })).json as CommentPage;
+        assert.equal(page1.count, 15);
+        assert.deepEqual(checkPage(page1), ids.slice(0, 2));
+        assert.equal(page1.comments.length, 6, 'each root comes with all its replies');
+        assert.ok(page1.nextCursor);
+
+        // New top-level comments, and new replies to a seen root and to an unseen one.
+        const lateReplySeen = created(await s.post({ thread: key, parentId: ids[0]!, body: 'late reply to 0' }));
+        const lateReplyUnseen = created(await s.post({ thread: key, parentId: ids[2]!, body: 'late reply to 2' }));
+        const newRoots = [created(await s.post({ thread: key, body: 'new root a' })).id, created(await s.post({ thread: key, body: 'new root b' })).id];
+
+        const page2 = (await s.list(key, { limit: '2', cursor: page1.nextCursor! })).json as CommentPage;
+        assert.deepEqual(checkPage(page2), ids.slice(2, 4));
+        assert.ok(page2.comments.some((c) => c.id === lateReplyUnseen.id), 'a new reply comes with its root');
+        assert.ok(!page2.comments.some((c) => c.id === lateReplySeen.id));
+        assert.equal(page2.count, 19);
+        const page3 = (await s.list(key, { limit: '2', cursor: page2.nextCursor! })).json as CommentPage;
+        assert.deepEqual(checkPage(page3), [ids[4]!, newRoots[0]!]);
+        const page4 = (await s.list(key, { limit: '2', cursor: page3.nextCursor! })).json as CommentPage;
+        assert.deepEqual(checkPage(page4), [newRoots[1]!]);
+        assert.equal(page4.nextCursor, null);
+      });
+
+      it('walks the thread newest first; replies stay oldest first', async () => {
+        const s = server();
+        const { key, ids } = await thread(s, 5, 'newest');
+        const newestFirst = [...ids].reverse();
+        const page1 = (await s.list(key, { limit: '2', sort: 'newest' })).json as CommentPage;
+        assert.deepEqual(checkPage(page1), newestFirst.slice(0, 2));
+        assert.deepEqual(
+          page1.comments.slice(1, 3).map((c) => c.body),
+          [`reply to 4`, `reply to reply to 4`],
+        );
+        created(await s.post({ thread: key, body: 'newer than everything' }));
+        const page2 = (await s.list(key, { limit: '2', sort: 'newest', cursor: page1.nextCursor! })).json as CommentPage;
+        assert.deepEqual(checkPage(page2), newestFirst.slice(2, 4));
+        const page3 = (await s.list(key, { limit: '2', sort: 'newest', cursor: page2.nextCursor! })).json as CommentPage;
+        assert.deepEqual(checkPage(page3), newestFirst.slice(4));
+        assert.equal(page3.nextCursor, null);
+      });
+
+      it('orders comments posted in the same millisecond by id, across page boundaries', async () => {
+        const s = server();
+        const key = uniqueThread('same-ms');
+        const ids: string[] = [];
+        for (let i = 0; i < 7; i++) ids.push(created(await s.post({ thread: key, body: `tie ${i}` })).id);
+        for (const [sort, expected] of [['oldest', ids], ['newest', [...ids].reverse()]] as const) {
+          const walked: string[] = [];
+          let cursor: string | null = null;
+          do {
+            const params: Record<string, string> = { limit: '3', sort };
+            if (cursor) params.cursor = cursor;
+            const page = (await s.list(key, params)).json as CommentPage;
+            walked.push(...checkPage(page));
+            cursor = page.nextCursor;
+          } while (cursor);
+          assert.deepEqual(walked, expected);
+        }
+      });
+    });
+
+    describe('moderation', () => {
+      it('none: every comment is approved at once', async () => {
+        const comment = created(await server({ moderation: 'none' }).post({ thread: uniqueThread() }));
+        assert.equal(comment.status, 'approved');
+      });
+
+      it('all: every comment waits, is never listed or counted, until approved', async () => {
+        const s = server({ moderation: 'all' });
+        const thread = uniqueThread();
+        const email = uniqueEmail();
+        const first = created(await s.post({ thread, author: { email } }));
+        assert.equal(first.status, 'pending');
+        assert.deepEqual((await s.list(thread)).json, { thread, count: 0, comments: [], nextCursor: null });
+        await harness.store.setStatus(Number(first.id), 'approved');
+        const page = (await s.list(thread)).json as CommentPage;
+        assert.equal(page.count, 1);
+        assert.deepEqual(page.comments, [{ ...first, status: 'approved' }]);
+        const second = created(await s.post({ thread, author: { email }, body: 'Still waits.' }));
+        assert.equal(second.status, 'pending', 'even a known author waits');
+        assert.equal((await s.list(thread)).json.count, 1);
+      });
+
+      it('first-time: a new author waits; once approved, their next comment is published at once', async () => {
+        const s = server({ moderation: 'first-time' });
+        const thread = uniqueThread();
+        const email = uniqueEmail();
+        const first = created(await s.post({ thread, author: { email } }));
+        assert.equal(first.status, 'pending');
+        const stillNew = created(await s.post({ thread, author: { email }, body: 'Before approval.' }));
+        assert.equal(stillNew.status, 'pending');
+        await harness.store.setStatus(Number(first.id), 'approved');
+        const known = created(await s.post({ thread: uniqueThread(), author: { email: email.toUpperCase() }, body: 'After approval.' }));
+        assert.equal(known.status, 'approved');
+        assert.equal((await s.list(thread)).json.count, 1);
+      });
+
+      it('keeps the count right as comments are approved, held and deleted', async () => {
+        const s = server();
+        const thread = uniqueThread();
+        const root = created(await s.post({ thread }));
+        const reply = created(await s.post({ thread, parentId: root.id }));
+        const count = async () => ((await s.list(thread)).json as CommentPage).count;
+        assert.equal(await count(), 2);
+        await harness.store.setStatus(Number(reply.id), 'spam');
+        await harness.store.setStatus(Number(reply.id), 'spam');
+        assert.equal(await count(), 1);
+        await harness.store.setStatus(Number(reply.id), 'approved');
+        assert.equal(await count(), 2);
+        await harness.store.setStatus(Number(root.id), 'deleted');
+        const page = (await s.list(thread)).json as CommentPage;
+        assert.equal(page.count, 1);
+        assert.deepEqual(page.comments, [], 'a reply is not listed without its parent');
+        assert.equal(await harness.store.setStatus(987654321, 'approved'), undefined);
+      });
+    });
+
+    describe('privacy', () => {
+      it('never sends an email: not in any response body or header seen by this suite', () => {
+        assertNoEmailSeen();
+      });
+    });
+  });
+}

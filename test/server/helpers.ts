@@ -1,0 +1,149 @@
+/**
+ * A test harness around `app.request()`: a movable clock, a client address per request
+ * (given to the app as @hono/node-server's socket binding), and checks every response
+ * must pass, whatever the test: JSON type, nosniff, the error body, no email.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { ErrorBody, ErrorCode } from '../../src/api/contract.js';
+import { createApp, type AppConfig } from '../../src/server/app.js';
+import type { CommentStore } from '../../src/server/store/index.js';
+
+export const SECRET = 'test-secret-that-is-at-least-32-characters';
+/** The origin `app.request()` requests appear to come to. */
+export const OWN_ORIGIN = 'http://localhost';
+export const ALLOWED_ORIGIN = 'https://blog.example';
+export const FOREIGN_ORIGIN = 'https://evil.example';
+
+const ERROR_CODES: Record<number, ErrorCode> = {
+  400: 'invalid_request',
+  403: 'forbidden_origin',
+  404: 'not_found',
+  409: 'duplicate',
+  413: 'too_large',
+  415: 'unsupported_media_type',
+  429: 'too_fast',
+};
+
+let counter = 0;
+const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+/** Every email handed out, to search responses for. */
+export const issuedEmails = new Set<string>();
+
+export const uniqueThread = (label = 'thread') => `${label}/${unique()}`;
+export const uniqueKey = () => randomUUID();
+export function uniqueEmail(): string {
+  const email = `zq${unique()}@mail.example`;
+  issuedEmails.add(email);
+  return email;
+}
+export const uniqueAddress = () => `2001:db8::${(counter++ % 0xffff).toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}`;
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any;
+}
+
+export interface PostOptions {
+  address?: string | null;
+  origin?: string;
+  headers?: Record<string, string>;
+}
+
+export interface Draft {
+  thread: string;
+  parentId?: string | null;
+  author?: { name?: unknown; email?: unknown; url?: unknown };
+  body?: unknown;
+  idempotencyKey?: string;
+}
+
+/** Every response text the harness saw in this process, for the privacy check. */
+export const seenResponses: string[] = [];
+
+export class TestServer {
+  readonly app;
+  now = Date.parse('2026-03-01T09:00:00.000Z');
+
+  constructor(
+    readonly store: CommentStore,
+    config: Partial<AppConfig> = {},
+  ) {
+    this.app = createApp({
+      store,
+      config: { secret: SECRET, origins: [ALLOWED_ORIGIN], moderation: 'none', floodSeconds: 0, trustProxy: 0, ...config },
+      clock: () => this.now,
+    });
+  }
+
+  advance(seconds: number): void {
+    this.now += seconds * 1000;
+  }
+
+  async request(path: string, init: RequestInit = {}, address: string | null = uniqueAddress()): Promise<Reply> {
+    const env = address === null ? undefined : { incoming: { socket: { remoteAddress: address, remotePort: 40000, remoteFamily: 'IPv6' } } };
+    const res = await this.app.request(path, init, env);
+    const text = await res.text();
+    seenResponses.push(text, [...res.headers].map(([name, value]) => `${name}: ${value}`).join('\n'));
+    let json: any;
+    if (text !== '') json = JSON.parse(text);
+    checkInvariants(path, res, text, json);
+    return { status: res.status, headers: res.headers, text, json };
+  }
+
+  list(thread: string, params: Record<string, string> = {}, init: RequestInit = {}): Promise<Reply> {
+    const query = new URLSearchParams({ thread, ...params });
+    return this.request(`/api/comments?${query}`, init);
+  }
+
+  post(draft: Draft, options: PostOptions = {}): Promise<Reply> {
+    const body = {
+      parentId: null,
+      body: 'A thoughtful comment.',
+      idempotencyKey: uniqueKey(),
+      ...draft,
+      author: { name: 'Ada', email: uniqueEmail(), ...draft.author },
+    };
+    return this.postRaw(JSON.stringify(body), options);
+  }
+
+  postRaw(body: BodyInit, options: PostOptions = {}): Promise<Reply> {
+    const headers: Record<string, string> = { 'Content-Type': 'application/json', ...options.headers };
+    if (options.origin) headers.Origin = options.origin;
+    return this.request('/api/comments', { method: 'POST', body, headers }, options.address === undefined ? uniqueAddress() : options.address);
+  }
+}
+
+function checkInvariants(path: string, res: Response, text: string, json: unknown): void {
+  assert.equal(res.headers.get('X-Content-Type-Options'), 'nosniff', `nosniff on ${path}`);
+  assert.ok(res.status < 500, `no 5xx for ${path}: ${res.status} ${text}`);
+  if (text !== '' && path.startsWith('/api')) {
+    assert.equal(res.headers.get('Content-Type'), 'application/json; charset=utf-8', `JSON type on ${path}`);
+  }
+  if (res.status >= 400) {
+    const error = (json as ErrorBody).error;
+    assert.equal(error.code, ERROR_CODES[res.status], `error code for ${res.status} on ${path}`);
+    assert.equal(typeof error.message, 'string');
+    assert.deepEqual(Object.keys(json as object), ['error']);
+  }
+}
+
+/** Asserts `reply` is the error `status` with the contract's code and, when given, these fields. */
+export function assertError(reply: Reply, status: number, fields?: ErrorBody['error']['fields']): void {
+  assert.equal(reply.status, status, reply.text);
+  assert.equal(reply.json.error.code, ERROR_CODES[status]);
+  if (fields) assert.deepEqual(reply.json.error.fields, fields);
+}
+
+/** Searches every response seen for any issued email or its local part. */
+export function assertNoEmailSeen(): void {
+  assert.ok(seenResponses.length > 0);
+  const everything = seenResponses.join('\n').toLowerCase();
+  for (const email of issuedEmails) {
+    const local = email.split('@')[0]!.toLowerCase();
+    const at = everything.indexOf(local);
+    assert.equal(at, -1, `a response holds ${email}: …${everything.slice(Math.max(0, at - 100), at + 100)}…`);
+  }
+}

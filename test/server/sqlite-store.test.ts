@@ -1,0 +1,62 @@
+/** The SQLite store's durability settings, migrations, and survival of a restart. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { CommentPage } from '../../src/api/contract.js';
+import { openSqliteDatabase, openSqliteStore } from '../../src/server/store/index.js';
+import { TestServer, uniqueThread } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'colloquy-sqlite-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the SQLite store', () => {
+  it('uses WAL with synchronous=FULL, a busy timeout and foreign keys', () => {
+    const db = openSqliteDatabase(join(dir, 'nested', 'pragmas.db'));
+    try {
+      assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+      assert.equal(db.pragma('synchronous', { simple: true }), 2, 'FULL');
+      assert.ok((db.pragma('busy_timeout', { simple: true }) as number) >= 1000);
+      assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('runs each migration once, however often it is opened', async () => {
+    const path = join(dir, 'migrations.db');
+    await (await openSqliteStore(path)).close();
+    await (await openSqliteStore(path)).close();
+    const db = openSqliteDatabase(path);
+    try {
+      const rows = db.prepare('select name from colloquy_migrations').all() as { name: string }[];
+      assert.deepEqual(rows.map((row) => row.name), ['001_comments']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps every acknowledged comment across a close and reopen', async () => {
+    const path = join(dir, 'restart.db');
+    const thread = uniqueThread();
+    let store = await openSqliteStore(path);
+    const server = new TestServer(store);
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const reply = await server.post({ thread, body: `Comment ${i}` });
+      assert.equal(reply.status, 201);
+      ids.push(reply.json.comment.id);
+    }
+    await store.close();
+
+    store = await openSqliteStore(path);
+    try {
+      const page = (await new TestServer(store).list(thread, { limit: '100' })).json as CommentPage;
+      assert.equal(page.count, 20);
+      assert.deepEqual(page.comments.map((comment) => comment.id), ids);
+    } finally {
+      await store.close();
+    }
+  });
+});
