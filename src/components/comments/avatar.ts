@@ -1,4 +1,4 @@
-import { html } from 'lit';
+import { html } from 'lit/html.js';
 
 /** Up to two initials, taken from the first and last words of a name; emoji and other scripts kept whole. */
 export function initials(name: string): string {

@@ -1,4 +1,4 @@
-import { html, type TemplateResult } from 'lit';
+import { html, type TemplateResult } from 'lit/html.js';
 
 /**
  * A comment's text as paragraphs (split at blank lines) with its line breaks kept.

@@ -1,10 +1,11 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit/html.js';
 import { ApiError, listComments, postComment } from '../../api/client.js';
 import { LIMITS, type Comment, type FieldName } from '../../api/contract.js';
 import { charLength, isEmail, isHttpUrl } from '../../api/validate.js';
 import { ColloquyErrorEvent, ColloquyLoadedEvent, ColloquyPostedEvent, ColloquySubmitEvent } from '../../events/events.js';
 import en from '../../i18n/en.js';
 import { baseStyles } from '../shared/base-styles.js';
+import { ColloquyElement, type PropertyValues } from '../shared/colloquy-element.js';
 import { avatar } from './avatar.js';
 import { renderBody } from './body.js';
 import { styles } from './colloquy-comments.styles.js';
@@ -64,19 +65,18 @@ const REQUIRED: ReadonlySet<FormField> = new Set(['body', 'name', 'email']);
  * @fires colloquy-posted - The endpoint accepted a comment; `detail: {comment}`.
  * @fires colloquy-error - Loading or posting failed; `detail: {code, message}`.
  */
-export class ColloquyComments extends LitElement {
+export class ColloquyComments extends ColloquyElement {
   static override styles = [baseStyles, styles];
 
-  private strings = en;
-  private loadController: AbortController | null = null;
+  #strings = en;
+  #loadController: AbortController | null = null;
   /** `endpoint|thread` whose draft is in the form. */
-  private draftOwner = '';
-  private idempotencyKey = newIdempotencyKey();
+  #draftOwner = '';
+  #idempotencyKey = newIdempotencyKey();
   /** A reply target restored from a draft, applied once the thread has loaded. */
-  private pendingReplyId: string | null = null;
-  private dateFormat?: Intl.DateTimeFormat;
+  #pendingReplyId: string | null = null;
+  #dateFormat?: Intl.DateTimeFormat;
 
-  // Declared here rather than with decorators: the decorator runtime would cost bytes of the 12 KB budget.
   static override properties = {
     endpoint: {},
     thread: {},
@@ -133,12 +133,12 @@ export class ColloquyComments extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.loadController?.abort();
+    this.#loadController?.abort();
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  protected override willUpdate(changed: PropertyValues): void {
     if ((changed.has('endpoint') || changed.has('thread')) && this.endpoint) {
-      this.restoreDraft();
+      this.#restoreDraft();
       void this.load();
     }
   }
@@ -157,36 +157,36 @@ export class ColloquyComments extends LitElement {
     return location.pathname;
   }
 
-  private get locale(): string {
+  get #locale(): string {
     return this.lang || this.closest<HTMLElement>('[lang]')?.lang || 'en';
   }
 
-  private restoreDraft() {
+  #restoreDraft() {
     const key = `${this.endpoint}|${this.threadKey}`;
-    if (key === this.draftOwner) return;
-    this.draftOwner = key;
+    if (key === this.#draftOwner) return;
+    this.#draftOwner = key;
     const draft = loadDraft(this.endpoint, this.threadKey);
     this.fields = { ...this.fields, body: draft?.body ?? '' };
-    this.idempotencyKey = draft?.idempotencyKey ?? newIdempotencyKey();
-    this.pendingReplyId = draft?.parentId ?? null;
+    this.#idempotencyKey = draft?.idempotencyKey ?? newIdempotencyKey();
+    this.#pendingReplyId = draft?.parentId ?? null;
     this.replyTo = null;
   }
 
-  private persistDraft() {
+  #persistDraft() {
     const body = this.fields.body;
     saveDraft(
       this.endpoint,
       this.threadKey,
       body.trim() === '' && !this.replyTo
         ? null
-        : { body, parentId: this.replyTo?.id ?? null, idempotencyKey: this.idempotencyKey },
+        : { body, parentId: this.replyTo?.id ?? null, idempotencyKey: this.#idempotencyKey },
     );
   }
 
   /** Loads (or reloads) the thread from the endpoint. */
   async load(): Promise<void> {
-    this.loadController?.abort();
-    const controller = (this.loadController = new AbortController());
+    this.#loadController?.abort();
+    const controller = (this.#loadController = new AbortController());
     this.loadState = 'loading';
     try {
       const page = await listComments(this.endpoint, { thread: this.threadKey }, controller.signal);
@@ -194,69 +194,69 @@ export class ColloquyComments extends LitElement {
       this.comments = page.comments;
       this.count = page.count;
       this.loadState = 'loaded';
-      this.resumeReply();
+      this.#resumeReply();
       this.dispatchEvent(new ColloquyLoadedEvent(page.count));
     } catch (error) {
       if (controller.signal.aborted) return;
       this.loadState = 'error';
       const code = error instanceof ApiError ? error.code : 'network';
-      this.dispatchEvent(new ColloquyErrorEvent(code, this.strings.loadFailed));
+      this.dispatchEvent(new ColloquyErrorEvent(code, this.#strings.loadFailed));
     }
   }
 
   /** A draft saved as a reply goes back under its comment once the thread is there. */
-  private resumeReply() {
-    const id = this.pendingReplyId;
-    this.pendingReplyId = null;
+  #resumeReply() {
+    const id = this.#pendingReplyId;
+    this.#pendingReplyId = null;
     if (id) this.replyTo = this.comments.find((c) => c.id === id) ?? null;
   }
 
-  private get tree(): Tree {
+  get #tree(): Tree {
     return buildTree(this.comments);
   }
 
-  private handleInput(field: FormField, event: Event) {
+  #handleInput(field: FormField, event: Event) {
     const value = (event.target as HTMLInputElement | HTMLTextAreaElement).value;
     this.fields = { ...this.fields, [field]: value };
-    if (this.errors[field] && !this.problemWith(field)) {
+    if (this.errors[field] && !this.#problemWith(field)) {
       const { [field]: _fixed, ...rest } = this.errors;
       this.errors = rest;
     }
-    if (field === 'body') this.persistDraft();
+    if (field === 'body') this.#persistDraft();
   }
 
-  private handleRemember(event: Event) {
+  #handleRemember(event: Event) {
     this.remember = (event.target as HTMLInputElement).checked;
     if (!this.remember) saveAuthor(null);
   }
 
-  private async handleChangeDetails() {
+  async #handleChangeDetails() {
     this.identityCollapsed = false;
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLInputElement>('#name')?.focus();
   }
 
-  private async handleReply(comment: Comment) {
+  async #handleReply(comment: Comment) {
     this.replyTo = comment;
     this.formError = '';
-    this.persistDraft();
+    this.#persistDraft();
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLTextAreaElement>('#body')?.focus();
   }
 
-  private async handleCancelReply() {
+  async #handleCancelReply() {
     const id = this.replyTo?.id;
     this.replyTo = null;
     this.formError = '';
-    this.persistDraft();
+    this.#persistDraft();
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLButtonElement>(`[data-reply-to="${id}"]`)?.focus();
   }
 
   /** The message for what is wrong with a field as typed, or `''`. */
-  private problemWith(field: FormField): string {
+  #problemWith(field: FormField): string {
     const value = this.fields[field].trim();
-    const s = this.strings;
+    const s = this.#strings;
     if (value === '') return REQUIRED.has(field) ? s.required[field as keyof typeof s.required] : '';
     if (charLength(value) > LIMITS[field]) return s.tooLong(LIMITS[field]);
     if (field === 'email' && !isEmail(value)) return s.invalid.email;
@@ -268,11 +268,11 @@ export class ColloquyComments extends LitElement {
    * Runs the browser's constraint validation with our rules as custom validity (so
    * whitespace-only counts as empty), and returns the invalid fields in form order.
    */
-  private validate(): FormField[] {
+  #validate(): FormField[] {
     const errors: Partial<Record<FormField, string>> = {};
     for (const field of FORM_FIELDS) {
       const control = this.renderRoot.querySelector<HTMLInputElement | HTMLTextAreaElement>(`#${field}`);
-      const message = this.problemWith(field);
+      const message = this.#problemWith(field);
       control?.setCustomValidity(message);
       if (control ? !control.checkValidity() : message) errors[field] = control?.validationMessage || message;
     }
@@ -280,27 +280,27 @@ export class ColloquyComments extends LitElement {
     return FORM_FIELDS.filter((f) => errors[f]);
   }
 
-  private async focusFirstInvalid(fields: FormField[]) {
+  async #focusFirstInvalid(fields: FormField[]) {
     if (fields.some((f) => f !== 'body')) this.identityCollapsed = false;
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>(`#${fields[0]}`)?.focus();
   }
 
-  private async announce(message: string) {
+  async #announce(message: string) {
     // Cleared first so the same message twice in a row is still announced.
     this.announcement = '';
     await this.updateComplete;
     this.announcement = message;
   }
 
-  private async handleSubmit(event: Event) {
+  async #handleSubmit(event: Event) {
     event.preventDefault();
     if (this.posting) return;
-    const invalid = this.validate();
+    const invalid = this.#validate();
     this.formError = '';
     if (invalid.length) {
-      void this.announce(this.strings.fixFields(invalid.length));
-      await this.focusFirstInvalid(invalid);
+      void this.#announce(this.#strings.fixFields(invalid.length));
+      await this.#focusFirstInvalid(invalid);
       return;
     }
     const { body, name, email, url } = this.fields;
@@ -309,41 +309,41 @@ export class ColloquyComments extends LitElement {
     if (!this.dispatchEvent(new ColloquySubmitEvent(detail))) return;
 
     this.posting = true;
-    this.persistDraft();
+    this.#persistDraft();
     try {
       const { comment } = await postComment(this.endpoint, {
         ...detail,
         author: { name: author.name, email: email.trim(), ...(author.url ? { url: author.url } : {}) },
-        idempotencyKey: this.idempotencyKey,
+        idempotencyKey: this.#idempotencyKey,
       });
-      await this.handlePosted(comment);
+      await this.#handlePosted(comment);
     } catch (error) {
-      await this.handlePostFailed(error);
+      await this.#handlePostFailed(error);
     } finally {
       this.posting = false;
     }
   }
 
-  private async handlePosted(comment: Comment) {
+  async #handlePosted(comment: Comment) {
     if (!this.comments.some((c) => c.id === comment.id)) this.comments = [...this.comments, comment];
     if (comment.status === 'approved' && this.loadState === 'loaded') this.count++;
     this.replyTo = null;
     this.fields = { ...this.fields, body: '' };
-    this.idempotencyKey = newIdempotencyKey();
+    this.#idempotencyKey = newIdempotencyKey();
     saveDraft(this.endpoint, this.threadKey, null);
     if (this.remember && !this.noRemember) {
       const { name, email, url } = this.fields;
       saveAuthor({ name: name.trim(), email: email.trim(), url: url.trim() });
       this.identityCollapsed = true;
     }
-    void this.announce(comment.status === 'pending' ? this.strings.postedPending : this.strings.posted);
+    void this.#announce(comment.status === 'pending' ? this.#strings.postedPending : this.#strings.posted);
     this.dispatchEvent(new ColloquyPostedEvent(comment));
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>(`#comment-${CSS.escape(comment.id)}`)?.focus();
   }
 
-  private async handlePostFailed(error: unknown) {
-    const s = this.strings;
+  async #handlePostFailed(error: unknown) {
+    const s = this.#strings;
     const e = error instanceof ApiError ? error : new ApiError('network');
     const byCode: Record<string, string> = {
       network: s.offline,
@@ -354,19 +354,19 @@ export class ColloquyComments extends LitElement {
       forbidden_origin: s.forbidden,
     };
     const message =
-      e.code === 'invalid_request' && this.applyFieldErrors(e.fields)
+      e.code === 'invalid_request' && this.#applyFieldErrors(e.fields)
         ? s.fixFields(Object.keys(this.errors).length)
         : (byCode[e.code] ?? (e.status >= 500 || e.code === 'server_error' ? s.serverError : s.rejected));
     const fieldErrors = FORM_FIELDS.filter((f) => this.errors[f]);
     if (fieldErrors.length === 0) this.formError = message;
-    void this.announce(message);
+    void this.#announce(message);
     this.dispatchEvent(new ColloquyErrorEvent(e.code, message));
-    if (fieldErrors.length) await this.focusFirstInvalid(fieldErrors);
+    if (fieldErrors.length) await this.#focusFirstInvalid(fieldErrors);
   }
 
   /** Puts the endpoint's field errors on the form's fields; false when none of them is a form field. */
-  private applyFieldErrors(fields: Partial<Record<FieldName, string>>): boolean {
-    const s = this.strings;
+  #applyFieldErrors(fields: Partial<Record<FieldName, string>>): boolean {
+    const s = this.#strings;
     const errors: Partial<Record<FormField, string>> = {};
     for (const field of FORM_FIELDS) {
       const problem = fields[field];
@@ -384,24 +384,24 @@ export class ColloquyComments extends LitElement {
     return Object.keys(errors).length > 0;
   }
 
-  private formatDate(iso: string): string {
-    const locale = this.locale;
-    if (this.dateFormat?.resolvedOptions().locale !== locale) {
-      this.dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' });
+  #formatDate(iso: string): string {
+    const locale = this.#locale;
+    if (this.#dateFormat?.resolvedOptions().locale !== locale) {
+      this.#dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' });
     }
     const date = new Date(iso);
-    return Number.isNaN(date.getTime()) ? '' : this.dateFormat.format(date);
+    return Number.isNaN(date.getTime()) ? '' : this.#dateFormat.format(date);
   }
 
-  private renderAuthor(comment: Comment) {
+  #renderAuthor(comment: Comment) {
     const { name, url } = comment.author;
     return url && isHttpUrl(url)
       ? html`<a part="comment-author" class="author" id="author-${comment.id}" href=${url} rel="nofollow ugc noopener">${name}</a>`
       : html`<span part="comment-author" class="author" id="author-${comment.id}">${name}</span>`;
   }
 
-  private renderComment(comment: Comment, depth: number, tree: Tree): TemplateResult {
-    const s = this.strings;
+  #renderComment(comment: Comment, depth: number, tree: Tree): TemplateResult {
+    const s = this.#strings;
     const replies = tree.get(comment.id) ?? [];
     const pending = comment.status === 'pending';
     const item = html`<li>
@@ -412,9 +412,9 @@ export class ColloquyComments extends LitElement {
         aria-labelledby="author-${comment.id} date-${comment.id}"
       >
         <header>
-          ${avatar(comment.author.name, comment.author.avatar)} ${this.renderAuthor(comment)}
+          ${avatar(comment.author.name, comment.author.avatar)} ${this.#renderAuthor(comment)}
           <a part="comment-date" class="date" id="date-${comment.id}" href="#comment-${comment.id}"
-            ><time datetime=${comment.createdAt}>${this.formatDate(comment.createdAt)}</time></a
+            ><time datetime=${comment.createdAt}>${this.#formatDate(comment.createdAt)}</time></a
           >
         </header>
         ${pending ? html`<p part="pending" class="pending">${s.awaitingModeration}</p>` : nothing}
@@ -427,31 +427,31 @@ export class ColloquyComments extends LitElement {
               type="button"
               data-reply-to=${comment.id}
               aria-label=${s.replyTo(comment.author.name)}
-              @click=${() => this.handleReply(comment)}
+              @click=${() => this.#handleReply(comment)}
             >
               ${s.reply}
             </button>`}
       </article>
-      ${this.replyTo?.id === comment.id ? this.renderForm() : nothing}
+      ${this.replyTo?.id === comment.id ? this.#renderForm() : nothing}
       ${replies.length && depth < this.maxDepth
         ? html`<ol part="list replies" class="replies">
-            ${replies.map((reply) => this.renderComment(reply, depth + 1, tree))}
+            ${replies.map((reply) => this.#renderComment(reply, depth + 1, tree))}
           </ol>`
         : nothing}
     </li>`;
     if (!replies.length || depth < this.maxDepth) return item;
     // At the deepest level replies are not indented further: they follow as siblings.
-    return html`${item}${replies.map((reply) => this.renderComment(reply, depth, tree))}`;
+    return html`${item}${replies.map((reply) => this.#renderComment(reply, depth, tree))}`;
   }
 
-  private renderField(field: FormField, label: string, type = '', autocomplete = '') {
+  #renderField(field: FormField, label: string, type = '', autocomplete = '') {
     const error = this.errors[field];
     const attrs = {
       id: field,
       required: REQUIRED.has(field),
       invalid: error ? 'true' : 'false',
       describedBy: error ? `${field}-error` : nothing,
-      input: (e: Event) => this.handleInput(field, e),
+      input: (e: Event) => this.#handleInput(field, e),
     };
     return html`<div class="field">
       <label part="label" for=${field}
@@ -485,20 +485,20 @@ export class ColloquyComments extends LitElement {
     </div>`;
   }
 
-  private renderIdentity() {
-    const s = this.strings;
+  #renderIdentity() {
+    const s = this.#strings;
     if (this.identityCollapsed) {
       return html`<p part="identity" class="notice">
         ${s.commentingAs} <strong>${this.fields.name.trim()}</strong> (${maskEmail(this.fields.email.trim())})
-        <button type="button" class="link" @click=${this.handleChangeDetails}>${s.changeDetails}</button>
+        <button type="button" class="link" @click=${this.#handleChangeDetails}>${s.changeDetails}</button>
       </p>`;
     }
-    return html`${this.renderField('name', s.name, 'text', 'name')} ${this.renderField('email', s.email, 'email', 'email')}
-    ${this.renderField('url', s.website, 'url', 'url')}`;
+    return html`${this.#renderField('name', s.name, 'text', 'name')} ${this.#renderField('email', s.email, 'email', 'email')}
+    ${this.#renderField('url', s.website, 'url', 'url')}`;
   }
 
-  private renderForm() {
-    const s = this.strings;
+  #renderForm() {
+    const s = this.#strings;
     const replyTo = this.replyTo;
     return html`<form
       part="form"
@@ -506,12 +506,12 @@ export class ColloquyComments extends LitElement {
       novalidate
       aria-labelledby="form-heading"
       aria-busy=${this.posting ? 'true' : 'false'}
-      @submit=${this.handleSubmit}
+      @submit=${this.#handleSubmit}
     >
       <div>
         <h3 part="form-heading" id="form-heading">${replyTo ? s.replyTo(replyTo.author.name) : s.leaveComment}</h3>
         ${replyTo
-          ? html`<button part="cancel-reply" class="link" type="button" @click=${this.handleCancelReply}>
+          ? html`<button part="cancel-reply" class="link" type="button" @click=${this.#handleCancelReply}>
               ${s.cancelReply}
             </button>`
           : nothing}
@@ -520,12 +520,12 @@ export class ColloquyComments extends LitElement {
         ${s.privacyNotice} ${s.requiredNotice} <span part="required" aria-hidden="true">*</span>
       </p>
       <slot name="notice"></slot>
-      ${this.renderField('body', s.comment)}
-      ${this.renderIdentity()}
+      ${this.#renderField('body', s.comment)}
+      ${this.#renderIdentity()}
       ${this.noRemember
         ? nothing
         : html`<p part="remember">
-            <input id="remember" type="checkbox" .checked=${this.remember} @change=${this.handleRemember} />
+            <input id="remember" type="checkbox" .checked=${this.remember} @change=${this.#handleRemember} />
             <label for="remember">${s.remember}</label>
           </p>`}
       ${this.formError ? html`<p part="error" class="form-error">${this.formError}</p>` : nothing}
@@ -535,8 +535,8 @@ export class ColloquyComments extends LitElement {
     </form>`;
   }
 
-  private renderThread() {
-    const s = this.strings;
+  #renderThread() {
+    const s = this.#strings;
     if (this.loadState === 'error') {
       return html`<div part="load-error" role="alert">
         <p>${s.loadFailed}</p>
@@ -550,22 +550,22 @@ export class ColloquyComments extends LitElement {
         <li></li>
       </ol>`;
     }
-    const tree = this.tree;
+    const tree = this.#tree;
     const top = tree.get(null) ?? [];
     return top.length
       ? html`<ol part="list" class="thread">
-          ${top.map((comment) => this.renderComment(comment, 1, tree))}
+          ${top.map((comment) => this.#renderComment(comment, 1, tree))}
         </ol>`
       : nothing;
   }
 
-  override render() {
-    const s = this.strings;
+  protected override render() {
+    const s = this.#strings;
     const loaded = this.loadState === 'loaded';
-    const plural = new Intl.PluralRules(this.locale);
+    const plural = new Intl.PluralRules(this.#locale);
     return html`<section aria-labelledby="heading" aria-busy=${loaded || this.loadState === 'error' ? 'false' : 'true'}>
       <h2 part="heading" id="heading">${loaded ? s.commentCount(this.count, plural) : s.loading}</h2>
-      ${this.renderThread()} ${this.replyTo ? nothing : this.renderForm()}
+      ${this.#renderThread()} ${this.replyTo ? nothing : this.#renderForm()}
       <div part="status" class="visually-hidden" role="status">${this.announcement}</div>
     </section>`;
   }

@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from './css.js';
 
 /** Shared by every Colloquy element. */
 export const baseStyles = css`
