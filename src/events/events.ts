@@ -54,11 +54,23 @@ export class ColloquyErrorEvent extends ColloquyEvent<{ code: string; message: s
   }
 }
 
+/**
+ * Fired when a visitor presses a timestamp in a comment; cancelable. A custom player
+ * handles `detail.seconds` and calls `preventDefault()`; otherwise the widget seeks the
+ * page's `<audio>`/`<video>` and starts playback.
+ */
+export class ColloquySeekEvent extends ColloquyEvent<{ seconds: number }> {
+  constructor(seconds: number) {
+    super('colloquy-seek', { seconds }, true);
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'colloquy-loaded': ColloquyLoadedEvent;
     'colloquy-submit': ColloquySubmitEvent;
     'colloquy-posted': ColloquyPostedEvent;
     'colloquy-error': ColloquyErrorEvent;
+    'colloquy-seek': ColloquySeekEvent;
   }
 }

@@ -83,10 +83,19 @@ export class FakeEndpoint {
     return json(404, { error: { code: 'not_found', message: 'Not found.' } });
   }
 
+  /** Pages of top-level comments, each followed by its replies, as the contract says. */
   private page(url: URL): CommentPage {
     const thread = url.searchParams.get('thread') ?? '';
     const approved = this.comments.filter((c) => c.status === 'approved');
-    return { thread, count: approved.length, comments: approved, nextCursor: null };
+    const limit = Number(url.searchParams.get('limit') ?? 50);
+    const from = Number(url.searchParams.get('cursor') ?? 0);
+    const roots = approved.filter((c) => c.parentId === null);
+    if (url.searchParams.get('sort') === 'newest') roots.reverse();
+    const descendants = (id: string): Comment[] =>
+      approved.filter((c) => c.parentId === id).flatMap((c) => [c, ...descendants(c.id)]);
+    const comments = roots.slice(from, from + limit).flatMap((root) => [root, ...descendants(root.id)]);
+    const nextCursor = from + limit < roots.length ? String(from + limit) : null;
+    return { thread, count: approved.length, comments, nextCursor };
   }
 
   private post(input: NewComment): Response {

@@ -81,6 +81,27 @@ export const styles = css`
   .body {
     overflow-wrap: anywhere;
   }
+  pre {
+    overflow-x: auto;
+    padding: 0.5em;
+    border-radius: var(--_radius);
+    background: color-mix(in srgb, var(--_border) 40%, transparent);
+  }
+  blockquote {
+    margin: 0.5em 0;
+    padding-inline-start: var(--_gap);
+    border-inline-start: 3px solid var(--_border);
+  }
+  .head select {
+    inline-size: auto;
+  }
+  .head {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: baseline;
+    justify-content: space-between;
+    gap: 0 var(--_gap);
+  }
   p {
     margin: 0.5em 0;
   }
@@ -109,6 +130,7 @@ export const styles = css`
     margin-block: var(--_gap);
   }
   input,
+  select,
   textarea {
     font: inherit;
     color: inherit;

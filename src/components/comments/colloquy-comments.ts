@@ -1,15 +1,22 @@
 import { html, nothing, type TemplateResult } from 'lit/html.js';
 import { ApiError, listComments, postComment } from '../../api/client.js';
-import { LIMITS, type Comment, type FieldName } from '../../api/contract.js';
+import { LIMITS, type Comment, type FieldName, type SortOrder } from '../../api/contract.js';
 import { charLength, isEmail, isHttpUrl } from '../../api/validate.js';
-import { ColloquyErrorEvent, ColloquyLoadedEvent, ColloquyPostedEvent, ColloquySubmitEvent } from '../../events/events.js';
+import {
+  ColloquyErrorEvent,
+  ColloquyLoadedEvent,
+  ColloquyPostedEvent,
+  ColloquySeekEvent,
+  ColloquySubmitEvent,
+} from '../../events/events.js';
 import en from '../../i18n/en.js';
 import { baseStyles } from '../shared/base-styles.js';
 import { ColloquyElement, type PropertyValues } from '../shared/colloquy-element.js';
 import { avatar } from './avatar.js';
-import { renderBody } from './body.js';
 import { styles } from './colloquy-comments.styles.js';
-import { loadAuthor, loadDraft, maskEmail, newIdempotencyKey, saveAuthor, saveDraft } from './storage.js';
+import { formatBody } from './format.js';
+import { findPlayer, formatTime, seekPlayer } from './media.js';
+import { loadAuthor, loadDraft, loadSort, maskEmail, newIdempotencyKey, saveAuthor, saveDraft, saveSort } from './storage.js';
 import { buildTree, type Tree } from './thread.js';
 
 type FormField = 'body' | 'name' | 'email' | 'url';
@@ -24,6 +31,7 @@ const REQUIRED: ReadonlySet<FormField> = new Set(['body', 'name', 'email']);
  * @slot notice - A line of the site's own under the privacy notice, e.g. "This site uses Akismet to reduce spam."
  *
  * @csspart heading - The thread heading ("3 Comments").
+ * @csspart sort - The "Oldest first / Newest first" control.
  * @csspart list - Every list of comments: the thread, and each list of replies.
  * @csspart replies - A nested list of replies (also carries `list`).
  * @csspart comment - One comment (an `<article>`).
@@ -31,8 +39,10 @@ const REQUIRED: ReadonlySet<FormField> = new Set(['body', 'name', 'email']);
  * @csspart comment-author - The commenter's name; a link when they gave a website.
  * @csspart comment-date - The date, which is also the comment's permalink.
  * @csspart comment-body - The comment's text.
+ * @csspart timestamp - A podcast timestamp in a comment (`12:34`, `1:02:03`): a button that plays the episode from there.
  * @csspart pending - "Your comment is awaiting moderation."
  * @csspart reply-button - The Reply button of each comment.
+ * @csspart load-more - The "Load more comments" button.
  * @csspart skeleton - The placeholder shown while the thread loads.
  * @csspart load-error - The message shown when the thread could not be loaded.
  * @csspart retry-button - The Retry button of that message.
@@ -44,6 +54,7 @@ const REQUIRED: ReadonlySet<FormField> = new Set(['body', 'name', 'email']);
  * @csspart required - The `*` marking a required field.
  * @csspart input - The name, email and website inputs.
  * @csspart textarea - The comment box.
+ * @csspart add-time - "Add current time", shown when the page has a player.
  * @csspart error - A field's error message, and the form's.
  * @csspart identity - "Commenting as …" shown when the visitor's details are saved.
  * @csspart remember - The "Save my name, email, and website…" checkbox and its label.
@@ -64,6 +75,7 @@ const REQUIRED: ReadonlySet<FormField> = new Set(['body', 'name', 'email']);
  * @fires colloquy-submit - A valid comment is about to be posted; cancelable; `detail: {thread, parentId, author: {name, url}, body}` (never the email).
  * @fires colloquy-posted - The endpoint accepted a comment; `detail: {comment}`.
  * @fires colloquy-error - Loading or posting failed; `detail: {code, message}`.
+ * @fires colloquy-seek - A timestamp was pressed; cancelable (a custom player handles it and calls `preventDefault()`); `detail: {seconds}`.
  */
 export class ColloquyComments extends ColloquyElement {
   static override styles = [baseStyles, styles];
@@ -73,18 +85,91 @@ export class ColloquyComments extends ColloquyElement {
   /** `endpoint|thread` whose draft is in the form. */
   #draftOwner = '';
   #idempotencyKey = newIdempotencyKey();
+  /** Appends the next page; returns the comments it added. */
+  async #loadMore(): Promise<Comment[]> {
+    if (!this.nextCursor || this.loadState !== 'loaded') return [];
+    this.loadState = 'more';
+    try {
+      const page = await listComments(this.endpoint, {
+        thread: this.threadKey,
+        limit: this.pageSize,
+        sort: this.order,
+        cursor: this.nextCursor,
+      });
+      const known = new Set(this.comments.map((c) => c.id));
+      const added = page.comments.filter((c) => !known.has(c.id));
+      this.comments = [...this.comments, ...added];
+      this.count = page.count;
+      this.nextCursor = page.nextCursor;
+      return added;
+    } catch (error) {
+      const message = this.#strings.loadFailed;
+      void this.#announce(message);
+      this.dispatchEvent(new ColloquyErrorEvent(error instanceof ApiError ? error.code : 'network', message));
+      return [];
+    } finally {
+      this.loadState = 'loaded';
+    }
+  }
+
+  async #handleLoadMore() {
+    const [first] = await this.#loadMore();
+    await this.updateComplete;
+    if (first) this.#article(first.id)?.focus();
+  }
+
+  #handleSort(event: Event) {
+    this.order = (event.target as HTMLSelectElement).value as SortOrder;
+    saveSort(this.order);
+    void this.load();
+  }
+
+  #article(id: string) {
+    return this.renderRoot.querySelector<HTMLElement>(`#comment-${CSS.escape(id)}`);
+  }
+
+  #handleSeek(seconds: number) {
+    if (!this.dispatchEvent(new ColloquySeekEvent(seconds))) return;
+    const player = findPlayer(this.player);
+    if (player) seekPlayer(player, seconds);
+  }
+
+  /** Inserts the player's position at the cursor, as a timestamp the thread will link. */
+  async #handleAddTime() {
+    const player = findPlayer(this.player);
+    const box = this.renderRoot.querySelector<HTMLTextAreaElement>('#body');
+    if (!player || !box) return;
+    const { selectionStart: from, selectionEnd: to, value } = box;
+    const before = value.slice(0, from);
+    const insert = `${before && !/\s$/.test(before) ? ' ' : ''}${formatTime(player.currentTime)} `;
+    this.fields = { ...this.fields, body: before + insert + value.slice(to) };
+    this.#persistDraft();
+    await this.updateComplete;
+    box.focus();
+    box.setSelectionRange(from + insert.length, from + insert.length);
+  }
+
   /** A reply target restored from a draft, applied once the thread has loaded. */
   #pendingReplyId: string | null = null;
   #dateFormat?: Intl.DateTimeFormat;
+  /** False until the element is near the viewport (or `loading="eager"`): nothing is fetched before. */
+  #active = false;
+  #observer?: IntersectionObserver;
 
   static override properties = {
     endpoint: {},
     thread: {},
     maxDepth: { type: Number, attribute: 'max-depth' },
+    pageSize: { type: Number, attribute: 'page-size' },
+    sort: {},
+    player: {},
+    loading: {},
     noRemember: { type: Boolean, attribute: 'no-remember' },
     loadState: { state: true },
     comments: { state: true },
     count: { state: true },
+    nextCursor: { state: true },
+    order: { state: true },
     replyTo: { state: true },
     fields: { state: true },
     errors: { state: true },
@@ -95,9 +180,11 @@ export class ColloquyComments extends ColloquyElement {
     announcement: { state: true },
   };
 
-  private loadState: 'loading' | 'loaded' | 'error' = 'loading';
+  private loadState: 'loading' | 'loaded' | 'more' | 'error' = 'loading';
   private comments: Comment[] = [];
   private count = 0;
+  private nextCursor: string | null = null;
+  private order: SortOrder = 'oldest';
   private replyTo: Comment | null = null;
   private fields: Record<FormField, string> = { body: '', name: '', email: '', url: '' };
   private errors: Partial<Record<FormField, string>> = {};
@@ -110,37 +197,71 @@ export class ColloquyComments extends ColloquyElement {
   /** Base URL of the Colloquy endpoint, e.g. `https://comments.example.com/api`. Required. */
   endpoint = '';
 
-  /** The thread's key. Default: the path of `<link rel="canonical">`, else `location.pathname`. */
+  /** The thread's key, e.g. the episode's GUID. Default: the path of `<link rel="canonical">`, else `location.pathname`. */
   thread = '';
 
   /** How deep replies nest; replies to the deepest level stay at that level. */
   maxDepth = 5;
+
+  /** Top-level comments per page, each with its replies; "Load more comments" fetches the next. */
+  pageSize = 50;
+
+  /** Initial order, `oldest` or `newest`. A visitor's own choice, remembered for the site, wins. */
+  sort: SortOrder = 'oldest';
+
+  /** CSS selector of the page's player for timestamps. Default: the first `<audio>` or `<video>`. */
+  player = '';
+
+  /** `lazy` (default): load the thread when it comes within about a screen of view. `eager`: at once. */
+  loading: 'lazy' | 'eager' = 'lazy';
 
   /** Hides "Save my name, email, and website…", so nothing is ever kept in the browser but drafts. */
   noRemember = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // Moved in the DOM mid-load: disconnecting aborted the request, so ask again.
-    if (this.hasUpdated && this.loadState === 'loading') void this.load();
-    const saved = this.noRemember ? null : loadAuthor();
-    if (saved) {
-      this.fields = { ...this.fields, name: saved.name, email: saved.email, url: saved.url };
-      this.remember = true;
-      this.identityCollapsed = isEmail(saved.email) && saved.name.trim() !== '';
+    if (!this.hasUpdated) {
+      const saved = this.noRemember ? null : loadAuthor();
+      if (saved) {
+        this.fields = { ...this.fields, name: saved.name, email: saved.email, url: saved.url };
+        this.remember = true;
+        this.identityCollapsed = isEmail(saved.email) && saved.name.trim() !== '';
+      }
+      this.order = loadSort() ?? (this.sort === 'newest' ? 'newest' : 'oldest');
+    } else if (this.#active && this.loadState === 'loading') {
+      // Moved in the DOM mid-load: disconnecting aborted the request, so ask again.
+      void this.load();
     }
+    this.#watchViewport();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#observer?.disconnect();
     this.#loadController?.abort();
   }
 
   protected override willUpdate(changed: PropertyValues): void {
     if ((changed.has('endpoint') || changed.has('thread')) && this.endpoint) {
       this.#restoreDraft();
-      void this.load();
+      if (this.#active) void this.load();
     }
+  }
+
+  /** Starts loading now, or once the element comes within about one screen of the viewport. */
+  #watchViewport() {
+    if (this.#active) return;
+    const start = () => {
+      this.#observer?.disconnect();
+      this.#active = true;
+      // Before the first update, willUpdate starts the load once the attributes are in.
+      if (this.endpoint && this.hasUpdated) void this.load();
+    };
+    if (this.loading === 'eager' || !('IntersectionObserver' in window)) return start();
+    this.#observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && start(), {
+      rootMargin: '100% 0px',
+    });
+    this.#observer.observe(this);
   }
 
   /** The thread key in use: the attribute, else the canonical URL's path, else the page's path. */
@@ -183,16 +304,21 @@ export class ColloquyComments extends ColloquyElement {
     );
   }
 
-  /** Loads (or reloads) the thread from the endpoint. */
+  /** Loads (or reloads) the thread's first page from the endpoint. */
   async load(): Promise<void> {
     this.#loadController?.abort();
     const controller = (this.#loadController = new AbortController());
     this.loadState = 'loading';
     try {
-      const page = await listComments(this.endpoint, { thread: this.threadKey }, controller.signal);
+      const page = await listComments(
+        this.endpoint,
+        { thread: this.threadKey, limit: this.pageSize, sort: this.order },
+        controller.signal,
+      );
       if (controller.signal.aborted) return;
       this.comments = page.comments;
       this.count = page.count;
+      this.nextCursor = page.nextCursor;
       this.loadState = 'loaded';
       this.#resumeReply();
       this.dispatchEvent(new ColloquyLoadedEvent(page.count));
@@ -325,8 +451,12 @@ export class ColloquyComments extends ColloquyElement {
   }
 
   async #handlePosted(comment: Comment) {
-    if (!this.comments.some((c) => c.id === comment.id)) this.comments = [...this.comments, comment];
-    if (comment.status === 'approved' && this.loadState === 'loaded') this.count++;
+    if (!this.comments.some((c) => c.id === comment.id)) {
+      // Newest first puts a new conversation at the top; everything else reads top to bottom.
+      const first = this.order === 'newest' && !comment.parentId;
+      this.comments = first ? [comment, ...this.comments] : [...this.comments, comment];
+      if (comment.status === 'approved') this.count++;
+    }
     this.replyTo = null;
     this.fields = { ...this.fields, body: '' };
     this.#idempotencyKey = newIdempotencyKey();
@@ -339,7 +469,7 @@ export class ColloquyComments extends ColloquyElement {
     void this.#announce(comment.status === 'pending' ? this.#strings.postedPending : this.#strings.posted);
     this.dispatchEvent(new ColloquyPostedEvent(comment));
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>(`#comment-${CSS.escape(comment.id)}`)?.focus();
+    this.#article(comment.id)?.focus();
   }
 
   async #handlePostFailed(error: unknown) {
@@ -418,7 +548,7 @@ export class ColloquyComments extends ColloquyElement {
           >
         </header>
         ${pending ? html`<p part="pending" class="pending">${s.awaitingModeration}</p>` : nothing}
-        <div part="comment-body" class="body">${renderBody(comment.body)}</div>
+        <div part="comment-body" class="body">${formatBody(comment.body, (t) => this.#handleSeek(t))}</div>
         ${pending
           ? nothing
           : html`<button
@@ -521,6 +651,9 @@ export class ColloquyComments extends ColloquyElement {
       </p>
       <slot name="notice"></slot>
       ${this.#renderField('body', s.comment)}
+      ${findPlayer(this.player)
+        ? html`<button part="add-time" class="link" type="button" @click=${this.#handleAddTime}>${s.addTime}</button>`
+        : nothing}
       ${this.#renderIdentity()}
       ${this.noRemember
         ? nothing
@@ -543,7 +676,7 @@ export class ColloquyComments extends ColloquyElement {
         <button part="retry-button" type="button" @click=${this.load}>${s.retry}</button>
       </div>`;
     }
-    if (this.loadState !== 'loaded') {
+    if (this.loadState === 'loading') {
       return html`<ol part="skeleton" class="skeleton" aria-hidden="true">
         <li></li>
         <li></li>
@@ -552,19 +685,31 @@ export class ColloquyComments extends ColloquyElement {
     }
     const tree = this.#tree;
     const top = tree.get(null) ?? [];
-    return top.length
+    return html`${top.length
       ? html`<ol part="list" class="thread">
           ${top.map((comment) => this.#renderComment(comment, 1, tree))}
         </ol>`
-      : nothing;
+      : nothing}
+    ${this.nextCursor
+      ? html`<button part="load-more" type="button" ?disabled=${this.loadState === 'more'} @click=${this.#handleLoadMore}>
+          ${s.loadMore}
+        </button>`
+      : nothing}`;
   }
 
   protected override render() {
     const s = this.#strings;
-    const loaded = this.loadState === 'loaded';
-    const plural = new Intl.PluralRules(this.#locale);
-    return html`<section aria-labelledby="heading" aria-busy=${loaded || this.loadState === 'error' ? 'false' : 'true'}>
-      <h2 part="heading" id="heading">${loaded ? s.commentCount(this.count, plural) : s.loading}</h2>
+    const loading = this.loadState === 'loading';
+    return html`<section aria-labelledby="heading" aria-busy=${loading || this.loadState === 'more' ? 'true' : 'false'}>
+      <div class="head">
+        <h2 part="heading" id="heading">${loading ? s.loading : s.commentCount(this.count, new Intl.PluralRules(this.#locale))}</h2>
+        ${this.count > 1
+          ? html`<select part="sort" aria-label=${s.sort} .value=${this.order} @change=${this.#handleSort}>
+              <option value="oldest">${s.oldest}</option>
+              <option value="newest">${s.newest}</option>
+            </select>`
+          : nothing}
+      </div>
       ${this.#renderThread()} ${this.replyTo ? nothing : this.#renderForm()}
       <div part="status" class="visually-hidden" role="status">${this.announcement}</div>
     </section>`;

@@ -1,3 +1,5 @@
+import type { SortOrder } from '../../api/contract.js';
+
 /**
  * What the widget keeps in the visitor's browser: the draft being written (so it
  * survives a failure or a reload) and, only when the visitor opts in, their details.
@@ -42,6 +44,9 @@ const draftKey = (endpoint: string, thread: string) => `colloquy-draft:${endpoin
 export const loadDraft = (endpoint: string, thread: string) => read<Draft>(draftKey(endpoint, thread));
 export const saveDraft = (endpoint: string, thread: string, draft: Draft | null) => write(draftKey(endpoint, thread), draft);
 export const loadAuthor = () => read<SavedAuthor>(AUTHOR_KEY);
+/** The visitor's chosen sort order, for the whole site. */
+export const loadSort = () => read<SortOrder>('colloquy-sort');
+export const saveSort = (sort: SortOrder) => write('colloquy-sort', sort);
 export const saveAuthor = (author: SavedAuthor | null) => write(AUTHOR_KEY, author);
 
 /** A random key; works on plain-http pages too, where `crypto.randomUUID` is missing. */

@@ -1,0 +1,349 @@
+/**
+ * <colloquy-comments> as a conversation: paging, sort, lazy loading, safe formatting
+ * and podcast timestamps.
+ */
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import type { ColloquyComments } from '../../src/components/comments/colloquy-comments.js';
+import type { ColloquySeekEvent } from '../../src/events/events.js';
+import { FakeEndpoint, makeComment } from './fake-endpoint.js';
+import { $, $$, activeInShadow, renderWidget, settle } from './helpers.js';
+
+const tops = (n: number, from = 1) => Array.from({ length: n }, (_, i) => makeComment({ id: String(from + i) }));
+const ids = (el: Element) => $$(el, '[part~="comment"]').map((a) => a.id.replace('comment-', ''));
+
+describe('<colloquy-comments> conversation', () => {
+  let fake: FakeEndpoint;
+  beforeEach(() => {
+    fake = new FakeEndpoint();
+  });
+  afterEach(() => fake.restore());
+
+  it('should pass accessibility tests with a long thread, sort control and load-more button', async () => {
+    fake.comments = tops(8);
+    const el = await fixture<ColloquyComments>(
+      html`<colloquy-comments endpoint=${fake.base} thread="t" page-size="3" loading="eager"></colloquy-comments>`,
+    );
+    await waitUntil(() => $(el, '[part~="load-more"]'));
+    await expect(el).to.be.accessible();
+  });
+
+  describe('paging', () => {
+    it('asks for page-size top-level comments and appends the next page on "Load more comments"', async () => {
+      fake.comments = [...tops(5), makeComment({ id: '50', parentId: '2' })];
+      const el = await fixture<ColloquyComments>(
+        html`<colloquy-comments endpoint=${fake.base} thread="t" page-size="2" loading="eager"></colloquy-comments>`,
+      );
+      await waitUntil(() => $$(el, '[part~="comment"]').length);
+      expect(fake.requests[0].url.searchParams.get('limit')).to.equal('2');
+      expect(ids(el)).to.deep.equal(['1', '2', '50']);
+      expect($(el, '[part~="heading"]').textContent!.trim(), 'the heading counts the whole thread').to.equal('6 Comments');
+
+      const more = $<HTMLButtonElement>(el, '[part~="load-more"]');
+      expect(more.textContent!.trim()).to.equal('Load more comments');
+      more.click();
+      await waitUntil(() => ids(el).length === 5);
+      expect(fake.requests.at(-1)!.url.searchParams.get('cursor')).to.equal('2');
+      expect(ids(el)).to.deep.equal(['1', '2', '50', '3', '4']);
+      expect(activeInShadow(el)?.id, 'focus moves to the first new comment').to.equal('comment-3');
+
+      $<HTMLButtonElement>(el, '[part~="load-more"]').click();
+      await waitUntil(() => ids(el).length === 6);
+      expect($(el, '[part~="load-more"]'), 'no button after the last page').to.not.exist;
+      expect($(el, '[part~="heading"]').textContent!.trim()).to.equal('6 Comments');
+    });
+
+    it('defaults to 50 top-level comments a page', async () => {
+      fake.comments = tops(60);
+      const el = await renderWidget(fake);
+      expect(fake.requests[0].url.searchParams.get('limit')).to.equal('50');
+      expect(ids(el)).to.have.length(50);
+      expect($(el, '[part~="load-more"]')).to.exist;
+    });
+
+    it('keeps what it has and says so when the next page fails', async () => {
+      fake.comments = tops(3);
+      const el = await fixture<ColloquyComments>(
+        html`<colloquy-comments endpoint=${fake.base} thread="t" page-size="2" loading="eager"></colloquy-comments>`,
+      );
+      await waitUntil(() => $(el, '[part~="load-more"]'));
+      fake.getReplies = ['offline'];
+      const errored = oneEvent(el, 'colloquy-error');
+      $<HTMLButtonElement>(el, '[part~="load-more"]').click();
+      await errored;
+      await settle(el);
+      expect(ids(el)).to.deep.equal(['1', '2']);
+      expect($(el, '[part~="status"]').textContent).to.equal('Comments could not be loaded.');
+      expect($<HTMLButtonElement>(el, '[part~="load-more"]').disabled).to.be.false;
+    });
+  });
+
+  describe('sort', () => {
+    it('sorts by the attribute, by the visible control, and remembers the visitor’s choice for the site', async () => {
+      fake.comments = tops(3);
+      let el = await fixture<ColloquyComments>(
+        html`<colloquy-comments endpoint=${fake.base} thread="t" sort="newest" loading="eager"></colloquy-comments>`,
+      );
+      await waitUntil(() => ids(el).length === 3);
+      expect(fake.requests[0].url.searchParams.get('sort')).to.equal('newest');
+      expect(ids(el)).to.deep.equal(['3', '2', '1']);
+      const select = $<HTMLSelectElement>(el, '[part~="sort"]');
+      expect(select.value).to.equal('newest');
+      expect(select.getAttribute('aria-label')).to.equal('Sort comments');
+
+      select.focus();
+      select.value = 'oldest';
+      select.dispatchEvent(new Event('change'));
+      await waitUntil(() => ids(el).join() === '1,2,3');
+      expect(localStorage.getItem('colloquy-sort')).to.equal('"oldest"');
+      el.remove();
+
+      el = await fixture<ColloquyComments>(
+        html`<colloquy-comments endpoint=${fake.base} thread="other" sort="newest" loading="eager"></colloquy-comments>`,
+      );
+      await waitUntil(() => ids(el).length === 3);
+      expect(fake.requests.at(-1)!.url.searchParams.get('sort'), 'the visitor’s choice wins').to.equal('oldest');
+    });
+
+    it('puts a new comment first when newest is first', async () => {
+      fake.comments = tops(2);
+      localStorage.setItem('colloquy-sort', '"newest"');
+      const el = await renderWidget(fake);
+      const body = $<HTMLTextAreaElement>(el, '#body');
+      body.value = 'Fresh';
+      body.dispatchEvent(new Event('input'));
+      for (const [id, value] of [['name', 'N'], ['email', 'n@example.com']]) {
+        const input = $<HTMLInputElement>(el, `#${id}`);
+        input.value = value;
+        input.dispatchEvent(new Event('input'));
+      }
+      $<HTMLButtonElement>(el, '[part~="submit"]').click();
+      await waitUntil(() => ids(el).length === 3);
+      expect(ids(el)[0]).to.equal(fake.comments.at(-1)!.id);
+    });
+  });
+
+  describe('lazy loading', () => {
+    it('requests the thread only when the widget comes within about a screen of view', async () => {
+      fake.comments = tops(1);
+      const wrapper = await fixture(
+        html`<div>
+          <div style="height: 5000px"></div>
+          <colloquy-comments endpoint=${fake.base} thread="far"></colloquy-comments>
+        </div>`,
+      );
+      const el = wrapper.querySelector('colloquy-comments')!;
+      await settle(el);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(fake.requests, 'nothing fetched while far away').to.have.length(0);
+      expect($(el, '[part~="skeleton"]'), 'space is reserved').to.exist;
+      el.scrollIntoView();
+      await waitUntil(() => fake.requests.length === 1, 'fetched once near the viewport');
+      await waitUntil(() => ids(el).length === 1);
+      window.scrollTo(0, 0);
+    });
+
+    it('loads at once with loading="eager", wherever it is', async () => {
+      const wrapper = await fixture(
+        html`<div>
+          <div style="height: 5000px"></div>
+          <colloquy-comments endpoint=${fake.base} thread="far" loading="eager"></colloquy-comments>
+        </div>`,
+      );
+      await waitUntil(() => fake.requests.length === 1);
+      expect(wrapper).to.exist;
+    });
+
+    it('loads the new thread when the thread attribute changes (single-page sites)', async () => {
+      fake.comments = tops(1);
+      const el = await renderWidget(fake, 'episode-1');
+      el.setAttribute('thread', 'episode-2');
+      await waitUntil(() => fake.requests.length === 2);
+      expect(fake.requests[1].url.searchParams.get('thread')).to.equal('episode-2');
+    });
+  });
+
+  describe('safe formatting', () => {
+    const bodyOf = async (text: string) => {
+      fake.comments = [makeComment({ id: '1', body: text })];
+      const el = await renderWidget(fake);
+      return $(el, '#comment-1 [part~="comment-body"]');
+    };
+
+    it('renders paragraphs, line breaks, emphasis, strong, code, fenced code and quotes', async () => {
+      const body = await bodyOf(
+        'Hello *there* and **you**, try `npm test`.\nSecond line.\n\n> quoted *text*\n> more\n\n```\nconst a = 1 < 2;\n**not bold**\n```',
+      );
+      expect(body.querySelectorAll(':scope > p')).to.have.length(1);
+      expect(body.querySelector('em')!.textContent).to.equal('there');
+      expect(body.querySelector('strong')!.textContent).to.equal('you');
+      expect(body.querySelector('p > code')!.textContent).to.equal('npm test');
+      expect(body.querySelectorAll(':scope > p br')).to.have.length(1);
+      const quote = body.querySelector('blockquote')!;
+      expect(quote.textContent!.trim()).to.equal('quoted textmore');
+      expect(quote.querySelectorAll('br'), 'the quote keeps its line break').to.have.length(1);
+      expect(quote.querySelector('em')!.textContent).to.equal('text');
+      expect(body.querySelector('pre code')!.textContent).to.equal('const a = 1 < 2;\n**not bold**');
+      expect(body.querySelectorAll('pre strong')).to.have.length(0);
+    });
+
+    it('auto-links http(s) and mailto URLs with rel="nofollow ugc noopener", without trailing punctuation', async () => {
+      const body = await bodyOf('See https://example.com/a_(b)?x=1. Or (http://x.example/y), mail mailto:hi@example.com!');
+      const links = Array.from(body.querySelectorAll('a'));
+      expect(links.map((a) => a.getAttribute('href'))).to.deep.equal([
+        'https://example.com/a_(b)?x=1',
+        'http://x.example/y',
+        'mailto:hi@example.com',
+      ]);
+      for (const a of links) expect(a.rel).to.equal('nofollow ugc noopener');
+      expect(body.textContent).to.equal('See https://example.com/a_(b)?x=1. Or (http://x.example/y), mail mailto:hi@example.com!');
+    });
+
+    const hostile = [
+      'javascript:alert(1)',
+      'JaVaScRiPt:alert(1)',
+      'java\tscript:alert(1)',
+      ' javascript:alert(1)',
+      'javascript&colon;alert(1)',
+      '&#106;avascript:alert(1)',
+      'vbscript:msgbox(1)',
+      'data:text/html,<script>alert(1)</script>',
+      '[click](javascript:alert(1))',
+      '<a href="javascript:alert(1)">x</a>',
+      'https://ok.example/"><img src=x onerror=alert(1)>',
+      '`unterminated code',
+      '```\nunterminated fence <script>alert(1)</script>',
+      '**bold *nested* still** and ***triple*** and ****',
+      '*'.repeat(5000),
+      '>'.repeat(50) + ' deep quote',
+      '<script>window.pwned = 1</script>',
+    ];
+    for (const text of hostile) {
+      it(`keeps hostile input inert: ${JSON.stringify(text.slice(0, 40))}`, async () => {
+        (window as unknown as { pwned?: number }).pwned = 0;
+        const started = performance.now();
+        const body = await bodyOf(text);
+        expect(performance.now() - started, 'linear, not catastrophic').to.be.below(2000);
+        for (const a of body.querySelectorAll('a')) expect(a.protocol).to.be.oneOf(['http:', 'https:', 'mailto:']);
+        expect(body.querySelectorAll('script, img, iframe, object, embed, svg')).to.have.length(0);
+        expect((window as unknown as { pwned?: number }).pwned).to.equal(0);
+        const words = (t: string) => t.replace(/[\s*`>]/g, '');
+        expect(words(body.textContent!), 'the text itself is all there').to.contain(words(text).slice(0, 20));
+      });
+    }
+  });
+
+  describe('podcast timestamps', () => {
+    let audio: HTMLAudioElement;
+    beforeEach(() => {
+      audio = document.createElement('audio');
+      // A silent WAV made here, 10 minutes long, so seeking has somewhere to go.
+      audio.src = silentWav(600);
+      audio.preload = 'auto';
+      document.body.append(audio);
+    });
+    afterEach(() => audio.remove());
+
+    it('turns 12:34 and 1:02:03 into buttons that seek the page’s player and play', async () => {
+      fake.comments = [makeComment({ id: '1', body: 'Best bit at 2:05, and 1:02:03 and 12:34! Not 12:345, 1:60 or 10:99:00.' })];
+      const el = await renderWidget(fake);
+      const stamps = $$<HTMLButtonElement>(el, '[part~="timestamp"]');
+      expect(stamps.map((b) => b.textContent)).to.deep.equal(['2:05', '1:02:03', '12:34']);
+      await waitUntil(() => audio.readyState >= 1, 'audio metadata');
+      stamps[0].focus();
+      await sendKeys({ press: 'Enter' });
+      await waitUntil(() => Math.round(audio.currentTime) === 125);
+      expect(audio.paused).to.be.false;
+      audio.pause();
+    });
+
+    it('ignores a timestamp past the end of the media', async () => {
+      fake.comments = [makeComment({ id: '1', body: 'At 1:02:03' })];
+      const el = await renderWidget(fake);
+      await waitUntil(() => audio.readyState >= 1);
+      audio.currentTime = 30;
+      $<HTMLButtonElement>(el, '[part~="timestamp"]').click();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(audio.currentTime).to.equal(30);
+      expect(audio.paused).to.be.true;
+    });
+
+    it('lets a custom player take over through the cancelable colloquy-seek event', async () => {
+      fake.comments = [makeComment({ id: '1', body: 'At 0:42' })];
+      const el = await renderWidget(fake);
+      const seen = oneEvent(el, 'colloquy-seek');
+      el.addEventListener('colloquy-seek', (e) => e.preventDefault(), { once: true });
+      $<HTMLButtonElement>(el, '[part~="timestamp"]').click();
+      const event = (await seen) as ColloquySeekEvent;
+      expect(event.detail).to.deep.equal({ seconds: 42 });
+      expect(event.cancelable && event.bubbles && event.composed).to.be.true;
+      expect(audio.currentTime).to.equal(0);
+    });
+
+    it('uses the player the `player` attribute names', async () => {
+      const other = document.createElement('video');
+      other.id = 'episode-video';
+      other.src = silentWav(600);
+      document.body.append(other);
+      try {
+        fake.comments = [makeComment({ id: '1', body: 'At 0:10' })];
+        const el = await fixture<ColloquyComments>(
+          html`<colloquy-comments endpoint=${fake.base} thread="t" player="#episode-video" loading="eager"></colloquy-comments>`,
+        );
+        await waitUntil(() => $(el, '[part~="timestamp"]'));
+        await waitUntil(() => other.readyState >= 1);
+        $<HTMLButtonElement>(el, '[part~="timestamp"]').click();
+        await waitUntil(() => Math.round(other.currentTime) === 10);
+        expect(audio.currentTime).to.equal(0);
+        other.pause();
+      } finally {
+        other.remove();
+      }
+    });
+
+    it('offers "Add current time", inserting the player’s position at the cursor', async () => {
+      const el = await renderWidget(fake);
+      await waitUntil(() => audio.readyState >= 1);
+      audio.currentTime = 334;
+      const box = $<HTMLTextAreaElement>(el, '#body');
+      box.value = 'Loved the bit at';
+      box.dispatchEvent(new Event('input'));
+      box.setSelectionRange(box.value.length, box.value.length);
+      const add = $<HTMLButtonElement>(el, '[part~="add-time"]');
+      expect(add.textContent).to.equal('Add current time');
+      add.click();
+      await settle(el);
+      expect(box.value).to.equal('Loved the bit at 5:34 ');
+      expect(activeInShadow(el)).to.equal(box);
+    });
+
+    it('offers no "Add current time" on a page without a player', async () => {
+      audio.remove();
+      const el = await renderWidget(fake);
+      expect($(el, '[part~="add-time"]')).to.not.exist;
+    });
+  });
+});
+
+/** A data: URL of an 8 kHz, 8-bit mono WAV of silence. */
+function silentWav(seconds: number): string {
+  const rate = 8000;
+  const samples = rate * seconds;
+  const bytes = new Uint8Array(44 + samples);
+  const view = new DataView(bytes.buffer);
+  const text = (at: number, s: string) => [...s].forEach((c, i) => view.setUint8(at + i, c.charCodeAt(0)));
+  text(0, 'RIFF');
+  view.setUint32(4, 36 + samples, true);
+  text(8, 'WAVEfmt ');
+  view.setUint32(16, 16, true);
+  view.setUint16(20, 1, true);
+  view.setUint16(22, 1, true);
+  view.setUint32(24, rate, true);
+  view.setUint32(28, rate, true);
+  view.setUint16(32, 1, true);
+  view.setUint16(34, 8, true);
+  text(36, 'data');
+  view.setUint32(40, samples, true);
+  bytes.fill(128, 44);
+  return URL.createObjectURL(new Blob([bytes], { type: 'audio/wav' }));
+}
