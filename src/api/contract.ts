@@ -4,8 +4,12 @@
  * for anyone writing their own endpoint.
  */
 
-/** A comment's moderation state as a visitor may see it. */
-export type CommentStatus = 'approved' | 'pending';
+/**
+ * A comment's state as a visitor may see it. `deleted` appears only as a placeholder
+ * for a comment its author deleted while it had visible replies: its author name, url,
+ * avatar and body are empty, so the replies keep their place.
+ */
+export type CommentStatus = 'approved' | 'pending' | 'deleted';
 
 /** Order of top-level comments in a thread. Replies are always oldest first. */
 export type SortOrder = 'oldest' | 'newest';
@@ -69,6 +73,28 @@ export interface NewComment {
 /** `201` answer to a post. */
 export interface PostedComment {
   comment: Comment;
+  /**
+   * Lets the author edit or delete this comment until `editableUntil`, sent as
+   * `Authorization: Bearer <editToken>`. Signed by the server and bound to this comment.
+   */
+  editToken: string;
+  /** ISO 8601: the end of the edit window (15 minutes after posting). */
+  editableUntil: string;
+}
+
+/** Body of `PATCH {endpoint}/comments/{id}`: the new text, checked as a new comment's is. */
+export interface CommentEdit {
+  body: string;
+}
+
+/** `200` answer to an edit. (`DELETE {endpoint}/comments/{id}` answers `204`.) */
+export interface EditedComment {
+  comment: Comment;
+}
+
+/** `GET {endpoint}/counts?thread=a&thread=b` (at most 100 threads): approved comments per thread. */
+export interface ThreadCounts {
+  counts: Record<string, number>;
 }
 
 /** Names used in an error's `fields` map. */
@@ -80,6 +106,7 @@ export type FieldProblem = 'required' | 'invalid' | 'too_long';
 export type ErrorCode =
   | 'invalid_request' // 400
   | 'forbidden_origin' // 403
+  | 'forbidden' // 403: edit token missing, expired, for another comment, or tampered with
   | 'not_found' // 404
   | 'duplicate' // 409
   | 'too_large' // 413
@@ -106,6 +133,9 @@ export const LIMITS = {
   thread: 200,
   idempotencyKey: 100,
 } as const;
+
+/** How long an author may edit or delete a comment, in seconds (Isso's window). */
+export const EDIT_WINDOW_SECONDS = 15 * 60;
 
 /** Page size limits for `limit`. */
 export const PAGE_SIZE = { default: 50, max: 100 } as const;

@@ -8,11 +8,15 @@ import type { ErrorBody } from '../api/contract.js';
 import { clientAddress, nodeSocketAddress, type SocketAddress } from './client-address.js';
 import type { ServerConfig } from './config.js';
 import { cors } from './cors.js';
+import { editTokens } from './edit-token.js';
 import { ApiError, codeForStatus, notFound } from './errors.js';
 import { sendJson } from './json.js';
 import { keyedHashes } from './keyed-hash.js';
+import { PageCache } from './page-cache.js';
 import { assetRoutes, type AssetFolders } from './routes/assets.js';
 import { commentRoutes } from './routes/comments.js';
+import { countRoutes } from './routes/counts.js';
+import { threadRoutes } from './routes/threads.js';
 import type { CommentStore } from './store/comment-store.js';
 
 /** The settings the app itself uses, with the secret resolved. */
@@ -27,11 +31,14 @@ export interface AppOptions {
   socketAddress?: SocketAddress;
   /** Milliseconds since the epoch; defaults to `Date.now`. */
   clock?: () => number;
+  /** Characters of rendered pages kept in memory (default 16 Mi); 0 renders every request afresh. */
+  pageCacheChars?: number;
 }
 
-export function createApp({ store, config, assets, socketAddress = nodeSocketAddress, clock = Date.now }: AppOptions): Hono {
+export function createApp({ store, config, assets, socketAddress = nodeSocketAddress, clock = Date.now, pageCacheChars }: AppOptions): Hono {
   const app = new Hono();
   const hashes = keyedHashes(config.secret);
+  const pages = new PageCache(pageCacheChars);
 
   app.use(async (c, next) => {
     await next();
@@ -45,11 +52,15 @@ export function createApp({ store, config, assets, socketAddress = nodeSocketAdd
     commentRoutes({
       store,
       hashes,
+      tokens: editTokens(config.secret),
+      pages,
       policy: { moderation: config.moderation, floodSeconds: config.floodSeconds },
       clock,
       clientAddress: (c) => clientAddress(c, config.trustProxy, socketAddress),
     }),
   );
+  api.route('/counts', countRoutes({ store }));
+  api.route('/threads', threadRoutes({ store, hashes, pages }));
   api.all('*', () => {
     throw notFound();
   });

@@ -1,18 +1,26 @@
 /**
- * Page cursors: the position of a page's last top-level comment, as base64url JSON.
- * Clients treat them as opaque; the server checks every part before using one.
+ * Page cursors: the position of a page's last top-level comment and the order it was
+ * read in, as base64url JSON. Clients treat them as opaque; the server checks every
+ * part before using one.
  */
+import type { SortOrder } from '../api/contract.js';
 import { parseId } from './ids.js';
 import type { PageKey } from './store/comment-store.js';
 
 const MAX_CURSOR_LENGTH = 200;
 
-export function encodeCursor(key: PageKey): string {
-  return Buffer.from(JSON.stringify({ t: new Date(key.createdAt).toISOString(), i: String(key.id) })).toString('base64url');
+export interface Cursor {
+  after: PageKey;
+  /** The order the cursor continues; absent in cursors from before it was recorded. */
+  sort?: SortOrder;
 }
 
-/** The position a cursor names, or `undefined` when it is not one this server made. */
-export function decodeCursor(cursor: string): PageKey | undefined {
+export function encodeCursor(key: PageKey, sort: SortOrder): string {
+  return Buffer.from(JSON.stringify({ t: new Date(key.createdAt).toISOString(), i: String(key.id), s: sort })).toString('base64url');
+}
+
+/** What a cursor says, or `undefined` when it is not one this server made. */
+export function decodeCursor(cursor: string): Cursor | undefined {
   if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
   let value: unknown;
   try {
@@ -21,11 +29,12 @@ export function decodeCursor(cursor: string): PageKey | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const { t, i } = value as Record<string, unknown>;
+  const { t, i, s } = value as Record<string, unknown>;
   if (typeof t !== 'string' || typeof i !== 'string') return undefined;
+  if (s !== undefined && s !== 'oldest' && s !== 'newest') return undefined;
   const createdAt = Date.parse(t);
   const id = parseId(i);
   // The round trip rejects anything but the exact form encodeCursor writes.
   if (Number.isNaN(createdAt) || new Date(createdAt).toISOString() !== t || id === undefined) return undefined;
-  return { createdAt, id };
+  return { after: { createdAt, id }, ...(s === undefined ? {} : { sort: s }) };
 }

@@ -27,7 +27,11 @@ export const invalidRequest = (message: string, fields?: FieldProblems) =>
 export const forbiddenOrigin = () =>
   new ApiError(403, 'forbidden_origin', 'This site is not allowed to send comments to this server.');
 
+export const forbidden = () => new ApiError(403, 'forbidden', 'You can no longer edit or delete this comment.');
+
 export const notFound = (message = 'There is nothing here.') => new ApiError(404, 'not_found', message);
+
+export const commentNotFound = () => notFound('There is no such comment.');
 
 export const parentNotFound = () =>
   notFound('The comment you are replying to does not exist, or is not published.');

@@ -4,7 +4,7 @@
  * would become a 5xx.
  */
 import { LIMITS, PAGE_SIZE, type FieldName, type SortOrder } from '../api/contract.js';
-import { charLength, checkCommentFields, hasUnstorableChars, trimmedFields, type FieldProblems } from '../api/validate.js';
+import { charLength, checkCommentFields, hasUnstorableChars, isHttpUrl, trimmedFields, type FieldProblems } from '../api/validate.js';
 import { decodeCursor } from './cursor.js';
 import { invalidRequest } from './errors.js';
 import type { PageKey } from './store/comment-store.js';
@@ -27,6 +27,12 @@ export interface ListQuery {
   sort: SortOrder;
   after: PageKey | null;
 }
+
+/** Most threads one counts request may ask about. */
+export const MAX_COUNTED_THREADS = 100;
+
+// Longer than any page address worth linking to; a longer `url` is ignored like a bad one.
+const MAX_PAGE_URL_LENGTH = 2000;
 
 export function parseNewComment(input: unknown): CheckedComment {
   if (!isObject(input)) throw invalidRequest('The request body must be a JSON object.');
@@ -70,12 +76,7 @@ export function parseNewComment(input: unknown): CheckedComment {
 }
 
 export function parseListQuery(query: Record<string, string | undefined>): ListQuery {
-  const problems: FieldProblems = {};
-  const thread = checkKey(problems, 'thread', query.thread, LIMITS.thread);
-  if (problems.thread) {
-    const message = problems.thread === 'required' ? 'Say which thread to list: ?thread=<key>.' : 'The thread key is not valid.';
-    throw invalidRequest(message, problems);
-  }
+  const thread = parseThreadKey(query.thread);
 
   let limit: number = PAGE_SIZE.default;
   if (query.limit !== undefined) {
@@ -88,10 +89,65 @@ export function parseListQuery(query: Record<string, string | undefined>): ListQ
 
   let after: PageKey | null = null;
   if (query.cursor !== undefined && query.cursor !== '') {
-    after = decodeCursor(query.cursor) ?? null;
-    if (!after) throw invalidRequest('The cursor is not valid; start again from the first page.');
+    const cursor = decodeCursor(query.cursor);
+    if (!cursor) throw invalidRequest('The cursor is not valid; start again from the first page.');
+    // Another order's position would start a page in the middle of nowhere.
+    if (cursor.sort !== undefined && cursor.sort !== sort) {
+      throw invalidRequest(`The cursor continues the ${cursor.sort} first order, not ${sort}; start again from the first page.`);
+    }
+    after = cursor.after;
   }
   return { thread, limit, sort, after };
+}
+
+/** The `thread` of a request about one thread. */
+export function parseThreadKey(value: string | undefined): string {
+  const problems: FieldProblems = {};
+  const thread = checkKey(problems, 'thread', value, LIMITS.thread);
+  if (problems.thread) {
+    const message = problems.thread === 'required' ? 'Say which thread: ?thread=<key>.' : 'The thread key is not valid.';
+    throw invalidRequest(message, problems);
+  }
+  return thread;
+}
+
+/** The new body of an edit, checked as a new comment's body is; trimmed. */
+export function parseCommentEdit(input: unknown): string {
+  if (!isObject(input)) throw invalidRequest('The request body must be a JSON object.');
+  const problems: FieldProblems = {};
+  const body = text(problems, 'body', input.body).trim();
+  if (!problems.body) {
+    if (body === '') problems.body = 'required';
+    else if (charLength(body) > LIMITS.body) problems.body = 'too_long';
+    else if (hasUnstorableChars(body)) problems.body = 'invalid';
+  }
+  if (problems.body) {
+    throw invalidRequest(problems.body === 'required' ? 'Please fill in the required fields.' : 'Please check the highlighted fields.', problems);
+  }
+  return body;
+}
+
+/** The distinct thread keys of a counts request, in the order first asked for. */
+export function parseCountQuery(threads: string[] | undefined): string[] {
+  if (!threads || threads.length === 0) {
+    throw invalidRequest('Say which threads to count: ?thread=<key>&thread=<key>.', { thread: 'required' });
+  }
+  const distinct = [...new Set(threads)];
+  if (distinct.length > MAX_COUNTED_THREADS) throw invalidRequest(`Ask for at most ${MAX_COUNTED_THREADS} threads at once.`);
+  const problems: FieldProblems = {};
+  for (const thread of distinct) {
+    checkKey(problems, 'thread', thread, LIMITS.thread);
+    if (problems.thread) throw invalidRequest('A thread key is not valid.', problems);
+  }
+  return distinct;
+}
+
+/** A page address to link comments to: an http(s) URL without its fragment, or `null`. */
+export function parsePageUrl(url: string | undefined): string | null {
+  if (url === undefined || url.length > MAX_PAGE_URL_LENGTH || !isHttpUrl(url)) return null;
+  const parsed = new URL(url);
+  parsed.hash = '';
+  return parsed.href;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

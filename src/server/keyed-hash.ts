@@ -10,6 +10,11 @@ export interface KeyedHashes {
   avatar(email: string): string;
   /** The value stored for a client address, used only to slow down floods. */
   address(address: string): string;
+  /**
+   * A stable `urn:uuid:` naming `text` for `purpose` on this server (a feed's or an entry's
+   * Atom id). Keyed, so two servers' comment 42 never share an id.
+   */
+  urn(purpose: string, text: string): string;
 }
 
 // Avatars are drawn for every listed comment; the same few authors fill a page.
@@ -31,6 +36,14 @@ export function keyedHashes(secret: string): KeyedHashes {
     },
     address(address) {
       return hmac('address', address).digest('base64url').slice(0, 22);
+    },
+    urn(purpose, text) {
+      const bytes = hmac(`urn:${purpose}`, text).digest().subarray(0, 16);
+      // RFC 9562: version 8 (custom) and the variant bits, so it is a well-formed UUID.
+      bytes[6] = (bytes[6]! & 0x0f) | 0x80;
+      bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+      const hex = bytes.toString('hex');
+      return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
     },
   };
 }

@@ -4,6 +4,9 @@
  * cached page is still exact, on this instance or any other sharing the database.
  * Least recently used pages go first once the cache holds `maxChars` characters.
  */
+import { etagOf } from './http-cache.js';
+import type { ListQuery } from './input.js';
+
 export interface CachedPage {
   version: number;
   text: string;
@@ -27,6 +30,17 @@ export class PageCache {
     return page;
   }
 
+  /** The page cached under `key` at `version`, or the one `render` writes, cached from now on. */
+  async getOrRender(key: string, version: number, render: () => Promise<string>): Promise<CachedPage> {
+    let page = this.get(key, version);
+    if (!page) {
+      const text = await render();
+      page = { version, text, etag: etagOf(text) };
+      this.set(key, page);
+    }
+    return page;
+  }
+
   set(key: string, page: CachedPage): void {
     this.delete(key);
     if (page.text.length > this.maxChars / 4) return;
@@ -45,4 +59,9 @@ export class PageCache {
     this.pages.delete(key);
     this.chars -= page.text.length;
   }
+}
+
+/** The part of a cache key that says which page of which thread, in which order. */
+export function pageKey(query: ListQuery): string {
+  return `${query.limit} ${query.sort} ${query.after ? `${query.after.createdAt}.${query.after.id}` : '-'} ${query.thread}`;
 }

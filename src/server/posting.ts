@@ -33,7 +33,9 @@ export async function postComment(store: CommentStore, input: CheckedComment, po
   try {
     return await store.write(async (tx) => {
       const address = poster.addressHash ? [`address:${poster.addressHash}`] : [];
-      await tx.lockKeys([`email:${input.email}`, `key:${input.idempotencyKey}`, ...address]);
+      // The parent's lock keeps its author from deleting it between the check below and the insert.
+      const parentLock = parentId === null ? [] : [`comment:${parentId}`];
+      await tx.lockKeys([`email:${input.email}`, `key:${input.idempotencyKey}`, ...address, ...parentLock]);
       let parent: StoredComment | null = null;
       if (parentId !== null) {
         parent = (await tx.findById(parentId)) ?? null;

@@ -9,6 +9,8 @@ import { LIMITS } from '../../src/api/contract.js';
 import type { AppConfig } from '../../src/server/app.js';
 import { MAX_BODY_BYTES } from '../../src/server/routes/comments.js';
 import { IdempotencyKeyTaken, type CommentStore } from '../../src/server/store/index.js';
+import { documentsContract } from './contract-documents.js';
+import { editingContract } from './contract-editing.js';
 import {
   ALLOWED_ORIGIN,
   FOREIGN_ORIGIN,
@@ -27,6 +29,12 @@ export interface StoreHarness {
   store: CommentStore;
   /** Closes the store and removes what the suite created. */
   close(): Promise<void>;
+}
+
+/** What the parts of the suite in other files use: a fresh app over the engine's store. */
+export interface SuiteContext {
+  server(config?: Partial<AppConfig>): TestServer;
+  store(): CommentStore;
 }
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -682,6 +690,61 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
         assert.equal(page3.nextCursor, null);
       });
 
+      it('walks newest first without repeats or gaps while comments and replies arrive between pages', async () => {
+        const s = server();
+        const { key, ids } = await thread(s, 7, 'newest-live');
+        const newestFirst = [...ids].reverse();
+        const walked: string[] = [];
+        const pages: CommentPage[] = [];
+        let cursor: string | null = null;
+        let round = 0;
+        do {
+          const params: Record<string, string> = { limit: '2', sort: 'newest' };
+          if (cursor) params.cursor = cursor;
+          const page = (await s.list(key, params)).json as CommentPage;
+          walked.push(...checkPage(page));
+          pages.push(page);
+          cursor = page.nextCursor;
+          // Between pages: a newer top-level comment (above the walk, never reached), a reply to a root
+          // already shown, and a reply to the oldest root, which is still to come.
+          s.advance(1);
+          created(await s.post({ thread: key, body: `arrived during round ${round}` }));
+          created(await s.post({ thread: key, parentId: walked[0]!, body: `late reply to the first root, round ${round}` }));
+          created(await s.post({ thread: key, parentId: ids[0]!, body: `late reply to the oldest root, round ${round}` }));
+          round++;
+        } while (cursor);
+        assert.deepEqual(walked, newestFirst, 'every root once, in order, none of the new ones');
+        assert.equal(pages.length, 4);
+        const last = pages.at(-1)!;
+        assert.deepEqual(
+          last.comments.filter((c) => c.body.startsWith('late reply to the oldest root')).map((c) => c.body),
+          [0, 1, 2].map((r) => `late reply to the oldest root, round ${r}`),
+          'replies arriving before their root is reached come with it, oldest first',
+        );
+        assert.ok(pages.slice(1).every((page) => !page.comments.some((c) => c.body.startsWith('late reply to the first root'))));
+        assert.equal(last.count, 21 + 3 * 3, 'the count is the whole thread as it is now');
+      });
+
+      it('refuses a cursor from one order in the other with 400; a cursor without an order is taken as it comes', async () => {
+        const s = server();
+        const { key, ids } = await thread(s, 3, 'cross');
+        const oldest = ((await s.list(key, { limit: '1' })).json as CommentPage).nextCursor!;
+        const newest = ((await s.list(key, { limit: '1', sort: 'newest' })).json as CommentPage).nextCursor!;
+        assertError(await s.list(key, { limit: '1', sort: 'newest', cursor: oldest }), 400);
+        assertError(await s.list(key, { limit: '1', sort: 'oldest', cursor: newest }), 400);
+        assertError(await s.list(key, { limit: '1', cursor: newest }), 400);
+        assertError(await s.document('html', key, { limit: '1', cursor: newest }), 400);
+        assert.deepEqual(checkPage((await s.list(key, { limit: '1', cursor: oldest })).json), [ids[1]!]);
+        assert.deepEqual(checkPage((await s.list(key, { limit: '1', sort: 'newest', cursor: newest })).json), [ids[1]!]);
+        // Cursors handed out before they recorded their order hold only a position.
+        const { t, i } = JSON.parse(Buffer.from(oldest, 'base64url').toString('utf8'));
+        const positionOnly = Buffer.from(JSON.stringify({ t, i })).toString('base64url');
+        assert.deepEqual(checkPage((await s.list(key, { limit: '1', cursor: positionOnly })).json), [ids[1]!]);
+        assert.deepEqual(checkPage((await s.list(key, { limit: '1', sort: 'newest', cursor: positionOnly })).json), []);
+        const badOrder = Buffer.from(JSON.stringify({ t, i, s: 'random' })).toString('base64url');
+        assertError(await s.list(key, { cursor: badOrder }), 400);
+      });
+
       it('orders comments posted in the same millisecond by id, across page boundaries', async () => {
         const s = server();
         const key = uniqueThread('same-ms');
@@ -757,6 +820,10 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
         assert.equal(await harness.store.setStatus(987654321, 'approved'), undefined);
       });
     });
+
+    const context: SuiteContext = { server, store: () => harness.store };
+    editingContract(context);
+    documentsContract(context);
 
     describe('privacy', () => {
       it('never sends an email: not in any response body or header seen by this suite', () => {

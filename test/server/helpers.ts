@@ -1,7 +1,8 @@
 /**
  * A test harness around `app.request()`: a movable clock, a client address per request
  * (given to the app as @hono/node-server's socket binding), and checks every response
- * must pass, whatever the test: JSON type, nosniff, the error body, no email.
+ * must pass, whatever the test: JSON type (but for the HTML and Atom documents), nosniff,
+ * the error body, no email.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -15,6 +16,7 @@ export const OWN_ORIGIN = 'http://localhost';
 export const ALLOWED_ORIGIN = 'https://blog.example';
 export const FOREIGN_ORIGIN = 'https://evil.example';
 
+/** The code of each error status; a 403 is `forbidden` instead for an edit token that does not fit. */
 const ERROR_CODES: Record<number, ErrorCode> = {
   400: 'invalid_request',
   403: 'forbidden_origin',
@@ -52,6 +54,12 @@ export interface PostOptions {
   headers?: Record<string, string>;
 }
 
+/** Where the API answers with a document rather than JSON, and its type. */
+const DOCUMENT_TYPES: Record<string, string> = {
+  '/api/threads/html': 'text/html; charset=utf-8',
+  '/api/threads/atom': 'application/atom+xml; charset=utf-8',
+};
+
 export interface Draft {
   thread: string;
   parentId?: string | null;
@@ -88,7 +96,7 @@ export class TestServer {
     const text = await res.text();
     seenResponses.push(text, [...res.headers].map(([name, value]) => `${name}: ${value}`).join('\n'));
     let json: any;
-    if (text !== '') json = JSON.parse(text);
+    if (text !== '' && res.headers.get('Content-Type')?.startsWith('application/json')) json = JSON.parse(text);
     checkInvariants(path, res, text, json);
     return { status: res.status, headers: res.headers, text, json };
   }
@@ -114,17 +122,50 @@ export class TestServer {
     if (options.origin) headers.Origin = options.origin;
     return this.request('/api/comments', { method: 'POST', body, headers }, options.address === undefined ? uniqueAddress() : options.address);
   }
+
+  /** `PATCH /api/comments/{id}` with `{"body": body}` and the token as a bearer token (none when `null`). */
+  edit(id: string, body: unknown, token: string | null, options: PostOptions = {}): Promise<Reply> {
+    return this.editRaw(id, JSON.stringify({ body }), token, options);
+  }
+
+  editRaw(id: string, body: BodyInit, token: string | null, options: PostOptions = {}): Promise<Reply> {
+    const headers: Record<string, string> = { 'Content-Type': 'application/json', ...options.headers };
+    if (token !== null) headers.Authorization = `Bearer ${token}`;
+    if (options.origin) headers.Origin = options.origin;
+    return this.request(`/api/comments/${id}`, { method: 'PATCH', body, headers });
+  }
+
+  /** `DELETE /api/comments/{id}`, with no body. */
+  remove(id: string, token: string | null, options: PostOptions = {}): Promise<Reply> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (token !== null) headers.Authorization = `Bearer ${token}`;
+    if (options.origin) headers.Origin = options.origin;
+    return this.request(`/api/comments/${id}`, { method: 'DELETE', headers });
+  }
+
+  counts(threads: string[], init: RequestInit = {}): Promise<Reply> {
+    const query = new URLSearchParams(threads.map((thread) => ['thread', thread]));
+    return this.request(`/api/counts?${query}`, init);
+  }
+
+  /** `GET /api/threads/{format}?thread=…` */
+  document(format: 'html' | 'atom', thread: string, params: Record<string, string> = {}, init: RequestInit = {}): Promise<Reply> {
+    const query = new URLSearchParams({ thread, ...params });
+    return this.request(`/api/threads/${format}?${query}`, init);
+  }
 }
 
 function checkInvariants(path: string, res: Response, text: string, json: unknown): void {
   assert.equal(res.headers.get('X-Content-Type-Options'), 'nosniff', `nosniff on ${path}`);
   assert.ok(res.status < 500, `no 5xx for ${path}: ${res.status} ${text}`);
   if (text !== '' && path.startsWith('/api')) {
-    assert.equal(res.headers.get('Content-Type'), 'application/json; charset=utf-8', `JSON type on ${path}`);
+    const document = res.status < 300 ? DOCUMENT_TYPES[new URL(path, 'http://localhost').pathname] : undefined;
+    assert.equal(res.headers.get('Content-Type'), document ?? 'application/json; charset=utf-8', `content type on ${path}`);
   }
   if (res.status >= 400) {
     const error = (json as ErrorBody).error;
-    assert.equal(error.code, ERROR_CODES[res.status], `error code for ${res.status} on ${path}`);
+    const codes = res.status === 403 ? ['forbidden_origin', 'forbidden'] : [ERROR_CODES[res.status]];
+    assert.ok(codes.includes(error.code), `error code for ${res.status} on ${path}: ${error.code}`);
     assert.equal(typeof error.message, 'string');
     assert.deepEqual(Object.keys(json as object), ['error']);
   }
@@ -135,6 +176,12 @@ export function assertError(reply: Reply, status: number, fields?: ErrorBody['er
   assert.equal(reply.status, status, reply.text);
   assert.equal(reply.json.error.code, ERROR_CODES[status]);
   if (fields) assert.deepEqual(reply.json.error.fields, fields);
+}
+
+/** Asserts `reply` refuses an edit or deletion for want of a fitting, live edit token. */
+export function assertForbidden(reply: Reply): void {
+  assert.equal(reply.status, 403, reply.text);
+  assert.deepEqual(reply.json, { error: { code: 'forbidden', message: 'You can no longer edit or delete this comment.' } });
 }
 
 /** Searches every response seen for any issued email or its local part. */

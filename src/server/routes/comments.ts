@@ -1,14 +1,16 @@
-/** `/comments`: list a thread, post a comment. */
+/** `/comments`: list a thread, post a comment, and its author's edit and deletion. */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { createHash } from 'node:crypto';
-import type { CommentPage, PostedComment } from '../../api/contract.js';
+import type { CommentPage, EditedComment, PostedComment } from '../../api/contract.js';
 import { toApiComment } from '../comment-json.js';
 import { encodeCursor } from '../cursor.js';
+import type { EditTokens } from '../edit-token.js';
+import { authorizeEdit, deleteComment, editComment } from '../editing.js';
 import { invalidRequest, unsupportedMediaType } from '../errors.js';
-import { parseListQuery, parseNewComment } from '../input.js';
-import { sendJson, sendJsonText } from '../json.js';
+import { sendCacheable } from '../http-cache.js';
+import { parseCommentEdit, parseListQuery, parseNewComment } from '../input.js';
+import { JSON_TYPE, sendJson } from '../json.js';
 import type { KeyedHashes } from '../keyed-hash.js';
-import { PageCache } from '../page-cache.js';
+import { pageKey, type PageCache } from '../page-cache.js';
 import { postComment, type PostingPolicy } from '../posting.js';
 import { readBody } from '../request-body.js';
 import type { CommentStore } from '../store/comment-store.js';
@@ -19,44 +21,35 @@ import type { CommentStore } from '../store/comment-store.js';
  */
 export const MAX_BODY_BYTES = 320 * 1024;
 
-// Shared caches may keep a page 10 s; browsers always revalidate (cheaply, by ETag).
-const LIST_CACHE_CONTROL = 'public, max-age=0, s-maxage=10, must-revalidate';
-
 export interface CommentRoutesOptions {
   store: CommentStore;
   hashes: KeyedHashes;
+  tokens: EditTokens;
+  pages: PageCache;
   policy: PostingPolicy;
   clock: () => number;
   /** The client's address as far as the configuration trusts proxies. */
   clientAddress: (c: Context) => string | undefined;
 }
 
-export function commentRoutes({ store, hashes, policy, clock, clientAddress }: CommentRoutesOptions): Hono {
+export function commentRoutes({ store, hashes, tokens, pages, policy, clock, clientAddress }: CommentRoutesOptions): Hono {
   const router = new Hono();
-  const pages = new PageCache();
 
   router.get('/', async (c) => {
     const query = parseListQuery(c.req.query());
     // The version is read before the page, so a cached page is never older than its version.
     const stats = await store.threadStats(query.thread);
-    const key = `${query.limit} ${query.sort} ${query.after ? `${query.after.createdAt}.${query.after.id}` : '-'} ${query.thread}`;
-    let page = pages.get(key, stats.version);
-    if (!page) {
+    const page = await pages.getOrRender(pageKey(query), stats.version, async () => {
       const { comments, next } = await store.listThread(query);
       const body: CommentPage = {
         thread: query.thread,
         count: stats.count,
         comments: comments.map((comment) => toApiComment(comment, hashes.avatar)),
-        nextCursor: next ? encodeCursor(next) : null,
+        nextCursor: next ? encodeCursor(next, query.sort) : null,
       };
-      const text = JSON.stringify(body);
-      page = { version: stats.version, text, etag: `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"` };
-      pages.set(key, page);
-    }
-    c.header('ETag', page.etag);
-    c.header('Cache-Control', LIST_CACHE_CONTROL);
-    if (matchesEtag(c.req.header('If-None-Match'), page.etag)) return c.body(null, 304);
-    return sendJsonText(c, page.text);
+      return JSON.stringify(body);
+    });
+    return sendCacheable(c, page.text, page.etag, JSON_TYPE);
   });
 
   router.post('/', requireJson, async (c) => {
@@ -66,8 +59,29 @@ export function commentRoutes({ store, hashes, policy, clock, clientAddress }: C
       addressHash: address ? hashes.address(address) : null,
       now: clock(),
     });
-    const body: PostedComment = { comment: toApiComment(comment, hashes.avatar) };
+    const grant = tokens.issue(comment);
+    const body: PostedComment = {
+      comment: toApiComment(comment, hashes.avatar),
+      editToken: grant.token,
+      editableUntil: new Date(grant.expiresAt).toISOString(),
+    };
     return sendJson(c, body, 201);
+  });
+
+  router.patch('/:id', requireJson, async (c) => {
+    const bytes = await readBody(c, MAX_BODY_BYTES);
+    const now = clock();
+    const { id } = await authorizeEdit(store, tokens, c.req.param('id'), c.req.header('Authorization'), now);
+    const edited = await editComment(store, id, parseCommentEdit(parseJson(bytes)), now);
+    const body: EditedComment = { comment: toApiComment(edited, hashes.avatar) };
+    return sendJson(c, body);
+  });
+
+  router.delete('/:id', async (c) => {
+    const now = clock();
+    const { id } = await authorizeEdit(store, tokens, c.req.param('id'), c.req.header('Authorization'), now);
+    await deleteComment(store, id, now);
+    return c.body(null, 204);
   });
 
   return router;
@@ -103,11 +117,4 @@ function parseJson(bytes: Uint8Array): unknown {
   } catch {
     throw invalidRequest('The request body is not valid JSON.');
   }
-}
-
-/** Whether `If-None-Match` names `etag` (weak comparison, as RFC 9110 asks for this header). */
-function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  if (ifNoneMatch.trim() === '*') return true;
-  return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }

@@ -4,9 +4,9 @@
  * connect, lock, commit and report a taken idempotency key.
  */
 import type { SortOrder } from '../../api/contract.js';
-import type { StoredStatus } from './schema.js';
+import type { AuthorDeletion, StoredStatus } from './schema.js';
 
-export type { StoredStatus } from './schema.js';
+export type { AuthorDeletion, StoredStatus } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -26,12 +26,21 @@ export interface StoredComment {
   /** Milliseconds since the epoch, UTC. */
   createdAt: number;
   updatedAt: number;
+  /** `null` unless the author deleted the comment; see {@link AuthorDeletion}. */
+  authorDeletion: AuthorDeletion | null;
 }
 
-export type NewStoredComment = Omit<StoredComment, 'id'>;
+/** A comment to store; no comment is deleted by its author at birth. */
+export type NewStoredComment = Omit<StoredComment, 'id' | 'authorDeletion'>;
 
-/** An approved comment as a page lists it: only what a response shows (and the email, for the avatar). */
-export type ListedComment = Pick<StoredComment, 'id' | 'parentId' | 'rootId' | 'name' | 'email' | 'url' | 'body' | 'createdAt'>;
+/**
+ * A comment as a page lists it: only what a response shows (and the email, for the
+ * avatar). Listed comments are approved, or placeholders (`authorDeletion: 'placeholder'`).
+ */
+export type ListedComment = Pick<StoredComment, 'id' | 'parentId' | 'rootId' | 'name' | 'email' | 'url' | 'body' | 'createdAt' | 'authorDeletion'>;
+
+/** An approved comment as the feed shows it. */
+export type FeedComment = Pick<StoredComment, 'id' | 'name' | 'email' | 'url' | 'body' | 'createdAt' | 'updatedAt'>;
 
 /** Position of a top-level comment in a thread's order: the keyset a page continues after. */
 export interface PageKey {
@@ -49,7 +58,7 @@ export interface ThreadPageQuery {
 }
 
 export interface ThreadPage {
-  /** Approved top-level comments in order, each followed by its approved replies, oldest first. */
+  /** Listed top-level comments in order, each followed by its listed replies, oldest first. */
   comments: ListedComment[];
   /** Where the next page starts, or `null` when this is the last. */
   next: PageKey | null;
@@ -111,8 +120,19 @@ export interface CommentTransaction {
   isEmpty(): Promise<boolean>;
   /** Stores a comment. Throws {@link IdempotencyKeyTaken} when its key is used already. */
   insert(comment: NewStoredComment): Promise<StoredComment>;
-  /** Moves a comment to `status`; `undefined` when there is no such comment. */
+  /**
+   * Moves a comment to `status`; `undefined` when there is no such comment. A moderator's
+   * decision replaces its author's deletion: a placeholder set to `deleted` leaves the thread.
+   */
   setStatus(id: number, status: StoredStatus, now: number): Promise<StoredComment | undefined>;
+  /** Replaces a comment's body (its author's edit); its status stays as it is. */
+  updateBody(comment: StoredComment, body: string, now: number): Promise<StoredComment>;
+  /**
+   * Its author's deletion: erases the name, url and body and sets the status to `deleted`.
+   * An approved comment with listed replies stays listed as a placeholder, for good;
+   * anything else leaves the thread.
+   */
+  deleteByAuthor(comment: StoredComment, now: number): Promise<StoredComment>;
 }
 
 export interface CommentStore {
@@ -121,6 +141,10 @@ export interface CommentStore {
   listThread(query: ThreadPageQuery): Promise<ThreadPage>;
   /** A thread's count and version: one key lookup. */
   threadStats(thread: string): Promise<ThreadStats>;
+  /** Approved comments per thread for each of `threads` (none for a thread never written to): one query. */
+  threadCounts(threads: string[]): Promise<Map<string, number>>;
+  /** A thread's newest approved comments, replies included, newest first. */
+  recentComments(thread: string, limit: number): Promise<FeedComment[]>;
   /**
    * Runs `work` in a transaction and resolves only after the commit is durable. If
    * `work` throws, none of its changes are kept. (SQLite may commit several concurrent

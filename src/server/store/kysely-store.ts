@@ -1,8 +1,9 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type {
   CommentStore,
   CommentTransaction,
   Engine,
+  FeedComment,
   ListedComment,
   NewStoredComment,
   PostingFacts,
@@ -13,7 +14,7 @@ import type {
 } from './comment-store.js';
 import { IdempotencyKeyTaken } from './comment-store.js';
 import { groupCommit } from './group-commit.js';
-import type { Database, StoredStatus } from './schema.js';
+import type { AuthorDeletion, Database, StoredStatus } from './schema.js';
 
 /** What differs between the engines; everything else is the same Kysely queries. */
 export interface EngineHooks {
@@ -40,15 +41,22 @@ const COLUMNS = [
   'idempotency_key as idempotencyKey',
   'created_at as createdAt',
   'updated_at as updatedAt',
+  'author_deletion as authorDeletion',
 ] as const;
 
 // What a listed comment needs, and no more: building row objects is most of a page's cost.
 // A top-level comment's parent and root are null by definition, so they are not read.
-const ROOT_COLUMNS = ['id', 'name', 'email', 'url', 'body', 'created_at as createdAt'] as const;
+const ROOT_COLUMNS = ['id', 'name', 'email', 'url', 'body', 'created_at as createdAt', 'author_deletion as authorDeletion'] as const;
 const REPLY_COLUMNS = [...ROOT_COLUMNS, 'parent_id as parentId', 'root_id as rootId'] as const;
+const FEED_COLUMNS = ['id', 'name', 'email', 'url', 'body', 'created_at as createdAt', 'updated_at as updatedAt'] as const;
 
-// A literal rather than a parameter, so SQLite's planner can match the partial indexes.
+// Literals rather than parameters, so SQLite's planner can match the partial indexes.
 const APPROVED = sql.lit<StoredStatus>('approved');
+const PLACEHOLDER = sql.lit<AuthorDeletion>('placeholder');
+
+/** Listed in a thread: approved, or an author's placeholder. The same predicate as the listing indexes'. */
+const listed = (eb: ExpressionBuilder<Database, 'comments'>) =>
+  eb.or([eb('status', '=', APPROVED), eb('author_deletion', '=', PLACEHOLDER)]);
 
 /** The queries, runnable on the database or inside a transaction. */
 class Queries implements CommentTransaction {
@@ -140,24 +148,59 @@ class Queries implements CommentTransaction {
       throw error;
     }
     await this.touchThread(comment.thread, comment.status === 'approved' ? 1 : 0);
-    return { ...comment, id };
+    return { ...comment, id, authorDeletion: null };
   }
 
   async setStatus(id: number, status: StoredStatus, now: number): Promise<StoredComment | undefined> {
+    // Serialized with the author's edit and deletion of the same comment (see editing.ts).
+    await this.lockKeys([`comment:${id}`]);
     for (;;) {
       const current = await this.findById(id);
-      if (!current || current.status === status) return current;
+      if (!current || (current.status === status && current.authorDeletion === null)) return current;
       // Conditional on the status read, so two moderators racing count a change once.
       const changed = await this.db
         .updateTable('comments')
-        .set({ status, updated_at: now })
+        .set({ status, updated_at: now, author_deletion: null })
         .where('id', '=', id)
         .where('status', '=', current.status)
         .executeTakeFirst();
       if (changed.numUpdatedRows === 0n) continue;
       await this.touchThread(current.thread, (status === 'approved' ? 1 : 0) - (current.status === 'approved' ? 1 : 0));
-      return { ...current, status, updatedAt: now };
+      return { ...current, status, updatedAt: now, authorDeletion: null };
     }
+  }
+
+  async updateBody(comment: StoredComment, body: string, now: number): Promise<StoredComment> {
+    await this.db.updateTable('comments').set({ body, updated_at: now }).where('id', '=', comment.id).execute();
+    // The count stays; the version moves, so no cache serves the old text.
+    await this.touchThread(comment.thread, 0);
+    return { ...comment, body, updatedAt: now };
+  }
+
+  async deleteByAuthor(comment: StoredComment, now: number): Promise<StoredComment> {
+    // Only a listed comment can hold listed replies: a held one's replies are not shown either.
+    const authorDeletion: AuthorDeletion = comment.status === 'approved' && (await this.hasListedReplies(comment)) ? 'placeholder' : 'hidden';
+    await this.db
+      .updateTable('comments')
+      .set({ status: 'deleted', name: '', url: null, body: '', author_deletion: authorDeletion, updated_at: now })
+      .where('id', '=', comment.id)
+      .execute();
+    await this.touchThread(comment.thread, comment.status === 'approved' ? -1 : 0);
+    return { ...comment, status: 'deleted', name: '', url: null, body: '', authorDeletion, updatedAt: now };
+  }
+
+  /** Whether a direct reply is listed (approved, or itself a placeholder for listed replies). */
+  private async hasListedReplies(comment: StoredComment): Promise<boolean> {
+    // Looked up through the conversation's root, so the listed-replies index serves it.
+    const reply = await this.db
+      .selectFrom('comments')
+      .select('id')
+      .where('root_id', '=', comment.rootId ?? comment.id)
+      .where(listed)
+      .where('parent_id', '=', comment.id)
+      .limit(1)
+      .executeTakeFirst();
+    return reply !== undefined;
   }
 
   /**
@@ -200,7 +243,7 @@ export class KyselyCommentStore extends Queries implements CommentStore {
       .select(ROOT_COLUMNS)
       .where('thread', '=', thread)
       .where('parent_id', 'is', null)
-      .where('status', '=', APPROVED)
+      .where(listed)
       .$if(after !== null, (qb) =>
         qb.where((eb) => eb(eb.refTuple('created_at', 'id'), direction === 'asc' ? '>' : '<', eb.tuple(after!.createdAt, after!.id))),
       )
@@ -222,7 +265,7 @@ export class KyselyCommentStore extends Queries implements CommentStore {
               'in',
               pageRoots.map((root) => root.id),
             )
-            .where('status', '=', APPROVED)
+            .where(listed)
             .orderBy('created_at')
             .orderBy('id')
             .execute();
@@ -240,6 +283,24 @@ export class KyselyCommentStore extends Queries implements CommentStore {
       .where('thread', '=', thread)
       .executeTakeFirst();
     return { count: row?.approved_count ?? 0, version: row?.version ?? 0 };
+  }
+
+  async threadCounts(threads: string[]): Promise<Map<string, number>> {
+    if (threads.length === 0) return new Map();
+    const rows = await this.db.selectFrom('thread_stats').select(['thread', 'approved_count']).where('thread', 'in', threads).execute();
+    return new Map(rows.map((row) => [row.thread, row.approved_count]));
+  }
+
+  recentComments(thread: string, limit: number): Promise<FeedComment[]> {
+    return this.db
+      .selectFrom('comments')
+      .select(FEED_COLUMNS)
+      .where('thread', '=', thread)
+      .where('status', '=', APPROVED)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
   }
 
   write<T>(work: (tx: CommentTransaction) => Promise<T>): Promise<T> {

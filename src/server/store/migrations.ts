@@ -67,6 +67,38 @@ const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    name: '002_author_deletion',
+    async up(db) {
+      await db.schema
+        .alterTable('comments')
+        .addColumn('author_deletion', 'text', (col) => col.check(sql`author_deletion in ('hidden', 'placeholder')`))
+        .execute();
+      // A placeholder keeps its place in the thread, so the listing indexes take it in as well.
+      // The predicate must read exactly as the queries' (kysely-store.ts) for the planners to match it.
+      await db.schema.dropIndex('comments_thread_roots').execute();
+      await db.schema.dropIndex('comments_root_replies').execute();
+      await db.schema
+        .createIndex('comments_thread_listed_roots')
+        .on('comments')
+        .columns(['thread', 'created_at', 'id'])
+        .where(sql<boolean>`parent_id is null and (status = 'approved' or author_deletion = 'placeholder')`)
+        .execute();
+      await db.schema
+        .createIndex('comments_root_listed_replies')
+        .on('comments')
+        .columns(['root_id', 'created_at', 'id'])
+        .where(sql<boolean>`root_id is not null and (status = 'approved' or author_deletion = 'placeholder')`)
+        .execute();
+      // The feed: a thread's newest approved comments, replies included.
+      await db.schema
+        .createIndex('comments_thread_approved')
+        .on('comments')
+        .columns(['thread', 'created_at', 'id'])
+        .where(sql<boolean>`status = 'approved'`)
+        .execute();
+    },
+  },
 ];
 
 /** Brings the schema up to date; returns the names of the migrations it ran. */

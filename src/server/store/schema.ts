@@ -1,8 +1,15 @@
 /** Table shapes as Kysely sees them; column names are the database's (snake_case). */
 import type { Generated } from 'kysely';
 
-/** Every state a stored comment can be in; only `approved` is ever listed. */
+/** Every state a stored comment can be in; only `approved` is listed as a comment. */
 export type StoredStatus = 'approved' | 'pending' | 'spam' | 'deleted';
+
+/**
+ * How its author deleted a comment (its status is then `deleted` and its name, url and
+ * body are erased): `hidden` is gone from the thread; `placeholder` had listed replies
+ * and stays listed, empty, so they keep their place.
+ */
+export type AuthorDeletion = 'hidden' | 'placeholder';
 
 export interface CommentsTable {
   id: Generated<number>;
@@ -23,6 +30,8 @@ export interface CommentsTable {
   /** Milliseconds since the epoch, UTC. */
   created_at: number;
   updated_at: number;
+  /** `null` unless the author deleted the comment and no moderator has set its status since (migration 002). */
+  author_deletion: AuthorDeletion | null;
 }
 
 /** Per thread, kept in step with `comments` in the same transactions. */

@@ -1,0 +1,60 @@
+/**
+ * Edit tokens: what lets a comment's author edit or delete it for EDIT_WINDOW_SECONDS.
+ * A token is the comment's id and the end of its window, signed with an HMAC under the
+ * server's secret, so the server keeps no session: 40 base64url characters,
+ *
+ *   id (8 bytes) · end of the window in ms (6 bytes) · HMAC-SHA256 of those, first 16 bytes.
+ *
+ * The same comment always gets the same token, so a retried post hands out the same one.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { EDIT_WINDOW_SECONDS } from '../api/contract.js';
+
+const PAYLOAD_BYTES = 14;
+const MAC_BYTES = 16;
+const TOKEN = /^[A-Za-z0-9_-]{40}$/;
+const BEARER = /^Bearer +([^ ]+) *$/i;
+
+export interface EditGrant {
+  token: string;
+  /** Milliseconds since the epoch: the token works until just before this moment. */
+  expiresAt: number;
+}
+
+export interface EditTokens {
+  issue(comment: { id: number; createdAt: number }): EditGrant;
+  /**
+   * Whether `authorization` (the request's header) carries a token for `comment` that is
+   * still valid at `now`. Any malformed, foreign, tampered or expired token is simply false.
+   */
+  verify(authorization: string | undefined, comment: { id: number; createdAt: number }, now: number): boolean;
+}
+
+export function editTokens(secret: string): EditTokens {
+  const mac = (payload: Buffer) => createHmac('sha256', secret).update('edit-token:').update(payload).digest().subarray(0, MAC_BYTES);
+  const payloadFor = (id: number, expiresAt: number) => {
+    const payload = Buffer.alloc(PAYLOAD_BYTES);
+    payload.writeBigUInt64BE(BigInt(id), 0);
+    payload.writeUIntBE(expiresAt, 8, 6);
+    return payload;
+  };
+  const windowEnd = (createdAt: number) => createdAt + EDIT_WINDOW_SECONDS * 1000;
+
+  return {
+    issue({ id, createdAt }) {
+      const expiresAt = windowEnd(createdAt);
+      const payload = payloadFor(id, expiresAt);
+      return { token: Buffer.concat([payload, mac(payload)]).toString('base64url'), expiresAt };
+    },
+    verify(authorization, comment, now) {
+      const token = BEARER.exec(authorization ?? '')?.[1];
+      if (!token || !TOKEN.test(token)) return false;
+      const bytes = Buffer.from(token, 'base64url');
+      const payload = bytes.subarray(0, PAYLOAD_BYTES);
+      if (!timingSafeEqual(bytes.subarray(PAYLOAD_BYTES), mac(payload))) return false;
+      const expiresAt = windowEnd(comment.createdAt);
+      // Bound to the comment's creation too, so a token cannot outlive a database that reuses ids.
+      return payload.equals(payloadFor(comment.id, expiresAt)) && now < expiresAt;
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/** `/threads`: a thread as documents for those who run no script: HTML for crawlers and `<noscript>`, Atom for feed readers. */
+import { Hono } from 'hono';
+import { toApiComment } from '../comment-json.js';
+import { sendCacheable } from '../http-cache.js';
+import { parseListQuery, parsePageUrl, parseThreadKey } from '../input.js';
+import type { KeyedHashes } from '../keyed-hash.js';
+import { pageKey, type PageCache } from '../page-cache.js';
+import type { CommentStore } from '../store/comment-store.js';
+import { renderThreadAtom } from '../thread-atom.js';
+import { renderThreadHtml } from '../thread-html.js';
+
+export const HTML_TYPE = 'text/html; charset=utf-8';
+export const ATOM_TYPE = 'application/atom+xml; charset=utf-8';
+
+/** Entries in a feed: the newest comments, replies included. */
+export const FEED_SIZE = 50;
+
+// Opened on its own, the fragment is a page of this origin: it may load and run nothing.
+const HTML_POLICY = "default-src 'none'";
+
+export function threadRoutes({ store, hashes, pages }: { store: CommentStore; hashes: KeyedHashes; pages: PageCache }): Hono {
+  const router = new Hono();
+
+  router.get('/html', async (c) => {
+    const query = parseListQuery(c.req.query());
+    const stats = await store.threadStats(query.thread);
+    const page = await pages.getOrRender(`html ${pageKey(query)}`, stats.version, async () => {
+      const { comments } = await store.listThread(query);
+      return renderThreadHtml(
+        stats.count,
+        comments.map((comment) => toApiComment(comment, hashes.avatar)),
+      );
+    });
+    c.header('Content-Security-Policy', HTML_POLICY);
+    return sendCacheable(c, page.text, page.etag, HTML_TYPE);
+  });
+
+  router.get('/atom', async (c) => {
+    const thread = parseThreadKey(c.req.query('thread'));
+    const pageUrl = parsePageUrl(c.req.query('url'));
+    const stats = await store.threadStats(thread);
+    const page = await pages.getOrRender(`atom ${pageUrl ?? '-'} ${thread}`, stats.version, async () =>
+      renderThreadAtom({
+        thread,
+        pageUrl,
+        comments: await store.recentComments(thread, FEED_SIZE),
+        ids: { feed: (key) => hashes.urn('feed', key), entry: (id) => hashes.urn('comment', String(id)) },
+      }),
+    );
+    return sendCacheable(c, page.text, page.etag, ATOM_TYPE);
+  });
+
+  return router;
+}
