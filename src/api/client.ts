@@ -2,7 +2,17 @@
  * The widget's fetch client for the contract in ./contract.ts. It sends no cookies
  * and talks to nothing but the endpoint it is given.
  */
-import type { CommentPage, ErrorBody, ErrorCode, FieldName, FieldProblem, ListCommentsQuery, NewComment, PostedComment } from './contract.js';
+import type {
+  CommentPage,
+  ErrorBody,
+  ErrorCode,
+  FieldName,
+  FieldProblem,
+  ListCommentsQuery,
+  NewComment,
+  PostedComment,
+  ThreadCounts,
+} from './contract.js';
 
 /**
  * A failed request: an HTTP error with the contract's body, or `network` when no answer
@@ -20,14 +30,14 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(url: string, init: RequestInit): Promise<T> {
+export async function request<T>(url: string, init: RequestInit): Promise<T> {
   let response: Response;
   try {
     response = await fetch(url, { credentials: 'omit', ...init });
   } catch (error) {
     throw (error as Error).name === 'AbortError' ? error : new ApiError('network');
   }
-  const body = await response.json().catch(() => null);
+  const body = response.status === 204 ? {} : await response.json().catch(() => null);
   if (response.ok && body) return body as T;
   const problem = (body as ErrorBody | null)?.error;
   const status = response.status;
@@ -39,7 +49,7 @@ async function request<T>(url: string, init: RequestInit): Promise<T> {
   );
 }
 
-const url = (endpoint: string, path: string) => endpoint.replace(/\/+$/, '') + path;
+export const url = (endpoint: string, path: string) => endpoint.replace(/\/+$/, '') + path;
 
 export function listComments(endpoint: string, query: ListCommentsQuery, signal?: AbortSignal): Promise<CommentPage> {
   const params = new URLSearchParams();
@@ -54,4 +64,11 @@ export function postComment(endpoint: string, comment: NewComment): Promise<Post
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(comment),
   });
+}
+
+/** Approved-comment counts of several threads in one request. */
+export function fetchCounts(endpoint: string, threads: string[]): Promise<ThreadCounts> {
+  const params = new URLSearchParams();
+  for (const thread of threads) params.append('thread', thread);
+  return request(url(endpoint, `/counts?${params}`), {});
 }

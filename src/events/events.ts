@@ -1,26 +1,5 @@
 import type { Comment } from '../api/contract.js';
 
-/**
- * Every Colloquy event bubbles and crosses shadow roots, and carries its data in
- * `detail`, as a CustomEvent does, so listeners written for either work.
- */
-abstract class ColloquyEvent<T> extends Event {
-  constructor(
-    type: string,
-    public readonly detail: T,
-    cancelable = false,
-  ) {
-    super(type, { bubbles: true, composed: true, cancelable });
-  }
-}
-
-/** `detail.count`: the thread's number of approved comments. */
-export class ColloquyLoadedEvent extends ColloquyEvent<{ count: number }> {
-  constructor(count: number) {
-    super('colloquy-loaded', { count });
-  }
-}
-
 /** What a visitor is about to post. Deliberately without the email. */
 export interface SubmitDetail {
   thread: string;
@@ -29,48 +8,60 @@ export interface SubmitDetail {
   body: string;
 }
 
-/** Fired before a comment is sent; `preventDefault()` vetoes the post. */
-export class ColloquySubmitEvent extends ColloquyEvent<SubmitDetail> {
-  constructor(detail: SubmitDetail) {
-    super('colloquy-submit', detail, true);
-  }
+/** Every Colloquy event, by name, with its `detail`. */
+export interface ColloquyEventDetails {
+  /** The thread loaded; `count` is its number of approved comments. */
+  'colloquy-loaded': { count: number };
+  /** A valid comment is about to be posted; cancelable: `preventDefault()` vetoes the post. */
+  'colloquy-submit': SubmitDetail;
+  /** The endpoint accepted a comment (approved or pending). */
+  'colloquy-posted': { comment: Comment };
+  /** The endpoint accepted a visitor's edit of their own comment. */
+  'colloquy-edited': { comment: Comment };
+  /** A visitor deleted their own comment. */
+  'colloquy-deleted': { id: string };
+  /**
+   * Loading, posting, editing or deleting failed. `code` is the contract's error code, or
+   * `network` when no answer came; `message` is the text the visitor was shown.
+   */
+  'colloquy-error': { code: string; message: string };
+  /**
+   * A visitor pressed a timestamp in a comment; cancelable. A custom player handles
+   * `seconds` and calls `preventDefault()`; otherwise the widget seeks the page's player.
+   */
+  'colloquy-seek': { seconds: number };
 }
 
-/** Fired after the endpoint accepted a comment (approved or pending). */
-export class ColloquyPostedEvent extends ColloquyEvent<{ comment: Comment }> {
-  constructor(comment: Comment) {
-    super('colloquy-posted', { comment });
-  }
-}
+export type ColloquyEventName = keyof ColloquyEventDetails;
 
 /**
- * Fired when loading or posting failed at the endpoint or on the way to it. `code` is
- * the contract's error code, or `network` when no answer came. `message` is the text
- * the visitor was shown.
+ * Every Colloquy event bubbles and crosses shadow roots, and carries its data in
+ * `detail`, as a CustomEvent does, so listeners written for either work.
  */
-export class ColloquyErrorEvent extends ColloquyEvent<{ code: string; message: string }> {
-  constructor(code: string, message: string) {
-    super('colloquy-error', { code, message });
+export class ColloquyEvent<K extends ColloquyEventName = ColloquyEventName> extends Event {
+  declare readonly type: K;
+  constructor(
+    type: K,
+    public readonly detail: ColloquyEventDetails[K],
+    cancelable = false,
+  ) {
+    super(type, { bubbles: true, composed: true, cancelable });
   }
 }
 
-/**
- * Fired when a visitor presses a timestamp in a comment; cancelable. A custom player
- * handles `detail.seconds` and calls `preventDefault()`; otherwise the widget seeks the
- * page's `<audio>`/`<video>` and starts playback.
- */
-export class ColloquySeekEvent extends ColloquyEvent<{ seconds: number }> {
-  constructor(seconds: number) {
-    super('colloquy-seek', { seconds }, true);
-  }
+/** Fires a Colloquy event from `target`; returns false when a listener cancelled it. */
+export function emit<K extends ColloquyEventName>(target: EventTarget, type: K, detail: ColloquyEventDetails[K], cancelable = false): boolean {
+  return target.dispatchEvent(new ColloquyEvent(type, detail, cancelable));
 }
 
 declare global {
   interface GlobalEventHandlersEventMap {
-    'colloquy-loaded': ColloquyLoadedEvent;
-    'colloquy-submit': ColloquySubmitEvent;
-    'colloquy-posted': ColloquyPostedEvent;
-    'colloquy-error': ColloquyErrorEvent;
-    'colloquy-seek': ColloquySeekEvent;
+    'colloquy-loaded': ColloquyEvent<'colloquy-loaded'>;
+    'colloquy-submit': ColloquyEvent<'colloquy-submit'>;
+    'colloquy-posted': ColloquyEvent<'colloquy-posted'>;
+    'colloquy-edited': ColloquyEvent<'colloquy-edited'>;
+    'colloquy-deleted': ColloquyEvent<'colloquy-deleted'>;
+    'colloquy-error': ColloquyEvent<'colloquy-error'>;
+    'colloquy-seek': ColloquyEvent<'colloquy-seek'>;
   }
 }

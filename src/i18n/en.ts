@@ -15,6 +15,10 @@ const en = {
   oldest: 'Oldest first',
   newest: 'Newest first',
   addTime: 'Add current time',
+  copyLink: 'Copy link',
+  linkCopied: 'Link copied.',
+  copyFailed: 'The link is now in the address bar.',
+  deleted: 'This comment was deleted.',
   replyTo: (name: string) => `Reply to ${name}`,
   cancelReply: 'Cancel reply',
   leaveComment: 'Leave a Comment',
@@ -30,8 +34,7 @@ const en = {
   post: 'Post Comment',
   posting: 'Posting…',
   awaitingModeration: 'Your comment is awaiting moderation.',
-  posted: 'Your comment has been posted.',
-  postedPending: 'Your comment was received and awaits moderation.',
+  posted: 'Comment posted.',
   required: {
     body: 'Please type your comment.',
     name: 'Please enter your name.',
@@ -44,14 +47,12 @@ const en = {
   },
   tooLong: (max: number) => `Please shorten this to ${max} characters or fewer.`,
   fixFields: (n: number) => (n === 1 ? 'Please correct the highlighted field.' : `Please correct the ${n} highlighted fields.`),
-  offline: 'You seem to be offline. Your comment is kept; please try again when you are back online.',
-  serverError: 'The comment server had a problem. Your comment is kept; please try again.',
+  offline: 'You seem to be offline. Your comment is kept; try again later.',
+  serverError: 'The comment server failed. Your comment is kept; try again.',
   duplicate: "Duplicate comment detected; it looks as though you've already said that!",
   tooFast: (seconds: number) =>
     `You are posting comments too quickly. Slow down${seconds ? `: try again in ${seconds} s` : ''}.`,
   parentGone: 'The comment you are replying to is gone.',
-  tooLarge: 'Your comment is too long to send.',
-  forbidden: 'This page may not post to the comment server.',
   rejected: 'Your comment was not accepted. It is kept here.',
 };
 

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { ColloquyComments } from '../../src/components/comments/colloquy-comments.js';
-import { ColloquyErrorEvent, ColloquyLoadedEvent, ColloquyPostedEvent, ColloquySubmitEvent } from '../../src/events/events.js';
+import type { ColloquyEvent } from '../../src/events/events.js';
 import { FakeEndpoint, fixtureThread, makeComment } from './fake-endpoint.js';
 import { $, $$, activeInShadow, fillValid, renderWidget, settle, submit, type } from './helpers.js';
 
@@ -173,7 +173,7 @@ describe('<colloquy-comments>', () => {
       fake.comments = [makeComment({ id: '1' })];
       const errored = oneEvent(document, 'colloquy-error');
       const el = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base} thread="t"></colloquy-comments>`);
-      const event = (await errored) as ColloquyErrorEvent;
+      const event = (await errored) as ColloquyEvent<'colloquy-error'>;
       expect(event.detail.code).to.equal('server_error');
       await el.updateComplete;
       expect($(el, '[part~="load-error"]').textContent).to.contain('Comments could not be loaded.');
@@ -187,7 +187,7 @@ describe('<colloquy-comments>', () => {
       fake.comments = fixtureThread();
       const loaded = oneEvent(document, 'colloquy-loaded');
       await fixture(html`<colloquy-comments endpoint=${fake.base} thread="t"></colloquy-comments>`);
-      const event = (await loaded) as ColloquyLoadedEvent;
+      const event = (await loaded) as ColloquyEvent<'colloquy-loaded'>;
       expect(event.detail.count).to.equal(fake.comments.length);
       expect(event.bubbles && event.composed).to.be.true;
     });
@@ -325,7 +325,7 @@ describe('<colloquy-comments>', () => {
       expect($(el, '[part~="form"]').getAttribute('aria-busy')).to.equal('true');
       const posted = oneEvent(el, 'colloquy-posted');
       fake.release();
-      const event = (await posted) as ColloquyPostedEvent;
+      const event = (await posted) as ColloquyEvent<'colloquy-posted'>;
       await settle(el);
       expect($$(el, '[part~="comment"]')).to.have.length(2);
       const added = $(el, `#comment-${event.detail.comment.id}`);
@@ -333,7 +333,7 @@ describe('<colloquy-comments>', () => {
       expect($(el, '[part~="heading"]').textContent).to.equal('2 Comments');
       expect($<HTMLTextAreaElement>(el, '#body').value).to.equal('');
       expect(button.disabled).to.be.false;
-      expect($(el, '[part~="status"]').textContent).to.equal('Your comment has been posted.');
+      expect($(el, '[part~="status"]').textContent).to.equal('Comment posted.');
       expect(activeInShadow(el)).to.equal(added);
       const sent = fake.lastPost;
       expect(sent).to.include({ thread: 'episode-1', parentId: null, body: 'Line one\nline two' });
@@ -349,11 +349,11 @@ describe('<colloquy-comments>', () => {
       await waitUntil(() => $$(el, '[part~="comment"]').length === 1);
       expect($(el, '[part~="pending"]').textContent).to.equal('Your comment is awaiting moderation.');
       expect($(el, '[part~="heading"]').textContent).to.equal('No comments yet');
-      expect($(el, '[part~="status"]').textContent).to.equal('Your comment was received and awaits moderation.');
+      expect($(el, '[part~="status"]').textContent).to.equal('Your comment is awaiting moderation.');
     });
 
     const failures: Array<[string, Parameters<FakeEndpoint['postReplies']['push']>[0], string, string]> = [
-      ['offline', 'offline', 'network', 'You seem to be offline. Your comment is kept; please try again when you are back online.'],
+      ['offline', 'offline', 'network', 'You seem to be offline. Your comment is kept; try again later.'],
       [
         '409',
         { status: 409, body: { error: { code: 'duplicate', message: 'dup' } } },
@@ -370,9 +370,9 @@ describe('<colloquy-comments>', () => {
         '500',
         { status: 500, body: { error: { code: 'server_error', message: 'x' } } },
         'server_error',
-        'The comment server had a problem. Your comment is kept; please try again.',
+        'The comment server failed. Your comment is kept; try again.',
       ],
-      ['502 without a body', { status: 502, body: 'Bad gateway' }, 'server_error', 'The comment server had a problem. Your comment is kept; please try again.'],
+      ['502 without a body', { status: 502, body: 'Bad gateway' }, 'server_error', 'The comment server failed. Your comment is kept; try again.'],
       ['404 parent', { status: 404, body: { error: { code: 'not_found', message: 'gone' } } }, 'not_found', 'The comment you are replying to is gone.'],
     ];
     for (const [name, reply, code, message] of failures) {
@@ -382,7 +382,7 @@ describe('<colloquy-comments>', () => {
         fake.postReplies = [reply];
         const errored = oneEvent(el, 'colloquy-error');
         await submit(el);
-        const event = (await errored) as ColloquyErrorEvent;
+        const event = (await errored) as ColloquyEvent<'colloquy-error'>;
         await settle(el);
         expect(event.detail).to.deep.equal({ code, message });
         expect($(el, '.form-error').textContent).to.equal(message);
@@ -467,7 +467,7 @@ describe('<colloquy-comments>', () => {
         await submit(el);
         await settle(el);
         expect(fake.posts).to.have.length(0);
-        const veto = seen[0] as ColloquySubmitEvent;
+        const veto = seen[0] as ColloquyEvent<'colloquy-submit'>;
         expect(veto.type).to.equal('colloquy-submit');
         expect(veto.cancelable && veto.bubbles && veto.composed).to.be.true;
         expect(veto.detail).to.deep.equal({ thread: 'episode-1', parentId: null, author: { name: 'Jane Listener', url: null }, body: 'What a great episode.' });

@@ -5,7 +5,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { ColloquyComments } from '../../src/components/comments/colloquy-comments.js';
-import type { ColloquySeekEvent } from '../../src/events/events.js';
+import type { ColloquyEvent } from '../../src/events/events.js';
 import { FakeEndpoint, makeComment } from './fake-endpoint.js';
 import { $, $$, activeInShadow, renderWidget, settle } from './helpers.js';
 
@@ -274,7 +274,7 @@ describe('<colloquy-comments> conversation', () => {
       const seen = oneEvent(el, 'colloquy-seek');
       el.addEventListener('colloquy-seek', (e) => e.preventDefault(), { once: true });
       $<HTMLButtonElement>(el, '[part~="timestamp"]').click();
-      const event = (await seen) as ColloquySeekEvent;
+      const event = (await seen) as ColloquyEvent<'colloquy-seek'>;
       expect(event.detail).to.deep.equal({ seconds: 42 });
       expect(event.cancelable && event.bubbles && event.composed).to.be.true;
       expect(audio.currentTime).to.equal(0);
@@ -347,3 +347,78 @@ function silentWav(seconds: number): string {
   bytes.fill(128, 44);
   return URL.createObjectURL(new Blob([bytes], { type: 'audio/wav' }));
 }
+
+describe('<colloquy-comments> permalinks', () => {
+  let fake: FakeEndpoint;
+  beforeEach(() => {
+    fake = new FakeEndpoint();
+  });
+  afterEach(() => {
+    fake.restore();
+    history.replaceState(null, '', location.pathname + location.search);
+  });
+
+  it('opens at #comment-<id>: loads pages until it finds the comment, scrolls to it and highlights it', async () => {
+    fake.comments = tops(9);
+    history.replaceState(null, '', '#comment-8');
+    const wrapper = await fixture(
+      html`<div>
+        <div style="height: 3000px"></div>
+        <colloquy-comments endpoint=${fake.base} thread="t" page-size="3"></colloquy-comments>
+      </div>`,
+    );
+    const el = wrapper.querySelector('colloquy-comments')!;
+    await waitUntil(() => $(el, '#comment-8')?.classList.contains('highlight'), 'comment 8 highlighted', { timeout: 3000 });
+    expect(fake.requests.length, 'three pages').to.equal(3);
+    const box = $(el, '#comment-8').getBoundingClientRect();
+    expect(box.top).to.be.within(0, innerHeight);
+    window.scrollTo(0, 0);
+  });
+
+  it('follows a permalink clicked on the page', async () => {
+    fake.comments = tops(3);
+    const el = await renderWidget(fake);
+    $<HTMLAnchorElement>(el, '#comment-2 [part~="comment-date"]').click();
+    await waitUntil(() => $(el, '#comment-2').classList.contains('highlight'));
+    expect(location.hash).to.equal('#comment-2');
+  });
+
+  it('offers "Copy link" on every comment, copying its permalink', async () => {
+    fake.comments = tops(2);
+    const el = await renderWidget(fake);
+    const buttons = $$<HTMLButtonElement>(el, '[part~="copy-link"]');
+    expect(buttons.map((b) => b.textContent)).to.deep.equal(['Copy link', 'Copy link']);
+    let copied = '';
+    const clipboard = Object.getOwnPropertyDescriptor(Navigator.prototype, 'clipboard')!;
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async (t: string) => void (copied = t) } });
+    try {
+      buttons[1].click();
+      await waitUntil(() => copied);
+      expect(copied).to.equal(`${location.origin}${location.pathname}${location.search}#comment-2`);
+      await waitUntil(() => $(el, '[part~="status"]').textContent === 'Link copied.');
+      Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: () => Promise.reject(new Error('denied')) } });
+      buttons[0].click();
+      await waitUntil(() => $(el, '[part~="status"]').textContent === 'The link is now in the address bar.');
+      expect(location.hash).to.equal('#comment-1');
+    } finally {
+      delete (navigator as unknown as Record<string, unknown>).clipboard;
+      Object.defineProperty(Navigator.prototype, 'clipboard', clipboard);
+    }
+  });
+
+  it('keeps a deleted comment’s place for its replies: "This comment was deleted."', async () => {
+    fake.comments = [
+      makeComment({ id: '1', status: 'deleted', body: '', author: { name: '', url: null, avatar: '' } }),
+      makeComment({ id: '2', parentId: '1', body: 'Still here' }),
+    ];
+    // The fake lists only approved comments; list the placeholder too, as the server does.
+    fake.getReplies = [{ status: 200, body: { thread: 't', count: 1, comments: fake.comments, nextCursor: null } }];
+    const el = await renderWidget(fake);
+    const placeholder = $(el, '#comment-1');
+    expect(placeholder.getAttribute('part')).to.equal('comment deleted');
+    expect(placeholder.textContent!.trim()).to.equal('This comment was deleted.');
+    expect(placeholder.querySelector('[part~="reply-button"]')).to.equal(null);
+    expect($(el, '#comment-2').closest('ol')!.closest('li')!.querySelector('article')!.id).to.equal('comment-1');
+    await expect(el).to.be.accessible();
+  });
+});

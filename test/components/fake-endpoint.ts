@@ -36,6 +36,8 @@ export class FakeEndpoint {
   postReplies: Reply[] = [];
   /** Replies used, in order, for the next GETs. */
   getReplies: Reply[] = [];
+  /** What `/counts` answers per thread. */
+  threadCounts: Record<string, number> = {};
   /** Status given to new comments. */
   newStatus: 'approved' | 'pending' = 'approved';
   private keys = new Map<string, Comment>();
@@ -79,6 +81,11 @@ export class FakeEndpoint {
     if (reply === 'offline') throw new TypeError('Failed to fetch');
     if (reply && reply !== "hold") return json(reply.status, reply.body ?? {}, reply.headers);
     if (request.method === 'GET' && url.pathname.endsWith('/comments')) return json(200, this.page(url));
+    if (request.method === 'GET' && url.pathname.endsWith('/counts')) {
+      const counts: Record<string, number> = {};
+      for (const thread of url.searchParams.getAll('thread')) counts[thread] = this.threadCounts[thread] ?? 0;
+      return json(200, { counts });
+    }
     if (request.method === 'POST' && url.pathname.endsWith('/comments')) return this.post(JSON.parse(body ?? '{}'));
     return json(404, { error: { code: 'not_found', message: 'Not found.' } });
   }

@@ -17,20 +17,17 @@ export const styles = css`
     line-height: 1.5;
   }
   h2,
-  h3 {
-    margin: 0 0 var(--_gap);
+  h3,
+  p {
+    margin: 0.5em 0;
   }
   a,
-  .link {
+  [type='button'] {
     color: var(--_accent);
   }
-  :focus-visible,
-  :target {
+  :focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
-  }
-  [tabindex]:focus:not(:focus-visible) {
-    outline: none;
   }
   ol {
     list-style: none;
@@ -42,19 +39,24 @@ export const styles = css`
     content-visibility: auto;
     contain-intrinsic-size: auto 8em;
   }
-  .replies {
-    margin-inline-start: var(--_gap);
+  .replies,
+  blockquote {
+    margin: 0;
     padding-inline-start: var(--_gap);
     border-inline-start: 2px solid var(--_border);
   }
   article {
-    padding-block: 0.75em;
+    padding-block: 0.5em;
   }
-  header {
+  header,
+  .head {
     display: flex;
     flex-wrap: wrap;
     align-items: center;
-    gap: 0.25em 0.75em;
+    gap: 0 0.75em;
+  }
+  .head {
+    justify-content: space-between;
   }
   .avatar {
     display: inline-grid;
@@ -64,7 +66,6 @@ export const styles = css`
     border-radius: 50%;
     background: hsl(var(--_hue) 45% 32%);
     color: #fff;
-    font-weight: 600;
   }
   .author,
   label,
@@ -72,9 +73,7 @@ export const styles = css`
     font-weight: 600;
   }
   .date,
-  .notice,
-  .pending,
-  small {
+  .notice {
     color: var(--_muted);
     font-size: 0.875em;
   }
@@ -83,42 +82,29 @@ export const styles = css`
   }
   pre {
     overflow-x: auto;
-    padding: 0.5em;
+  }
+  .highlight {
+    background: color-mix(in srgb, var(--_accent) 12%, transparent);
+  }
+  button,
+  input,
+  select,
+  textarea {
+    font: inherit;
     border-radius: var(--_radius);
-    background: color-mix(in srgb, var(--_border) 40%, transparent);
-  }
-  blockquote {
-    margin: 0.5em 0;
-    padding-inline-start: var(--_gap);
-    border-inline-start: 3px solid var(--_border);
-  }
-  .head select {
-    inline-size: auto;
-  }
-  .head {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: baseline;
-    justify-content: space-between;
-    gap: 0 var(--_gap);
-  }
-  p {
-    margin: 0.5em 0;
+    padding: 0.5em;
   }
   button {
-    font: inherit;
-    font-weight: 600;
     color: #fff;
     background: var(--_accent);
-    border: 1px solid;
-    border-radius: var(--_radius);
-    padding: 0.5em 1.25em;
+    border: 0;
+    padding-inline: 1.25em;
     cursor: pointer;
   }
-  .link {
+  [type='button'] {
     background: none;
-    border: 0;
     padding: 0.25em 0;
+    margin-inline-end: 0.75em;
     text-decoration: underline;
   }
   button:disabled {
@@ -132,12 +118,9 @@ export const styles = css`
   input,
   select,
   textarea {
-    font: inherit;
     color: inherit;
     background: inherit;
     border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    padding: 0.5em;
     inline-size: 100%;
   }
   [aria-invalid='true'] {
@@ -147,9 +130,9 @@ export const styles = css`
   [part~='error'] {
     color: var(--_danger);
   }
+  .head select,
   [part~='remember'] input {
     inline-size: auto;
-    margin-inline-end: 0.5em;
   }
   [part~='remember'] label {
     font-weight: normal;
@@ -157,7 +140,6 @@ export const styles = css`
   .skeleton li {
     block-size: 8em;
     margin-block-end: var(--_gap);
-    border-radius: var(--_radius);
     background: var(--_border);
     opacity: 0.4;
   }

@@ -2,13 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit/html.js';
 import { ApiError, listComments, postComment } from '../../api/client.js';
 import { LIMITS, type Comment, type FieldName, type SortOrder } from '../../api/contract.js';
 import { charLength, isEmail, isHttpUrl } from '../../api/validate.js';
-import {
-  ColloquyErrorEvent,
-  ColloquyLoadedEvent,
-  ColloquyPostedEvent,
-  ColloquySeekEvent,
-  ColloquySubmitEvent,
-} from '../../events/events.js';
+import { emit } from '../../events/events.js';
 import en from '../../i18n/en.js';
 import { baseStyles } from '../shared/base-styles.js';
 import { ColloquyElement, type PropertyValues } from '../shared/colloquy-element.js';
@@ -22,6 +16,7 @@ import { buildTree, type Tree } from './thread.js';
 type FormField = 'body' | 'name' | 'email' | 'url';
 const FORM_FIELDS: readonly FormField[] = ['body', 'name', 'email', 'url'];
 const REQUIRED: ReadonlySet<FormField> = new Set(['body', 'name', 'email']);
+const PERMALINK = /^#comment-(.+)$/;
 
 /**
  * An episode's comment thread, with threaded replies and the "Leave a Comment" form.
@@ -105,7 +100,7 @@ export class ColloquyComments extends ColloquyElement {
     } catch (error) {
       const message = this.#strings.loadFailed;
       void this.#announce(message);
-      this.dispatchEvent(new ColloquyErrorEvent(error instanceof ApiError ? error.code : 'network', message));
+      emit(this, 'colloquy-error', { code: error instanceof ApiError ? error.code : 'network', message });
       return [];
     } finally {
       this.loadState = 'loaded';
@@ -128,8 +123,32 @@ export class ColloquyComments extends ColloquyElement {
     return this.renderRoot.querySelector<HTMLElement>(`#comment-${CSS.escape(id)}`);
   }
 
+  /** Scrolls to and highlights the comment the page's `#comment-<id>` names, loading pages until it is found. */
+  async #revealPermalink() {
+    const id = PERMALINK.exec(location.hash)?.[1];
+    const found = () => this.comments.some((c) => c.id === id);
+    if (!id || this.loadState === 'loading') return;
+    while (!found() && (await this.#loadMore()).length);
+    if (!found()) return;
+    this.highlightId = id;
+    await this.updateComplete;
+    this.#article(id)?.scrollIntoView({ block: 'center' });
+  }
+
+  async #handleCopyLink(comment: Comment) {
+    const link = `${location.href.split('#')[0]}#comment-${comment.id}`;
+    try {
+      await navigator.clipboard.writeText(link);
+      void this.#announce(this.#strings.linkCopied);
+    } catch {
+      // No clipboard (a plain-http page, or permission refused): put the link where it can be copied.
+      history.replaceState(history.state, '', link);
+      void this.#announce(this.#strings.copyFailed);
+    }
+  }
+
   #handleSeek(seconds: number) {
-    if (!this.dispatchEvent(new ColloquySeekEvent(seconds))) return;
+    if (!emit(this, 'colloquy-seek', { seconds }, true)) return;
     const player = findPlayer(this.player);
     if (player) seekPlayer(player, seconds);
   }
@@ -155,6 +174,7 @@ export class ColloquyComments extends ColloquyElement {
   /** False until the element is near the viewport (or `loading="eager"`): nothing is fetched before. */
   #active = false;
   #observer?: IntersectionObserver;
+  #handleHashChange = () => void this.#revealPermalink();
 
   static override properties = {
     endpoint: {},
@@ -168,6 +188,7 @@ export class ColloquyComments extends ColloquyElement {
     loadState: { state: true },
     comments: { state: true },
     count: { state: true },
+    highlightId: { state: true },
     nextCursor: { state: true },
     order: { state: true },
     replyTo: { state: true },
@@ -185,6 +206,8 @@ export class ColloquyComments extends ColloquyElement {
   private count = 0;
   private nextCursor: string | null = null;
   private order: SortOrder = 'oldest';
+  /** The comment the page's `#comment-<id>` names. */
+  private highlightId = '';
   private replyTo: Comment | null = null;
   private fields: Record<FormField, string> = { body: '', name: '', email: '', url: '' };
   private errors: Partial<Record<FormField, string>> = {};
@@ -232,11 +255,13 @@ export class ColloquyComments extends ColloquyElement {
       // Moved in the DOM mid-load: disconnecting aborted the request, so ask again.
       void this.load();
     }
+    addEventListener('hashchange', this.#handleHashChange);
     this.#watchViewport();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    removeEventListener('hashchange', this.#handleHashChange);
     this.#observer?.disconnect();
     this.#loadController?.abort();
   }
@@ -257,7 +282,8 @@ export class ColloquyComments extends ColloquyElement {
       // Before the first update, willUpdate starts the load once the attributes are in.
       if (this.endpoint && this.hasUpdated) void this.load();
     };
-    if (this.loading === 'eager' || !('IntersectionObserver' in window)) return start();
+    // A permalink must be found wherever the widget is on the page.
+    if (this.loading === 'eager' || PERMALINK.test(location.hash) || !('IntersectionObserver' in window)) return start();
     this.#observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && start(), {
       rootMargin: '100% 0px',
     });
@@ -321,12 +347,13 @@ export class ColloquyComments extends ColloquyElement {
       this.nextCursor = page.nextCursor;
       this.loadState = 'loaded';
       this.#resumeReply();
-      this.dispatchEvent(new ColloquyLoadedEvent(page.count));
+      emit(this, 'colloquy-loaded', { count: page.count });
+      void this.#revealPermalink();
     } catch (error) {
       if (controller.signal.aborted) return;
       this.loadState = 'error';
       const code = error instanceof ApiError ? error.code : 'network';
-      this.dispatchEvent(new ColloquyErrorEvent(code, this.#strings.loadFailed));
+      emit(this, 'colloquy-error', { code, message: this.#strings.loadFailed });
     }
   }
 
@@ -432,17 +459,17 @@ export class ColloquyComments extends ColloquyElement {
     const { body, name, email, url } = this.fields;
     const author = { name: name.trim(), url: url.trim() || null };
     const detail = { thread: this.threadKey, parentId: this.replyTo?.id ?? null, author, body: body.trim() };
-    if (!this.dispatchEvent(new ColloquySubmitEvent(detail))) return;
+    if (!emit(this, 'colloquy-submit', detail, true)) return;
 
     this.posting = true;
     this.#persistDraft();
     try {
-      const { comment } = await postComment(this.endpoint, {
+      const posted = await postComment(this.endpoint, {
         ...detail,
         author: { name: author.name, email: email.trim(), ...(author.url ? { url: author.url } : {}) },
         idempotencyKey: this.#idempotencyKey,
       });
-      await this.#handlePosted(comment);
+      await this.#handlePosted(posted.comment);
     } catch (error) {
       await this.#handlePostFailed(error);
     } finally {
@@ -466,13 +493,14 @@ export class ColloquyComments extends ColloquyElement {
       saveAuthor({ name: name.trim(), email: email.trim(), url: url.trim() });
       this.identityCollapsed = true;
     }
-    void this.#announce(comment.status === 'pending' ? this.#strings.postedPending : this.#strings.posted);
-    this.dispatchEvent(new ColloquyPostedEvent(comment));
+    void this.#announce(comment.status === 'pending' ? this.#strings.awaitingModeration : this.#strings.posted);
+    emit(this, 'colloquy-posted', { comment });
     await this.updateComplete;
     this.#article(comment.id)?.focus();
   }
 
-  async #handlePostFailed(error: unknown) {
+  /** Words a failed request for the visitor, announces it and fires `colloquy-error`. */
+  #failureMessage(error: unknown): string {
     const s = this.#strings;
     const e = error instanceof ApiError ? error : new ApiError('network');
     const byCode: Record<string, string> = {
@@ -480,18 +508,21 @@ export class ColloquyComments extends ColloquyElement {
       duplicate: s.duplicate,
       too_fast: s.tooFast(e.retryAfter),
       not_found: s.parentGone,
-      too_large: s.tooLarge,
-      forbidden_origin: s.forbidden,
     };
     const message =
       e.code === 'invalid_request' && this.#applyFieldErrors(e.fields)
         ? s.fixFields(Object.keys(this.errors).length)
         : (byCode[e.code] ?? (e.status >= 500 || e.code === 'server_error' ? s.serverError : s.rejected));
-    const fieldErrors = FORM_FIELDS.filter((f) => this.errors[f]);
-    if (fieldErrors.length === 0) this.formError = message;
     void this.#announce(message);
-    this.dispatchEvent(new ColloquyErrorEvent(e.code, message));
+    emit(this, 'colloquy-error', { code: e.code, message });
+    return message;
+  }
+
+  async #handlePostFailed(error: unknown) {
+    const message = this.#failureMessage(error);
+    const fieldErrors = FORM_FIELDS.filter((f) => this.errors[f]);
     if (fieldErrors.length) await this.#focusFirstInvalid(fieldErrors);
+    else this.formError = message;
   }
 
   /** Puts the endpoint's field errors on the form's fields; false when none of them is a form field. */
@@ -530,39 +561,50 @@ export class ColloquyComments extends ColloquyElement {
       : html`<span part="comment-author" class="author" id="author-${comment.id}">${name}</span>`;
   }
 
+  #renderActions(comment: Comment) {
+    const s = this.#strings;
+    const { id } = comment;
+    return html`<div part="actions">
+      ${comment.status === 'approved'
+        ? html`<button
+            part="reply-button"
+            type="button"
+            data-reply-to=${id}
+            aria-label=${s.replyTo(comment.author.name)}
+            @click=${() => this.#handleReply(comment)}
+          >
+            ${s.reply}
+          </button>`
+        : nothing}
+      <button part="copy-link" type="button" @click=${() => this.#handleCopyLink(comment)}>${s.copyLink}</button>
+    </div>`;
+  }
+
   #renderComment(comment: Comment, depth: number, tree: Tree): TemplateResult {
     const s = this.#strings;
     const replies = tree.get(comment.id) ?? [];
-    const pending = comment.status === 'pending';
+    const { id, status } = comment;
     const item = html`<li>
-      <article
-        part="comment"
-        id="comment-${comment.id}"
-        tabindex="-1"
-        aria-labelledby="author-${comment.id} date-${comment.id}"
-      >
-        <header>
-          ${avatar(comment.author.name, comment.author.avatar)} ${this.#renderAuthor(comment)}
-          <a part="comment-date" class="date" id="date-${comment.id}" href="#comment-${comment.id}"
-            ><time datetime=${comment.createdAt}>${this.#formatDate(comment.createdAt)}</time></a
+      ${status === 'deleted'
+        ? html`<article part="comment deleted" id="comment-${id}" tabindex="-1"><p class="notice">${s.deleted}</p></article>`
+        : html`<article
+            part="comment"
+            id="comment-${id}"
+            tabindex="-1"
+            class=${this.highlightId === id ? 'highlight' : ''}
+            aria-labelledby="author-${id} date-${id}"
           >
-        </header>
-        ${pending ? html`<p part="pending" class="pending">${s.awaitingModeration}</p>` : nothing}
-        <div part="comment-body" class="body">${formatBody(comment.body, (t) => this.#handleSeek(t))}</div>
-        ${pending
-          ? nothing
-          : html`<button
-              part="reply-button"
-              class="link"
-              type="button"
-              data-reply-to=${comment.id}
-              aria-label=${s.replyTo(comment.author.name)}
-              @click=${() => this.#handleReply(comment)}
-            >
-              ${s.reply}
-            </button>`}
-      </article>
-      ${this.replyTo?.id === comment.id ? this.#renderForm() : nothing}
+            <header>
+              ${avatar(comment.author.name, comment.author.avatar)} ${this.#renderAuthor(comment)}
+              <a part="comment-date" class="date" id="date-${id}" href="#comment-${id}"
+                ><time datetime=${comment.createdAt}>${this.#formatDate(comment.createdAt)}</time></a
+              >
+            </header>
+            ${status === 'pending' ? html`<p part="pending" class="notice">${s.awaitingModeration}</p>` : nothing}
+            <div part="comment-body" class="body">${formatBody(comment.body, (t) => this.#handleSeek(t))}</div>
+            ${this.#renderActions(comment)}
+          </article>`}
+      ${this.replyTo?.id === id ? this.#renderForm() : nothing}
       ${replies.length && depth < this.maxDepth
         ? html`<ol part="list replies" class="replies">
             ${replies.map((reply) => this.#renderComment(reply, depth + 1, tree))}
@@ -620,7 +662,7 @@ export class ColloquyComments extends ColloquyElement {
     if (this.identityCollapsed) {
       return html`<p part="identity" class="notice">
         ${s.commentingAs} <strong>${this.fields.name.trim()}</strong> (${maskEmail(this.fields.email.trim())})
-        <button type="button" class="link" @click=${this.#handleChangeDetails}>${s.changeDetails}</button>
+        <button type="button" @click=${this.#handleChangeDetails}>${s.changeDetails}</button>
       </p>`;
     }
     return html`${this.#renderField('name', s.name, 'text', 'name')} ${this.#renderField('email', s.email, 'email', 'email')}
@@ -632,7 +674,6 @@ export class ColloquyComments extends ColloquyElement {
     const replyTo = this.replyTo;
     return html`<form
       part="form"
-     
       novalidate
       aria-labelledby="form-heading"
       aria-busy=${this.posting ? 'true' : 'false'}
@@ -641,7 +682,7 @@ export class ColloquyComments extends ColloquyElement {
       <div>
         <h3 part="form-heading" id="form-heading">${replyTo ? s.replyTo(replyTo.author.name) : s.leaveComment}</h3>
         ${replyTo
-          ? html`<button part="cancel-reply" class="link" type="button" @click=${this.#handleCancelReply}>
+          ? html`<button part="cancel-reply" type="button" @click=${this.#handleCancelReply}>
               ${s.cancelReply}
             </button>`
           : nothing}
@@ -652,7 +693,7 @@ export class ColloquyComments extends ColloquyElement {
       <slot name="notice"></slot>
       ${this.#renderField('body', s.comment)}
       ${findPlayer(this.player)
-        ? html`<button part="add-time" class="link" type="button" @click=${this.#handleAddTime}>${s.addTime}</button>`
+        ? html`<button part="add-time" type="button" @click=${this.#handleAddTime}>${s.addTime}</button>`
         : nothing}
       ${this.#renderIdentity()}
       ${this.noRemember
@@ -662,9 +703,7 @@ export class ColloquyComments extends ColloquyElement {
             <label for="remember">${s.remember}</label>
           </p>`}
       ${this.formError ? html`<p part="error" class="form-error">${this.formError}</p>` : nothing}
-      <button part="submit" type="submit" ?disabled=${this.posting}>
-        ${this.posting ? s.posting : s.post}
-      </button>
+      <button part="submit" type="submit" ?disabled=${this.posting}>${this.posting ? s.posting : s.post}</button>
     </form>`;
   }
 

@@ -50,7 +50,7 @@ function inline(text: string, seek: Seek): Out[] {
     else if (min !== undefined) {
       const seconds = timestampSeconds(h, min, sec);
       if (seconds !== null)
-        node = html`<button part="timestamp" class="link" type="button" @click=${() => seek(seconds)}>${whole}</button>`;
+        node = html`<button part="timestamp" type="button" @click=${() => seek(seconds)}>${whole}</button>`;
     } else {
       whole = trimUrl(whole);
       node = html`<a href=${whole} rel="nofollow ugc noopener">${whole}</a>`;

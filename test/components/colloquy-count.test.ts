@@ -1,0 +1,57 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { FakeEndpoint } from './fake-endpoint.js';
+import './helpers.js';
+
+describe('<colloquy-count>', () => {
+  let fake: FakeEndpoint;
+  beforeEach(() => {
+    fake = new FakeEndpoint();
+    fake.threadCounts = { a: 0, b: 1, c: 12 };
+  });
+  afterEach(() => fake.restore());
+
+  it('should pass accessibility tests', async () => {
+    const el = await fixture(html`<p><colloquy-count endpoint=${fake.base} thread="c" href="/c#comments"></colloquy-count></p>`);
+    await waitUntil(() => el.textContent!.trim());
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows each thread’s count, plural-correct, with one request for the whole page', async () => {
+    const list = await fixture(html`<ul>
+      <li><colloquy-count endpoint=${fake.base} thread="a"></colloquy-count></li>
+      <li><colloquy-count endpoint=${fake.base} thread="b"></colloquy-count></li>
+      <li><colloquy-count endpoint=${fake.base} thread="c"></colloquy-count></li>
+      <li><colloquy-count endpoint=${fake.base} thread="c"></colloquy-count></li>
+    </ul>`);
+    const counts = () => Array.from(list.querySelectorAll('colloquy-count'), (c) => c.textContent);
+    await waitUntil(() => counts().every(Boolean));
+    expect(counts()).to.deep.equal(['No comments yet', '1 Comment', '12 Comments', '12 Comments']);
+    expect(fake.requests).to.have.length(1);
+    const request = fake.requests[0].url;
+    expect(request.pathname).to.equal('/api/counts');
+    expect(request.searchParams.getAll('thread')).to.deep.equal(['a', 'b', 'c']);
+  });
+
+  it('links to the episode’s comments when given href', async () => {
+    const el = await fixture(html`<colloquy-count endpoint=${fake.base} thread="b" href="/episodes/b/#comments"></colloquy-count>`);
+    await waitUntil(() => el.querySelector('a'));
+    const link = el.querySelector('a')!;
+    expect(link.getAttribute('href')).to.equal('/episodes/b/#comments');
+    expect(link.textContent).to.equal('1 Comment');
+  });
+
+  it('shows nothing, and throws nothing, when the endpoint fails', async () => {
+    fake.getReplies = ['offline'];
+    const el = await fixture(html`<colloquy-count endpoint=${fake.base} thread="b"></colloquy-count>`);
+    await waitUntil(() => fake.requests.length === 1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(el.textContent).to.equal('');
+  });
+
+  it('follows a change of thread', async () => {
+    const el = await fixture(html`<colloquy-count endpoint=${fake.base} thread="a"></colloquy-count>`);
+    await waitUntil(() => el.textContent);
+    el.setAttribute('thread', 'c');
+    await waitUntil(() => el.textContent === '12 Comments');
+  });
+});
