@@ -19,7 +19,7 @@ export async function seedDemo(store: CommentStore, now: number = Date.now()): P
       email: 'marta.ruiz@example.org',
       url: null,
       body:
-        'Such a good episode. The part about open source communities deciding things without a boss ' +
+        'Such a good episode. The part about open source communities deciding things without a boss (from 17:45) ' +
         'made me rethink how our food co-op runs its meetings. Would love a follow-up on how they handle disagreements!',
       status: 'approved',
       ipHash: null,

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
+import { demoAudio } from '../demo-audio.js';
 import { notFound } from '../errors.js';
 
 export interface AssetFolders {
@@ -35,7 +36,10 @@ export function assetRoutes({ distDir, demoDir }: AssetFolders): Hono {
   const widgetHeaders = { 'Access-Control-Allow-Origin': '*' };
   router.get('/colloquy.js', (c) => serveFile(c.req.url, distDir, '/colloquy.js', widgetHeaders));
   router.get('/dist/*', (c) => serveFile(c.req.url, distDir, rawPath(c.req.url).slice('/dist'.length), widgetHeaders));
-  if (demoDir) router.get('/*', (c) => serveFile(c.req.url, demoDir, rawPath(c.req.url)));
+  if (demoDir) {
+    router.get('/episode.wav', (c) => demoAudio(c.req.header('Range')));
+    router.get('/*', (c) => serveFile(c.req.url, demoDir, rawPath(c.req.url)));
+  }
   return router;
 }
 

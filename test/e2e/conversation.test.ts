@@ -1,0 +1,160 @@
+/**
+ * End to end, a conversation on the demo page: timestamps that seek the episode, a reply,
+ * "Load more comments" on a long thread, a permalink on the second page, and counts.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { CommentPage, PostedComment } from '../../src/api/contract.js';
+import { removeDir, startServer, type RunningServer } from './server-process.js';
+
+const THREAD = 'podcast-of-the-day/p2p-governance';
+
+describe('a conversation on the demo page', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    server = await startServer();
+    browser = await puppeteer.launch({
+      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (server) removeDir(server.dir);
+  });
+
+  async function open(path = '/'): Promise<Page> {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(`${server.url}${path}`, { waitUntil: 'load' });
+    await page.waitForFunction(() => {
+      const root = document.querySelector('colloquy-comments')?.shadowRoot;
+      return root?.querySelector('[part~="heading"]') && !root.querySelector('[part~="skeleton"]');
+    });
+    return page;
+  }
+
+  async function post(body: string, name: string, parentId: string | null = null): Promise<PostedComment> {
+    const response = await fetch(`${server.url}/api/comments`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ thread: THREAD, parentId, author: { name, email: `${name.replace(/\W/g, '')}@example.com` }, body, idempotencyKey: `${name}-${body}` }),
+    });
+    assert.equal(response.status, 201, await response.clone().text());
+    return (await response.json()) as PostedComment;
+  }
+
+  const inShadow = <T>(page: Page, fn: (root: ShadowRoot) => T) =>
+    page.evaluate(`(${fn.toString()})(document.querySelector('colloquy-comments').shadowRoot)`) as Promise<T>;
+
+  it('turns a timestamp in a comment into a button that seeks the episode’s audio', async () => {
+    const page = await open();
+    // The seed comment mentions 17:45.
+    const stamp = await page.waitForSelector('colloquy-comments >>> [part~="timestamp"]');
+    assert.equal(await stamp!.evaluate((b) => b.textContent), '17:45');
+    await page.waitForFunction(() => document.querySelector('audio')!.readyState >= 1);
+    await stamp!.click();
+    await page.waitForFunction(() => Math.round(document.querySelector('audio')!.currentTime) >= 1065);
+    const time = await page.$eval('audio', (a) => a.currentTime);
+    assert.ok(time >= 1065 && time < 1080, `currentTime ${time}`);
+    await page.close();
+  });
+
+  it('posts with "Add current time", replies, and nests the reply', async () => {
+    const page = await open();
+    await page.$eval('audio', (a) => (a.currentTime = 754));
+    const box = await page.waitForSelector('colloquy-comments >>> #body');
+    await box!.type('The best part starts at');
+    await (await page.$('colloquy-comments >>> [part~="add-time"]'))!.click();
+    assert.equal(await box!.evaluate((b) => (b as HTMLTextAreaElement).value), 'The best part starts at 12:34 ');
+    await (await page.$('colloquy-comments >>> #name'))!.type('Timestamp Fan');
+    await (await page.$('colloquy-comments >>> #email'))!.type('fan@example.com');
+    await (await page.$('colloquy-comments >>> [part~="submit"]'))!.click();
+    await page.waitForFunction(() =>
+      [...document.querySelector('colloquy-comments')!.shadowRoot!.querySelectorAll('[part~="timestamp"]')].some((b) => b.textContent === '12:34'),
+    );
+    const id = await inShadow(page, (root) =>
+      [...root.querySelectorAll('article')].find((a) => a.textContent!.includes('Timestamp Fan'))!.id.replace('comment-', ''),
+    );
+    await (await page.$(`colloquy-comments >>> [data-reply-to="${id}"]`))!.click();
+    await page.waitForFunction(() => document.querySelector('colloquy-comments')!.shadowRoot!.activeElement?.id === 'body');
+    await page.keyboard.type('Agreed, 12:34 is great.');
+    // The form keeps the details typed for the first comment; replace them.
+    for (const [field, value] of [['name', 'Replier'], ['email', 'replier@example.com']]) {
+      const input = (await page.$(`colloquy-comments >>> #${field}`))!;
+      await input.click({ count: 3 });
+      await input.type(value);
+    }
+    await (await page.$('colloquy-comments >>> [part~="submit"]'))!.click();
+    await page.waitForFunction(
+      (parent) => {
+        const root = document.querySelector('colloquy-comments')!.shadowRoot!;
+        const reply = [...root.querySelectorAll('article')].find((a) => a.textContent!.includes('Replier'));
+        return reply?.closest('ol')?.closest('li')?.querySelector('article')?.id === `comment-${parent}`;
+      },
+      {},
+      id,
+    );
+    await page.close();
+  });
+
+  it('pages a long thread with "Load more comments" and finds a permalink on a later page', async () => {
+    let last: PostedComment | undefined;
+    for (let i = 1; i <= 55; i++) last = await post(`Listener note number ${i}.`, `Listener ${i}`);
+    const listed = (await (await fetch(`${server.url}/api/comments?thread=${encodeURIComponent(THREAD)}`)).json()) as CommentPage;
+    assert.equal(listed.nextCursor !== null, true, 'the thread has a second page');
+
+    let page = await open();
+    const heading = await inShadow(page, (root) => root.querySelector('[part~="heading"]')!.textContent);
+    assert.equal(heading, `${listed.count} Comments`);
+    const before = await inShadow(page, (root) => root.querySelectorAll('[part~="comment"]').length);
+    await (await page.$('colloquy-comments >>> [part~="load-more"]'))!.click();
+    await page.waitForFunction(
+      (n) => document.querySelector('colloquy-comments')!.shadowRoot!.querySelectorAll('[part~="comment"]').length > n,
+      {},
+      before,
+    );
+    assert.equal(await page.$('colloquy-comments >>> [part~="load-more"]'), null, 'all loaded');
+    await page.close();
+
+    page = await open(`/#comment-${last!.comment.id}`);
+    await page.waitForFunction(
+      (id) => document.querySelector('colloquy-comments')!.shadowRoot!.getElementById(`comment-${id}`)?.classList.contains('highlight'),
+      {},
+      last!.comment.id,
+    );
+    const visible = await page.evaluate((id) => {
+      const box = document.querySelector('colloquy-comments')!.shadowRoot!.getElementById(`comment-${id}`)!.getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= innerHeight;
+    }, last!.comment.id);
+    assert.ok(visible, 'the permalinked comment is scrolled into view');
+    await page.close();
+  });
+
+  it('counts comments for listing pages in one request', async () => {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(`${server.url}/`, { waitUntil: 'load' });
+    await page.evaluate((thread) => {
+      document.body.insertAdjacentHTML(
+        'beforeend',
+        `<p id="counts"><colloquy-count endpoint="/api" thread="${thread}"></colloquy-count> · <colloquy-count endpoint="/api" thread="nothing-here"></colloquy-count></p>`,
+      );
+    }, THREAD);
+    await page.waitForFunction(() => [...document.querySelectorAll('#counts colloquy-count')].every((c) => c.textContent));
+    const texts = await page.$$eval('#counts colloquy-count', (els) => els.map((e) => e.textContent));
+    assert.match(texts[0]!, /^\d+ Comments$/);
+    assert.equal(texts[1], 'No comments yet');
+    assert.equal(requests.filter((r) => r.includes('/api/counts')).length, 1);
+    await page.close();
+    assert.deepEqual(pageErrors, []);
+  });
+});
