@@ -7,9 +7,9 @@ const SECONDS = 48 * 60;
 // The lowest rate Chromium plays; it keeps the 48 minutes at 8.6 MB.
 const RATE = 3000;
 
-let wav: Uint8Array | undefined;
+let wav: Uint8Array<ArrayBuffer> | undefined;
 
-function silentWav(): Uint8Array {
+function silentWav(): Uint8Array<ArrayBuffer> {
   const samples = SECONDS * RATE;
   const bytes = new Uint8Array(44 + samples);
   const view = new DataView(bytes.buffer);
