@@ -30,14 +30,14 @@ export class ApiError extends Error {
   }
 }
 
-export async function request<T>(url: string, init: RequestInit): Promise<T> {
+async function request<T>(url: string, init: RequestInit): Promise<T> {
   let response: Response;
   try {
     response = await fetch(url, { credentials: 'omit', ...init });
   } catch (error) {
     throw (error as Error).name === 'AbortError' ? error : new ApiError('network');
   }
-  const body = response.status === 204 ? {} : await response.json().catch(() => null);
+  const body = await response.json().catch(() => null);
   if (response.ok && body) return body as T;
   const problem = (body as ErrorBody | null)?.error;
   const status = response.status;
@@ -49,7 +49,7 @@ export async function request<T>(url: string, init: RequestInit): Promise<T> {
   );
 }
 
-export const url = (endpoint: string, path: string) => endpoint.replace(/\/+$/, '') + path;
+const url = (endpoint: string, path: string) => endpoint.replace(/\/+$/, '') + path;
 
 export function listComments(endpoint: string, query: ListCommentsQuery, signal?: AbortSignal): Promise<CommentPage> {
   const params = new URLSearchParams();

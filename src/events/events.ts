@@ -16,12 +16,8 @@ export interface ColloquyEventDetails {
   'colloquy-submit': SubmitDetail;
   /** The endpoint accepted a comment (approved or pending). */
   'colloquy-posted': { comment: Comment };
-  /** The endpoint accepted a visitor's edit of their own comment. */
-  'colloquy-edited': { comment: Comment };
-  /** A visitor deleted their own comment. */
-  'colloquy-deleted': { id: string };
   /**
-   * Loading, posting, editing or deleting failed. `code` is the contract's error code, or
+   * Loading or posting failed. `code` is the contract's error code, or
    * `network` when no answer came; `message` is the text the visitor was shown.
    */
   'colloquy-error': { code: string; message: string };
@@ -59,8 +55,6 @@ declare global {
     'colloquy-loaded': ColloquyEvent<'colloquy-loaded'>;
     'colloquy-submit': ColloquyEvent<'colloquy-submit'>;
     'colloquy-posted': ColloquyEvent<'colloquy-posted'>;
-    'colloquy-edited': ColloquyEvent<'colloquy-edited'>;
-    'colloquy-deleted': ColloquyEvent<'colloquy-deleted'>;
     'colloquy-error': ColloquyEvent<'colloquy-error'>;
     'colloquy-seek': ColloquyEvent<'colloquy-seek'>;
   }

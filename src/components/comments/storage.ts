@@ -39,28 +39,7 @@ function write(key: string, value: unknown | null): void {
   }
 }
 
-/** What lets this browser edit or delete a comment it posted, until `until` (ms since the epoch). */
-export interface EditGrant {
-  token: string;
-  until: number;
-}
-
 const draftKey = (endpoint: string, thread: string) => `colloquy-draft:${endpoint}|${thread}`;
-const grantsKey = (endpoint: string) => `colloquy-edit:${endpoint}`;
-
-/** This browser's live edit grants for an endpoint, by comment id; expired ones are dropped. */
-export function loadGrants(endpoint: string): Record<string, EditGrant> {
-  const grants = read<Record<string, EditGrant>>(grantsKey(endpoint)) ?? {};
-  for (const id in grants) if (!(grants[id].until > Date.now())) delete grants[id];
-  return grants;
-}
-
-export function saveGrant(endpoint: string, id: string, grant: EditGrant | null): void {
-  const grants = loadGrants(endpoint);
-  if (grant) grants[id] = grant;
-  else delete grants[id];
-  write(grantsKey(endpoint), Object.keys(grants).length ? grants : null);
-}
 
 export const loadDraft = (endpoint: string, thread: string) => read<Draft>(draftKey(endpoint, thread));
 export const saveDraft = (endpoint: string, thread: string, draft: Draft | null) => write(draftKey(endpoint, thread), draft);
