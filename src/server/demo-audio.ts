@@ -9,8 +9,9 @@ const RATE = 3000;
 
 let wav: Uint8Array<ArrayBuffer> | undefined;
 
-function silentWav(): Uint8Array<ArrayBuffer> {
-  const samples = SECONDS * RATE;
+/** A WAV file of silence: 8-bit mono PCM at `rate` samples a second. */
+export function silentWav(seconds: number, rate: number): Uint8Array<ArrayBuffer> {
+  const samples = seconds * rate;
   const bytes = new Uint8Array(44 + samples);
   const view = new DataView(bytes.buffer);
   const ascii = (at: number, text: string) => [...text].forEach((c, i) => view.setUint8(at + i, c.charCodeAt(0)));
@@ -20,8 +21,8 @@ function silentWav(): Uint8Array<ArrayBuffer> {
   view.setUint32(16, 16, true); // PCM header size
   view.setUint16(20, 1, true); // PCM
   view.setUint16(22, 1, true); // mono
-  view.setUint32(24, RATE, true);
-  view.setUint32(28, RATE, true); // bytes per second
+  view.setUint32(24, rate, true);
+  view.setUint32(28, rate, true); // bytes per second
   view.setUint16(32, 1, true); // block align
   view.setUint16(34, 8, true); // bits per sample
   ascii(36, 'data');
@@ -32,7 +33,7 @@ function silentWav(): Uint8Array<ArrayBuffer> {
 
 /** Answers a request for the demo audio, honouring a single `Range: bytes=a-b`. */
 export function demoAudio(range: string | undefined): Response {
-  wav ??= silentWav();
+  wav ??= silentWav(SECONDS, RATE);
   const headers = { 'Content-Type': 'audio/wav', 'Accept-Ranges': 'bytes', 'Cache-Control': 'public, max-age=3600' };
   const match = /^bytes=(\d*)-(\d*)$/.exec(range ?? '');
   if (!match || (!match[1] && !match[2])) return new Response(wav, { headers });

@@ -6,6 +6,7 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { ColloquyComments } from '../../src/components/comments/colloquy-comments.js';
 import type { ColloquyEvent } from '../../src/events/events.js';
+import { silentWav } from '../../src/server/demo-audio.js';
 import { FakeEndpoint, makeComment } from './fake-endpoint.js';
 import { $, $$, activeInShadow, renderWidget, settle } from './helpers.js';
 
@@ -238,7 +239,7 @@ describe('<colloquy-comments> conversation', () => {
     beforeEach(() => {
       audio = document.createElement('audio');
       // A silent WAV made here, 10 minutes long, so seeking has somewhere to go.
-      audio.src = silentWav(600);
+      audio.src = silentWavUrl(600);
       audio.preload = 'auto';
       document.body.append(audio);
     });
@@ -283,7 +284,7 @@ describe('<colloquy-comments> conversation', () => {
     it('uses the player the `player` attribute names', async () => {
       const other = document.createElement('video');
       other.id = 'episode-video';
-      other.src = silentWav(600);
+      other.src = silentWavUrl(600);
       document.body.append(other);
       try {
         fake.comments = [makeComment({ id: '1', body: 'At 0:10' })];
@@ -325,27 +326,9 @@ describe('<colloquy-comments> conversation', () => {
   });
 });
 
-/** A data: URL of an 8 kHz, 8-bit mono WAV of silence. */
-function silentWav(seconds: number): string {
-  const rate = 8000;
-  const samples = rate * seconds;
-  const bytes = new Uint8Array(44 + samples);
-  const view = new DataView(bytes.buffer);
-  const text = (at: number, s: string) => [...s].forEach((c, i) => view.setUint8(at + i, c.charCodeAt(0)));
-  text(0, 'RIFF');
-  view.setUint32(4, 36 + samples, true);
-  text(8, 'WAVEfmt ');
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true);
-  view.setUint16(22, 1, true);
-  view.setUint32(24, rate, true);
-  view.setUint32(28, rate, true);
-  view.setUint16(32, 1, true);
-  view.setUint16(34, 8, true);
-  text(36, 'data');
-  view.setUint32(40, samples, true);
-  bytes.fill(128, 44);
-  return URL.createObjectURL(new Blob([bytes], { type: 'audio/wav' }));
+/** An object URL of a WAV of silence, the same the demo serves. */
+function silentWavUrl(seconds: number): string {
+  return URL.createObjectURL(new Blob([silentWav(seconds, 8000)], { type: 'audio/wav' }));
 }
 
 describe('<colloquy-comments> permalinks', () => {

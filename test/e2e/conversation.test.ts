@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import type { CommentPage, PostedComment } from '../../src/api/contract.js';
-import { removeDir, startServer, type RunningServer } from './server-process.js';
+import { launchChromium, removeDir, startServer, type RunningServer } from './harness.js';
 
 const THREAD = 'podcast-of-the-day/p2p-governance';
 
@@ -17,11 +17,7 @@ describe('a conversation on the demo page', () => {
 
   before(async () => {
     server = await startServer();
-    browser = await puppeteer.launch({
-      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -5,10 +5,8 @@
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { removeDir, startServer, type RunningServer } from './server-process.js';
-
-const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+import type { Browser, Page } from 'puppeteer-core';
+import { launchChromium, removeDir, startServer, type RunningServer } from './harness.js';
 
 describe('the demo episode page on the real server', () => {
   let server: RunningServer;
@@ -17,11 +15,7 @@ describe('the demo episode page on the real server', () => {
 
   before(async () => {
     server = await startServer();
-    browser = await puppeteer.launch({
-      executablePath: CHROME,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

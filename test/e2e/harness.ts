@@ -1,12 +1,13 @@
 /**
- * Starts the real server as `npm start` runs it (`tsx src/server/main.ts --demo`) on a free
- * port with its own SQLite file, and stops it again. Used by the end-to-end tests.
+ * The end-to-end harness: the real server as `npm start` runs it (`tsx src/server/main.ts
+ * --demo`) on a free port with its own SQLite file, and Debian's Chromium to drive it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import puppeteer, { type Browser } from 'puppeteer-core';
 
 export interface RunningServer {
   url: string;
@@ -62,4 +63,23 @@ export async function startServer(env: Record<string, string> = {}, dir = mkdtem
 
 export function removeDir(dir: string) {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Debian's Chromium, headless, with the flags that keep it from reaching out to any
+ * host (this machine's network is closed, and the widget must not need one anyway).
+ */
+export function launchChromium(): Promise<Browser> {
+  return puppeteer.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
 }
