@@ -54,6 +54,12 @@ export interface CommentPage {
   comments: Comment[];
   /** Pass as `cursor` to get the next page; `null` on the last page. */
   nextCursor: string | null;
+  /**
+   * Optional: a token the endpoint signs with the time it was issued. A client sends it
+   * back as `NewComment.formToken`, so the endpoint can hold comments posted faster
+   * than a person types (a spam defense).
+   */
+  formToken?: string;
 }
 
 /** Body of `POST {endpoint}/comments` (`Content-Type: application/json`). */
@@ -68,6 +74,14 @@ export interface NewComment {
   body: string;
   /** Chosen by the client per draft; a retry of the same draft reuses it. */
   idempotencyKey: string;
+  /** The `formToken` of the page the form was shown with, when the endpoint gave one. */
+  formToken?: string;
+  /**
+   * The value of a field hidden from people and assistive technology. People leave it
+   * empty; a bot that fills every field does not. A non-empty value marks the comment
+   * as spam, and the poster is answered as anyone held for moderation is.
+   */
+  honeypot?: string;
 }
 
 /** `201` answer to a post. */
