@@ -6,7 +6,7 @@
  *   1. type-check (tsc, strict)        4. browser tests (web-test-runner, Chromium)
  *   2. build the script-tag bundle     5. server tests (node:test; SQLite, and PostgreSQL
  *   3. size budget (≤ 12 KB gzip)         when COLLOQUY_TEST_DATABASE_URL is set)
- *                                      6. end-to-end (the demo page on the real server)
+ *   3b. custom-elements.json ≡ README   6. end-to-end (the demo page on the real server)
  */
 import { spawn } from 'node:child_process';
 
@@ -14,6 +14,7 @@ const steps = [
   { name: 'type-check', cmd: 'npx', args: ['tsc', '--noEmit', '-p', 'tsconfig.json'] },
   { name: 'build', cmd: 'npm', args: ['run', '--silent', 'build'] },
   { name: 'size budget', cmd: 'node', args: ['scripts/size.mjs'] },
+  { name: 'manifest matches README', cmd: 'node', args: ['scripts/check-manifest.mjs'] },
   { name: 'browser tests', cmd: 'npm', args: ['run', '--silent', 'test:browser'], counts: 'wtr' },
   { name: 'server tests', cmd: 'npm', args: ['run', '--silent', 'test:server'], counts: 'node' },
   { name: 'end-to-end tests', cmd: 'npm', args: ['run', '--silent', 'test:e2e'], counts: 'node' },

@@ -21,6 +21,7 @@ const PERMALINK = /^#comment-(.+)$/;
 /**
  * An episode's comment thread, with threaded replies and the "Leave a Comment" form.
  *
+ * @tagname colloquy-comments
  * @summary The comment section: thread, replies and form, talking to a Colloquy endpoint.
  *
  * @slot notice - A line of the site's own under the privacy notice, e.g. "This site uses Akismet to reduce spam."
@@ -29,14 +30,16 @@ const PERMALINK = /^#comment-(.+)$/;
  * @csspart sort - The "Oldest first / Newest first" control.
  * @csspart list - Every list of comments: the thread, and each list of replies.
  * @csspart replies - A nested list of replies (also carries `list`).
- * @csspart comment - One comment (an `<article>`).
+ * @csspart comment - One comment (an `<article>`); a deleted comment's placeholder also carries `deleted`.
  * @csspart comment-avatar - The commenter's avatar (initials on a colour drawn from the endpoint's seed).
  * @csspart comment-author - The commenter's name; a link when they gave a website.
  * @csspart comment-date - The date, which is also the comment's permalink.
  * @csspart comment-body - The comment's text.
  * @csspart timestamp - A podcast timestamp in a comment (`12:34`, `1:02:03`): a button that plays the episode from there.
  * @csspart pending - "Your comment is awaiting moderation."
+ * @csspart actions - The row of a comment's buttons.
  * @csspart reply-button - The Reply button of each comment.
+ * @csspart copy-link - The "Copy link" button of each comment.
  * @csspart load-more - The "Load more comments" button.
  * @csspart skeleton - The placeholder shown while the thread loads.
  * @csspart load-error - The message shown when the thread could not be loaded.

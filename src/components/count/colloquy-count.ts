@@ -29,6 +29,7 @@ async function flush(endpoint: string, threads: Map<string, ColloquyCount[]>) {
  * a page is fetched in one request per endpoint. It renders plain text (or a link) in
  * the page's own DOM, so it takes the page's styles like any text.
  *
+ * @tagname colloquy-count
  * @summary A thread's comment count, localized, optionally a link.
  *
  * @attr endpoint - Base URL of the Colloquy endpoint. Required.
