@@ -104,8 +104,13 @@ export const styles = css`
   [type='button'] {
     background: none;
     padding: 0.25em 0;
-    margin-inline-end: 0.75em;
     text-decoration: underline;
+  }
+  [part~='actions'] > * {
+    margin-inline-end: 0.75em;
+  }
+  .body button {
+    padding: 0;
   }
   button:disabled {
     opacity: 0.7;
