@@ -1,0 +1,94 @@
+/**
+ * Accessibility of <colloquy-comments> in the states the other tests do not cover:
+ * loading, posting, posted, pending, a failed post, a long thread with load-more, and a
+ * narrow 320 px viewport. axe runs in each (expect(el).to.be.accessible()).
+ */
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { setViewport } from '@web/test-runner-commands';
+import type { ColloquyComments } from '../../src/components/comments/colloquy-comments.js';
+import { FakeEndpoint, fixtureThread, makeComment } from './fake-endpoint.js';
+import { $, $$, fillValid, renderWidget, settle, submit } from './helpers.js';
+
+describe('<colloquy-comments> accessibility in every state', () => {
+  let fake: FakeEndpoint;
+  beforeEach(() => {
+    fake = new FakeEndpoint();
+  });
+  afterEach(() => fake.restore());
+
+  it('should pass accessibility tests while loading', async () => {
+    fake.getReplies = ['hold'];
+    const el = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base} thread="t" loading="eager"></colloquy-comments>`);
+    await el.updateComplete;
+    expect($(el, '[part~="skeleton"]')).to.exist;
+    await expect(el).to.be.accessible();
+    fake.release();
+  });
+
+  it('should pass accessibility tests while posting, after posting, and when held for moderation', async () => {
+    fake.comments = fixtureThread();
+    const el = await renderWidget(fake);
+    await fillValid(el);
+    fake.postReplies = ['hold'];
+    await submit(el);
+    await waitUntil(() => fake.posts.length === 1);
+    expect($(el, '[part~="form"]').getAttribute('aria-busy')).to.equal('true');
+    await expect(el).to.be.accessible();
+    fake.release();
+    await waitUntil(() => $(el, '[part~="status"]').textContent === 'Comment posted.');
+    await expect(el).to.be.accessible();
+
+    fake.newStatus = 'pending';
+    await fillValid(el, 'Another thought');
+    await submit(el);
+    await waitUntil(() => $(el, '[part~="pending"]'));
+    await expect(el).to.be.accessible();
+  });
+
+  it('should pass accessibility tests after a failed post, with field errors from the endpoint', async () => {
+    const el = await renderWidget(fake);
+    await fillValid(el);
+    fake.postReplies = [{ status: 500, body: {} }];
+    await submit(el);
+    await waitUntil(() => $(el, '.form-error'));
+    await expect(el).to.be.accessible();
+    fake.postReplies = [{ status: 400, body: { error: { code: 'invalid_request', message: 'x', fields: { email: 'invalid' } } } }];
+    await submit(el);
+    await waitUntil(() => $(el, '#email-error'));
+    await expect(el).to.be.accessible();
+  });
+
+  it('should pass accessibility tests with a long thread and its load-more button', async () => {
+    fake.comments = Array.from({ length: 60 }, (_, i) => makeComment({ id: String(i + 1) }));
+    const el = await renderWidget(fake);
+    expect($(el, '[part~="load-more"]')).to.exist;
+    await expect(el).to.be.accessible();
+  });
+
+  it('labels each comment by its author and date, and nests replies as lists', async () => {
+    fake.comments = fixtureThread();
+    const el = await renderWidget(fake);
+    const article = $(el, '#comment-3');
+    const ids = article.getAttribute('aria-labelledby')!.split(' ');
+    expect(ids.map((id) => $(el, `#${id}`).textContent!.trim()).join(' ')).to.match(/^Alan Turing November \d+, 2026/);
+    expect(article.closest('ol')!.closest('li')).to.exist;
+  });
+
+  it('fits a 320 px wide viewport without horizontal scrolling', async () => {
+    await setViewport({ width: 320, height: 640 });
+    try {
+      fake.comments = [
+        ...fixtureThread(),
+        makeComment({ id: '90', body: 'A very long link https://example.com/' + 'x'.repeat(200) + ' and `a_long_unbroken_code_span_that_goes_on_and_on_and_on`' }),
+      ];
+      const el = await renderWidget(fake);
+      await settle(el);
+      expect(document.documentElement.scrollWidth, 'page width').to.be.at.most(320);
+      for (const node of $$(el, 'article, form, input, textarea, button')) {
+        expect(node.getBoundingClientRect().right, node.outerHTML.slice(0, 80)).to.be.at.most(321);
+      }
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
+  });
+});
