@@ -21,7 +21,6 @@ import type {
 export class ApiError extends Error {
   constructor(
     public readonly code: ErrorCode | 'network',
-    public readonly status = 0,
     public readonly fields: Partial<Record<FieldName, FieldProblem>> = {},
     /** Seconds to wait, from `Retry-After`, when the endpoint gave one. */
     public readonly retryAfter = 0,
@@ -40,10 +39,9 @@ async function request<T>(url: string, init: RequestInit): Promise<T> {
   const body = await response.json().catch(() => null);
   if (response.ok && body) return body as T;
   const problem = (body as ErrorBody | null)?.error;
-  const status = response.status;
   throw new ApiError(
-    problem?.code ?? (status >= 500 ? 'server_error' : 'invalid_request'),
-    status,
+    // A 5xx without the contract's body (a proxy's error page) is still the server's failure.
+    problem?.code ?? (response.status >= 500 ? 'server_error' : 'invalid_request'),
     problem?.fields,
     Math.ceil(Number(response.headers.get('Retry-After'))) || 0,
   );

@@ -499,6 +499,33 @@ describe('<colloquy-comments>', () => {
     });
   });
 
+  describe('spam defenses', () => {
+    it('sends back the endpoint’s form token, and an empty honeypot for people', async () => {
+      const el = await renderWidget(fake);
+      await fillValid(el);
+      await submit(el);
+      await waitUntil(() => fake.posts.length === 1);
+      expect(fake.lastPost.formToken).to.equal('signed-form-time');
+      expect(fake.lastPost.honeypot).to.equal('');
+    });
+
+    it('hides the honeypot from people, keyboards and assistive technology, and sends what a bot types into it', async () => {
+      const el = await renderWidget(fake);
+      const trap = $<HTMLInputElement>(el, 'input[name="homepage"]');
+      expect(trap.tabIndex).to.equal(-1);
+      expect(trap.closest('[aria-hidden="true"]')).to.exist;
+      const box = trap.parentElement!.getBoundingClientRect();
+      expect(box.width * box.height, 'clipped to nothing').to.be.at.most(1);
+      expect(getComputedStyle(trap.parentElement!).overflow).to.equal('hidden');
+      trap.value = 'http://spam.example';
+      trap.dispatchEvent(new Event('input'));
+      await fillValid(el);
+      await submit(el);
+      await waitUntil(() => fake.posts.length === 1);
+      expect(fake.lastPost.honeypot).to.equal('http://spam.example');
+    });
+  });
+
   describe('remembering details', () => {
     it('stores nothing unless asked, saves on posting when checked, and masks the email it shows', async () => {
       let el = await renderWidget(fake);

@@ -102,7 +102,7 @@ export class FakeEndpoint {
       approved.filter((c) => c.parentId === id).flatMap((c) => [c, ...descendants(c.id)]);
     const comments = roots.slice(from, from + limit).flatMap((root) => [root, ...descendants(root.id)]);
     const nextCursor = from + limit < roots.length ? String(from + limit) : null;
-    return { thread, count: approved.length, comments, nextCursor };
+    return { thread, count: approved.length, comments, nextCursor, formToken: 'signed-form-time' };
   }
 
   private post(input: NewComment): Response {

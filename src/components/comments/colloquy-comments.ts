@@ -83,6 +83,10 @@ export class ColloquyComments extends ColloquyElement {
   /** `endpoint|thread` whose draft is in the form. */
   #draftOwner = '';
   #idempotencyKey = newIdempotencyKey();
+  /** The endpoint's signed note of when the form was shown, sent back with the post. */
+  #formToken?: string;
+  /** What a bot typed into the field people never see. */
+  #honeypot = '';
   /** Appends the next page; returns the comments it added. */
   async #loadMore(): Promise<Comment[]> {
     if (!this.nextCursor || this.loadState !== 'loaded') return [];
@@ -173,7 +177,7 @@ export class ColloquyComments extends ColloquyElement {
 
   /** A reply target restored from a draft, applied once the thread has loaded. */
   #pendingReplyId: string | null = null;
-  #dateFormat?: Intl.DateTimeFormat;
+  #dates?: [locale: string, format: Intl.DateTimeFormat];
   /** False until the element is near the viewport (or `loading="eager"`): nothing is fetched before. */
   #active = false;
   #observer?: IntersectionObserver;
@@ -253,7 +257,7 @@ export class ColloquyComments extends ColloquyElement {
         this.remember = true;
         this.identityCollapsed = isEmail(saved.email) && saved.name.trim() !== '';
       }
-      this.order = loadSort() ?? (this.sort === 'newest' ? 'newest' : 'oldest');
+      this.order = loadSort() ?? this.sort;
     } else if (this.#active && this.loadState === 'loading') {
       // Moved in the DOM mid-load: disconnecting aborted the request, so ask again.
       void this.load();
@@ -348,6 +352,7 @@ export class ColloquyComments extends ColloquyElement {
       this.comments = page.comments;
       this.count = page.count;
       this.nextCursor = page.nextCursor;
+      this.#formToken = page.formToken;
       this.loadState = 'loaded';
       this.#resumeReply();
       emit(this, 'colloquy-loaded', { count: page.count });
@@ -471,6 +476,8 @@ export class ColloquyComments extends ColloquyElement {
         ...detail,
         author: { name: author.name, email: email.trim(), ...(author.url ? { url: author.url } : {}) },
         idempotencyKey: this.#idempotencyKey,
+        formToken: this.#formToken,
+        honeypot: this.#honeypot,
       });
       await this.#handlePosted(posted.comment);
     } catch (error) {
@@ -515,7 +522,7 @@ export class ColloquyComments extends ColloquyElement {
     const message =
       e.code === 'invalid_request' && this.#applyFieldErrors(e.fields)
         ? s.fixFields(Object.keys(this.errors).length)
-        : (byCode[e.code] ?? (e.status >= 500 || e.code === 'server_error' ? s.serverError : s.rejected));
+        : (byCode[e.code] ?? (e.code === 'server_error' ? s.serverError : s.rejected));
     void this.#announce(message);
     emit(this, 'colloquy-error', { code: e.code, message });
     return message;
@@ -550,11 +557,9 @@ export class ColloquyComments extends ColloquyElement {
 
   #formatDate(iso: string): string {
     const locale = this.#locale;
-    if (this.#dateFormat?.resolvedOptions().locale !== locale) {
-      this.#dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' });
-    }
+    if (this.#dates?.[0] !== locale) this.#dates = [locale, new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' })];
     const date = new Date(iso);
-    return Number.isNaN(date.getTime()) ? '' : this.#dateFormat.format(date);
+    return Number.isNaN(+date) ? '' : this.#dates[1].format(date);
   }
 
   #renderAuthor(comment: Comment) {
@@ -699,6 +704,9 @@ export class ColloquyComments extends ColloquyElement {
         ? html`<button part="add-time" type="button" @click=${this.#handleAddTime}>${s.addTime}</button>`
         : nothing}
       ${this.#renderIdentity()}
+      <div class="visually-hidden" aria-hidden="true">
+        <input name="homepage" tabindex="-1" autocomplete="off" @input=${(e: Event) => (this.#honeypot = (e.target as HTMLInputElement).value)} />
+      </div>
       ${this.noRemember
         ? nothing
         : html`<p part="remember">
