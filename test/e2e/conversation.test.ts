@@ -3,33 +3,21 @@
  * "Load more comments" on a long thread, a permalink on the second page, and counts.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'puppeteer-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'puppeteer-core';
 import type { CommentPage, PostedComment } from '../../src/api/contract.js';
-import { launchChromium, removeDir, startServer, type RunningServer } from './harness.js';
+import { demoSession } from './harness.js';
 
 const THREAD = 'podcast-of-the-day/p2p-governance';
 
 describe('a conversation on the demo page', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const demo = demoSession();
   const pageErrors: string[] = [];
 
-  before(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (server) removeDir(server.dir);
-  });
-
   async function open(path = '/'): Promise<Page> {
-    const page = await browser.newPage();
+    const page = await demo.browser.newPage();
     page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(`${server.url}${path}`, { waitUntil: 'load' });
+    await page.goto(`${demo.server.url}${path}`, { waitUntil: 'load' });
     await page.waitForFunction(() => {
       const root = document.querySelector('colloquy-comments')?.shadowRoot;
       return root?.querySelector('[part~="heading"]') && !root.querySelector('[part~="skeleton"]');
@@ -38,7 +26,7 @@ describe('a conversation on the demo page', () => {
   }
 
   async function post(body: string, name: string, parentId: string | null = null): Promise<PostedComment> {
-    const response = await fetch(`${server.url}/api/comments`, {
+    const response = await fetch(`${demo.server.url}/api/comments`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ thread: THREAD, parentId, author: { name, email: `${name.replace(/\W/g, '')}@example.com` }, body, idempotencyKey: `${name}-${body}` }),
@@ -104,7 +92,7 @@ describe('a conversation on the demo page', () => {
   it('pages a long thread with "Load more comments" and finds a permalink on a later page', async () => {
     let last: PostedComment | undefined;
     for (let i = 1; i <= 55; i++) last = await post(`Listener note number ${i}.`, `Listener ${i}`);
-    const listed = (await (await fetch(`${server.url}/api/comments?thread=${encodeURIComponent(THREAD)}`)).json()) as CommentPage;
+    const listed = (await (await fetch(`${demo.server.url}/api/comments?thread=${encodeURIComponent(THREAD)}`)).json()) as CommentPage;
     assert.equal(listed.nextCursor !== null, true, 'the thread has a second page');
 
     let page = await open();
@@ -135,10 +123,10 @@ describe('a conversation on the demo page', () => {
   });
 
   it('counts comments for listing pages in one request', async () => {
-    const page = await browser.newPage();
+    const page = await demo.browser.newPage();
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
-    await page.goto(`${server.url}/`, { waitUntil: 'load' });
+    await page.goto(`${demo.server.url}/`, { waitUntil: 'load' });
     await page.evaluate((thread) => {
       document.body.insertAdjacentHTML(
         'beforeend',

@@ -4,32 +4,20 @@
  */
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'puppeteer-core';
-import { launchChromium, removeDir, startServer, type RunningServer } from './harness.js';
+import { describe, it } from 'node:test';
+import type { Page } from 'puppeteer-core';
+import { demoSession } from './harness.js';
 
 describe('the demo episode page on the real server', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const demo = demoSession();
   const pageErrors: string[] = [];
 
-  before(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (server) removeDir(server.dir);
-  });
-
   async function openDemo(): Promise<{ page: Page; requests: string[] }> {
-    const page = await browser.newPage();
+    const page = await demo.browser.newPage();
     const requests: string[] = [];
     page.on('request', (r) => requests.push(`${r.method()} ${r.url()}`));
     page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(`${server.url}/`, { waitUntil: 'load' });
+    await page.goto(`${demo.server.url}/`, { waitUntil: 'load' });
     await page.waitForSelector('colloquy-comments >>> [part~="heading"]');
     await page.waitForFunction(
       () => !document.querySelector('colloquy-comments')?.shadowRoot?.querySelector('[part~="skeleton"]'),
@@ -52,7 +40,7 @@ describe('the demo episode page on the real server', () => {
     assert.match(await page.title(), /A peer to peer approach to governance/);
     assert.ok(await page.$('audio[controls]'));
     assert.equal(await heading(page), '1 Comment');
-    const foreign = requests.filter((r) => !/^(data:|blob:)/.test(r.split(' ')[1]) && !r.split(' ')[1].startsWith(server.url));
+    const foreign = requests.filter((r) => !/^(data:|blob:)/.test(r.split(' ')[1]) && !r.split(' ')[1].startsWith(demo.server.url));
     assert.deepEqual(foreign, [], 'the page makes no request to any other host');
     await page.close();
   });
@@ -122,7 +110,7 @@ describe('the demo episode page on the real server', () => {
     assert.equal(parentOfReply, `comment-${newId}`, 'the reply nests under its parent after a reload');
     await page.close();
 
-    const db = new Database(server.dbFile, { readonly: true, fileMustExist: true });
+    const db = new Database(demo.server.dbFile, { readonly: true, fileMustExist: true });
     try {
       const tables = db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[];
       const table = tables.map((t) => t.name).find((n) => /comment/.test(n) && !/migration/.test(n));

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import puppeteer, { type Browser } from 'puppeteer-core';
 
 export interface RunningServer {
@@ -33,7 +34,7 @@ export async function startServer(env: Record<string, string> = {}, dir = mkdtem
   const port = await freePort();
   const dbFile = join(dir, 'colloquy.db');
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--demo'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${dbFile}`, COLLOQUY_FLOOD_SECONDS: '0', ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${dbFile}`, COLLOQUY_FLOOD_SECONDS: '0', COLLOQUY_MIN_FORM_SECONDS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -82,4 +83,19 @@ export function launchChromium(): Promise<Browser> {
       '--autoplay-policy=no-user-gesture-required',
     ],
   });
+}
+
+/** Starts the server (with `env`) and Chromium before the enclosing suite, and stops both after it. */
+export function demoSession(env: Record<string, string> = {}): { server: RunningServer; browser: Browser } {
+  const session = {} as { server: RunningServer; browser: Browser };
+  before(async () => {
+    session.server = await startServer(env);
+    session.browser = await launchChromium();
+  });
+  after(async () => {
+    await session.browser?.close();
+    await session.server?.stop();
+    if (session.server) removeDir(session.server.dir);
+  });
+  return session;
 }

@@ -6,6 +6,7 @@ import { emit } from '../../events/events.js';
 import en from '../../i18n/en.js';
 import { baseStyles } from '../shared/base-styles.js';
 import { ColloquyElement, type PropertyValues } from '../shared/colloquy-element.js';
+import { tokenStyles } from '../shared/token-styles.js';
 import { avatar } from './avatar.js';
 import { styles } from './colloquy-comments.styles.js';
 import { formatBody } from './format.js';
@@ -76,7 +77,7 @@ const PERMALINK = /^#comment-(.+)$/;
  * @fires colloquy-seek - A timestamp was pressed; cancelable (a custom player handles it and calls `preventDefault()`); `detail: {seconds}`.
  */
 export class ColloquyComments extends ColloquyElement {
-  static override styles = [baseStyles, styles];
+  static override styles = [baseStyles, tokenStyles, styles];
 
   #strings = en;
   #loadController: AbortController | null = null;
