@@ -4,23 +4,39 @@
  */
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import type { AdminErrorBody } from '../api/admin-contract.js';
 import type { ErrorBody } from '../api/contract.js';
+import { akismet } from './akismet.js';
 import { clientAddress, nodeSocketAddress, type SocketAddress } from './client-address.js';
-import type { ServerConfig } from './config.js';
-import { cors } from './cors.js';
+import type { ServerConfig, SpamConfig } from './config.js';
+import { cors, ownOrigin } from './cors.js';
 import { editTokens } from './edit-token.js';
 import { ApiError, codeForStatus, notFound } from './errors.js';
+import { formTokens } from './form-token.js';
 import { sendJson } from './json.js';
 import { keyedHashes } from './keyed-hash.js';
 import { PageCache } from './page-cache.js';
+import { adminPageRoutes } from './routes/admin-page.js';
+import { adminRoutes } from './routes/admin.js';
 import { assetRoutes, type AssetFolders } from './routes/assets.js';
 import { commentRoutes } from './routes/comments.js';
 import { countRoutes } from './routes/counts.js';
 import { threadRoutes } from './routes/threads.js';
 import type { CommentStore } from './store/comment-store.js';
+import { derivedWebhookSecret, webhookNotifier } from './webhook.js';
 
-/** The settings the app itself uses, with the secret resolved. */
-export type AppConfig = Pick<ServerConfig, 'origins' | 'moderation' | 'floodSeconds' | 'trustProxy'> & { secret: string };
+/**
+ * The settings the app itself uses, with the secret and the admin token resolved. Left
+ * out, `spam` turns every spam rule off, `webhook` sends none, and without `adminToken`
+ * the admin API refuses every request.
+ */
+export type AppConfig = Pick<ServerConfig, 'origins' | 'moderation' | 'floodSeconds' | 'trustProxy'> &
+  Partial<Pick<ServerConfig, 'spam' | 'webhook' | 'adminUrl'>> & {
+    secret: string;
+    adminToken?: string;
+  };
+
+const NO_SPAM_RULES: SpamConfig = { minFormSeconds: 0, maxLinks: null, moderationWords: [], blockedWords: [], akismet: null };
 
 export interface AppOptions {
   store: CommentStore;
@@ -33,17 +49,32 @@ export interface AppOptions {
   clock?: () => number;
   /** Characters of rendered pages kept in memory (default 16 Mi); 0 renders every request afresh. */
   pageCacheChars?: number;
+  /** Where Akismet's and the webhook's background failures are reported; defaults to `console.error`. */
+  log?: (message: string) => void;
 }
 
-export function createApp({ store, config, assets, socketAddress = nodeSocketAddress, clock = Date.now, pageCacheChars }: AppOptions): Hono {
+export function createApp(options: AppOptions): Hono {
+  const { store, config, assets, socketAddress = nodeSocketAddress, clock = Date.now, pageCacheChars } = options;
+  const log = options.log ?? ((message: string) => console.error(message));
   const app = new Hono();
   const hashes = keyedHashes(config.secret);
   const pages = new PageCache(pageCacheChars);
+  const address = (c: Context) => clientAddress(c, config.trustProxy, socketAddress);
+  const spam = config.spam ?? NO_SPAM_RULES;
+  const spamChecker = spam.akismet ? akismet(spam.akismet, log) : null;
+  const webhook = config.webhook ?? null;
+  const notifier = webhook ? webhookNotifier({ ...webhook, secret: webhook.secret ?? derivedWebhookSecret(config.secret) }, log) : null;
 
   app.use(async (c, next) => {
     await next();
     c.res.headers.set('X-Content-Type-Options', 'nosniff');
   });
+
+  // Before the public API, whose CORS lets other sites in: the admin API admits none.
+  app.route(
+    '/api/admin',
+    adminRoutes({ store, hashes, token: config.adminToken ?? null, trustProxy: config.trustProxy, clock, clientAddress: address, akismet: spamChecker, log }),
+  );
 
   const api = new Hono();
   api.use(cors({ origins: config.origins, trustProxy: config.trustProxy }));
@@ -56,7 +87,12 @@ export function createApp({ store, config, assets, socketAddress = nodeSocketAdd
       pages,
       policy: { moderation: config.moderation, floodSeconds: config.floodSeconds },
       clock,
-      clientAddress: (c) => clientAddress(c, config.trustProxy, socketAddress),
+      clientAddress: address,
+      spamRules: spam,
+      forms: spam.minFormSeconds > 0 ? formTokens(config.secret) : null,
+      akismet: spamChecker,
+      notifier,
+      adminLink: (c, id) => `${config.adminUrl ?? `${ownOrigin(c, config.trustProxy) ?? ''}/admin`}#comment-${id}`,
     }),
   );
   api.route('/counts', countRoutes({ store }));
@@ -65,7 +101,10 @@ export function createApp({ store, config, assets, socketAddress = nodeSocketAdd
     throw notFound();
   });
   app.route('/api', api);
-  if (assets) app.route('/', assetRoutes(assets));
+  if (assets) {
+    app.route('/', adminPageRoutes());
+    app.route('/', assetRoutes(assets));
+  }
 
   app.notFound((c) => errorResponse(c, notFound()));
   app.onError((error, c) => errorResponse(c, error));
@@ -76,7 +115,7 @@ export function createApp({ store, config, assets, socketAddress = nodeSocketAdd
 function errorResponse(c: Context, error: Error): Response {
   if (error instanceof ApiError) {
     for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-    const body: ErrorBody = { error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } };
+    const body: AdminErrorBody = { error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } };
     return sendJson(c, body, error.status);
   }
   if (error instanceof HTTPException && error.status < 500) {

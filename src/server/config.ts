@@ -3,6 +3,7 @@
  * is documented in docs/server.md; a bad value stops the server at start with a
  * message naming the variable.
  */
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /** When comments wait for a moderator. */
@@ -20,6 +21,52 @@ export type DatabaseConfig =
  */
 export type TrustProxy = number | 'all';
 
+/** Akismet, when `AKISMET_KEY` is set. */
+export interface AkismetConfig {
+  key: string;
+  /** The API's base URL, ending in `/` (`comment-check` and the others are under it). */
+  endpoint: string;
+  /** `COLLOQUY_SITE_URL`: Akismet's `blog`. */
+  siteUrl: string;
+  /** `blog_lang`. */
+  lang: string;
+  /** Drop, rather than keep as spam, what Akismet marks as blatant (`X-akismet-pro-tip: discard`). */
+  discard: boolean;
+  /** Send `is_test=1`, so Akismet learns nothing from these calls. */
+  test: boolean;
+  /** How long to wait for an answer before holding the comment for a person. */
+  timeoutMs: number;
+}
+
+/** The local spam rules, and Akismet. */
+export interface SpamConfig {
+  /** A post sooner than this after its form token was issued is held; 0 turns the check off (and the token). */
+  minFormSeconds: number;
+  /** A body with more links than this is held; `null` turns the check off. */
+  maxLinks: number | null;
+  /** Lower-cased; any one found in a comment holds it. */
+  moderationWords: string[];
+  /** Lower-cased; any one found in a comment makes it spam. */
+  blockedWords: string[];
+  akismet: AkismetConfig | null;
+}
+
+export type WebhookFormat = 'json' | 'slack' | 'discord';
+
+/** Where to announce new comments, when `COLLOQUY_WEBHOOK_URL` is set. */
+export interface WebhookConfig {
+  url: string;
+  /** `COLLOQUY_WEBHOOK_SECRET`, or `null` to derive one from the server's secret. */
+  secret: string | null;
+  format: WebhookFormat;
+  /** Tries per delivery, the first included. */
+  attempts: number;
+  /** The wait before the first retry; each further one waits four times longer. */
+  firstRetryMs: number;
+  /** How long one try may take. */
+  timeoutMs: number;
+}
+
 export interface ServerConfig {
   port: number;
   host: string;
@@ -27,11 +74,18 @@ export interface ServerConfig {
   /** `COLLOQUY_SECRET`, or `null` to load (or create) the one saved at `secretPath`. */
   secret: string | null;
   secretPath: string;
+  /** `COLLOQUY_ADMIN_TOKEN`, or `null` to load (or create) the one saved at `adminTokenPath`. */
+  adminToken: string | null;
+  adminTokenPath: string;
+  /** `COLLOQUY_ADMIN_URL`: the admin page notifications link to; `null` for this server's `/admin`. */
+  adminUrl: string | null;
   /** Extra origins allowed to call the API, normalized (`https://example.com`). */
   origins: string[];
   moderation: ModerationMode;
   floodSeconds: number;
   trustProxy: TrustProxy;
+  spam: SpamConfig;
+  webhook: WebhookConfig | null;
   demo: boolean;
 }
 
@@ -40,7 +94,15 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_SQLITE_PATH = './data/colloquy.db';
 export const DEFAULT_FLOOD_SECONDS = 15;
 export const MIN_SECRET_LENGTH = 32;
+export const DEFAULT_MIN_FORM_SECONDS = 3;
+export const DEFAULT_MAX_LINKS = 1;
+export const DEFAULT_AKISMET_URL = 'https://rest.akismet.com/1.1/';
+export const AKISMET_TIMEOUT_MS = 5000;
+export const WEBHOOK_ATTEMPTS = 5;
+export const WEBHOOK_FIRST_RETRY_MS = 2000;
+export const WEBHOOK_TIMEOUT_MS = 10_000;
 const SECRET_FILE = 'colloquy.secret';
+const ADMIN_TOKEN_FILE = 'colloquy.admin-token';
 
 /** A configuration value the server cannot start with; `variable` names it. */
 export class ConfigError extends Error {
@@ -59,16 +121,29 @@ type Env = Record<string, string | undefined>;
 export function parseConfig(env: Env = process.env, options: { demo?: boolean } = {}): ServerConfig {
   const demo = options.demo ?? false;
   const database = parseDatabase(value(env, 'DATABASE_URL'));
+  // Kept beside the database, as the data they protect is.
+  const dataDir = database.engine === 'sqlite' ? dirname(database.path) : './data';
   return {
     port: parsePort(value(env, 'PORT')),
     host: value(env, 'HOST') ?? DEFAULT_HOST,
     database,
-    secret: parseSecret(value(env, 'COLLOQUY_SECRET')),
-    secretPath: resolve(database.engine === 'sqlite' ? dirname(database.path) : './data', SECRET_FILE),
+    secret: parseSecret('COLLOQUY_SECRET', value(env, 'COLLOQUY_SECRET')),
+    secretPath: resolve(dataDir, SECRET_FILE),
+    adminToken: parseSecret('COLLOQUY_ADMIN_TOKEN', value(env, 'COLLOQUY_ADMIN_TOKEN')),
+    adminTokenPath: resolve(dataDir, ADMIN_TOKEN_FILE),
+    adminUrl: parseHttpUrl(env, 'COLLOQUY_ADMIN_URL') ?? null,
     origins: parseOrigins(value(env, 'COLLOQUY_ORIGINS')),
     moderation: parseModeration(value(env, 'COLLOQUY_MODERATION'), demo ? 'none' : 'first-time'),
-    floodSeconds: parseFloodSeconds(value(env, 'COLLOQUY_FLOOD_SECONDS')),
+    floodSeconds: parseWholeNumber(env, 'COLLOQUY_FLOOD_SECONDS', DEFAULT_FLOOD_SECONDS, '0 turns flood control off'),
     trustProxy: parseTrustProxy(value(env, 'COLLOQUY_TRUST_PROXY')),
+    spam: {
+      minFormSeconds: parseWholeNumber(env, 'COLLOQUY_MIN_FORM_SECONDS', DEFAULT_MIN_FORM_SECONDS, '0 turns the check off'),
+      maxLinks: parseMaxLinks(value(env, 'COLLOQUY_MAX_LINKS')),
+      moderationWords: parseWords(env, 'COLLOQUY_MODERATION_WORDS'),
+      blockedWords: parseWords(env, 'COLLOQUY_BLOCKED_WORDS'),
+      akismet: parseAkismet(env),
+    },
+    webhook: parseWebhook(env),
     demo,
   };
 }
@@ -104,11 +179,11 @@ function parseDatabase(raw: string | undefined): DatabaseConfig {
   );
 }
 
-function parseSecret(raw: string | undefined): string | null {
+function parseSecret(variable: string, raw: string | undefined): string | null {
   if (raw === undefined) return null;
   if ([...raw].length < MIN_SECRET_LENGTH) {
     throw new ConfigError(
-      'COLLOQUY_SECRET',
+      variable,
       `must be at least ${MIN_SECRET_LENGTH} characters long (try: openssl rand -base64 32), or unset to have one generated.`,
     );
   }
@@ -151,15 +226,99 @@ function parseModeration(raw: string | undefined, fallback: ModerationMode): Mod
   throw new ConfigError('COLLOQUY_MODERATION', `must be none, first-time or all, not "${raw}".`);
 }
 
-function parseFloodSeconds(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_FLOOD_SECONDS;
-  if (!/^\d{1,7}$/.test(raw)) {
-    throw new ConfigError(
-      'COLLOQUY_FLOOD_SECONDS',
-      `must be a whole number of seconds, 0 or more (0 turns flood control off), not "${raw}".`,
-    );
+function parseWholeNumber(env: Env, variable: string, fallback: number, zero: string): number {
+  const raw = value(env, variable);
+  if (raw === undefined) return fallback;
+  if (!/^\d{1,7}$/.test(raw)) throw new ConfigError(variable, `must be a whole number of seconds, 0 or more (${zero}), not "${raw}".`);
+  return Number(raw);
+}
+
+function parseMaxLinks(raw: string | undefined): number | null {
+  if (raw === undefined) return DEFAULT_MAX_LINKS;
+  if (raw.toLowerCase() === 'off') return null;
+  if (!/^\d{1,4}$/.test(raw)) {
+    throw new ConfigError('COLLOQUY_MAX_LINKS', `must be the most links a comment may hold unmoderated (0 or more), or off, not "${raw}".`);
   }
   return Number(raw);
+}
+
+/**
+ * A word list from `variable` (comma-separated) and `variable_FILE` (a file of entries one
+ * per line or comma-separated; `#` starts a comment line). Both may be set; the lists join.
+ */
+function parseWords(env: Env, variable: string): string[] {
+  const fileVariable = `${variable}_FILE`;
+  const path = value(env, fileVariable);
+  let text = value(env, variable) ?? '';
+  if (path !== undefined) {
+    let file: string;
+    try {
+      file = readFileSync(resolve(path), 'utf8');
+    } catch (error) {
+      throw new ConfigError(fileVariable, `names a file that cannot be read: ${(error as Error).message}`);
+    }
+    const lines = file.split(/\r?\n/).filter((line) => !line.trimStart().startsWith('#'));
+    text += `,${lines.join(',')}`;
+  }
+  const words = text
+    .split(',')
+    .map((word) => word.trim().toLowerCase())
+    .filter((word) => word !== '');
+  return [...new Set(words)];
+}
+
+function parseHttpUrl(env: Env, variable: string): string | undefined {
+  const raw = value(env, variable);
+  if (raw === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError(variable, `must be an http: or https: URL, not "${raw}".`);
+  }
+  return url.href;
+}
+
+function parseBoolean(env: Env, variable: string): boolean {
+  const raw = value(env, variable)?.toLowerCase();
+  if (raw === undefined || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  throw new ConfigError(variable, `must be true or false, not "${value(env, variable)}".`);
+}
+
+function parseAkismet(env: Env): AkismetConfig | null {
+  const key = value(env, 'AKISMET_KEY');
+  const siteUrl = parseHttpUrl(env, 'COLLOQUY_SITE_URL');
+  const endpoint = parseHttpUrl(env, 'AKISMET_URL') ?? DEFAULT_AKISMET_URL;
+  const discard = parseBoolean(env, 'COLLOQUY_AKISMET_DISCARD');
+  const test = parseBoolean(env, 'COLLOQUY_AKISMET_TEST');
+  if (key === undefined) return null;
+  if (siteUrl === undefined) {
+    throw new ConfigError('COLLOQUY_SITE_URL', 'must be set to the address of your site (for example https://blog.example.com/) when AKISMET_KEY is.');
+  }
+  return {
+    key,
+    endpoint: endpoint.endsWith('/') ? endpoint : `${endpoint}/`,
+    siteUrl,
+    lang: value(env, 'COLLOQUY_SITE_LANG') ?? 'en',
+    discard,
+    test,
+    timeoutMs: AKISMET_TIMEOUT_MS,
+  };
+}
+
+function parseWebhook(env: Env): WebhookConfig | null {
+  const url = parseHttpUrl(env, 'COLLOQUY_WEBHOOK_URL');
+  const format = value(env, 'COLLOQUY_WEBHOOK_FORMAT') ?? 'json';
+  if (format !== 'json' && format !== 'slack' && format !== 'discord') {
+    throw new ConfigError('COLLOQUY_WEBHOOK_FORMAT', `must be json, slack or discord, not "${format}".`);
+  }
+  const secret = parseSecret('COLLOQUY_WEBHOOK_SECRET', value(env, 'COLLOQUY_WEBHOOK_SECRET'));
+  if (url === undefined) return null;
+  return { url, secret, format, attempts: WEBHOOK_ATTEMPTS, firstRetryMs: WEBHOOK_FIRST_RETRY_MS, timeoutMs: WEBHOOK_TIMEOUT_MS };
 }
 
 function parseTrustProxy(raw: string | undefined): TrustProxy {

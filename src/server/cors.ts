@@ -37,7 +37,7 @@ export function cors(options: { origins: string[]; trustProxy: TrustProxy }): Mi
 }
 
 /** The origin this server is reached at, as the browser sees it. */
-function ownOrigin(c: Context, trustProxy: TrustProxy): string | undefined {
+export function ownOrigin(c: Context, trustProxy: TrustProxy): string | undefined {
   const url = new URL(c.req.url);
   let scheme = url.protocol.slice(0, -1);
   let host = c.req.header('Host') ?? url.host;

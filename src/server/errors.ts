@@ -4,16 +4,22 @@
  */
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ErrorCode } from '../api/contract.js';
-import type { FieldProblems } from '../api/validate.js';
+import type { AdminErrorCode, AdminFieldName } from '../api/admin-contract.js';
+import type { ErrorCode, FieldName, FieldProblem } from '../api/contract.js';
 
-/** An error with the contract's `code` (and `fields` for a 400) and any headers to send. */
+/** What is wrong with which field, in the public API's names or the admin API's. */
+export type ErrorFields = Partial<Record<FieldName | AdminFieldName, FieldProblem>>;
+
+/**
+ * An error with the contract's `code` (and `fields` for a 400) and any headers to send.
+ * `unauthorized` is the admin API's alone; the public API never answers with it.
+ */
 export class ApiError extends HTTPException {
   constructor(
     status: ContentfulStatusCode,
-    readonly code: ErrorCode,
+    readonly code: AdminErrorCode,
     message: string,
-    readonly fields?: FieldProblems,
+    readonly fields?: ErrorFields,
     readonly headers: Record<string, string> = {},
   ) {
     super(status, { message });
@@ -21,7 +27,7 @@ export class ApiError extends HTTPException {
   }
 }
 
-export const invalidRequest = (message: string, fields?: FieldProblems) =>
+export const invalidRequest = (message: string, fields?: ErrorFields) =>
   new ApiError(400, 'invalid_request', message, fields && Object.keys(fields).length > 0 ? fields : undefined);
 
 export const forbiddenOrigin = () =>
@@ -44,6 +50,16 @@ export const tooLarge = (maxBytes: number) =>
 
 export const unsupportedMediaType = () =>
   new ApiError(415, 'unsupported_media_type', 'Send the comment as JSON, with Content-Type: application/json.');
+
+export const unauthorized = () =>
+  new ApiError(401, 'unauthorized', 'This needs the admin token: Authorization: Bearer <COLLOQUY_ADMIN_TOKEN>.', undefined, {
+    'WWW-Authenticate': 'Bearer realm="colloquy-admin"',
+  });
+
+export const tooManyAttempts = (retryAfterSeconds: number) =>
+  new ApiError(429, 'too_fast', 'Too many attempts with a wrong admin token. Try again later.', undefined, {
+    'Retry-After': String(retryAfterSeconds),
+  });
 
 export const tooFast = (retryAfterSeconds: number) =>
   new ApiError(429, 'too_fast', 'You are posting comments too quickly. Slow down.', undefined, {

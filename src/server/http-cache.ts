@@ -12,6 +12,11 @@ export function etagOf(text: string): string {
   return `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`;
 }
 
+/** The weak form of a strong ETag: for answers that mean the same but may differ in bytes. */
+export function weak(etag: string): string {
+  return `W/${etag}`;
+}
+
 /** Sends `text` as `type` with its ETag, or a bodiless 304 when `If-None-Match` names that ETag. */
 export function sendCacheable(c: Context, text: string, etag: string, type: string): Response {
   c.header('ETag', etag);
@@ -24,5 +29,6 @@ export function sendCacheable(c: Context, text: string, etag: string, type: stri
 function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
   if (ifNoneMatch.trim() === '*') return true;
-  return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+  const opaque = etag.replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === opaque);
 }

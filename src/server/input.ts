@@ -19,6 +19,9 @@ export interface CheckedComment {
   url: string | null;
   body: string;
   idempotencyKey: string;
+  /** As sent, unchecked: the spam rules judge them, and never answer a bot with a 400. */
+  honeypot: unknown;
+  formToken: unknown;
 }
 
 export interface ListQuery {
@@ -72,6 +75,8 @@ export function parseNewComment(input: unknown): CheckedComment {
     url: fields.url === '' ? null : fields.url,
     body: fields.body,
     idempotencyKey,
+    honeypot: input.honeypot,
+    formToken: input.formToken,
   };
 }
 
@@ -150,7 +155,7 @@ export function parsePageUrl(url: string | undefined): string | null {
   return parsed.href;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
 import { ConfigError, parseConfig, type ServerConfig } from './config.js';
 import { DEMO_THREAD, seedDemo } from './demo.js';
-import { loadOrCreateSecret } from './secret.js';
+import { loadOrCreateKeyFile, loadOrCreateSecret } from './secret.js';
 import { openStore } from './store/index.js';
 
 const FORCED_SHUTDOWN_MS = 5000;
@@ -17,9 +17,11 @@ async function main(): Promise<void> {
   const demo = process.argv.slice(2).includes('--demo');
   let config: ServerConfig;
   let secret: string;
+  let adminToken: string;
   try {
     config = parseConfig(process.env, { demo });
     secret = config.secret ?? loadSecret(config.secretPath);
+    adminToken = config.adminToken ?? loadAdminToken(config.adminTokenPath);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`[colloquy] Cannot start: ${error.message}`);
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
 
   const app = createApp({
     store,
-    config: { ...config, secret },
+    config: { ...config, secret, adminToken },
     assets: {
       distDir: fileURLToPath(new URL('../../dist/', import.meta.url)),
       demoDir: demo ? fileURLToPath(new URL('../../demo/', import.meta.url)) : undefined,
@@ -67,6 +69,13 @@ function loadSecret(path: string): string {
   const { secret, created } = loadOrCreateSecret(path);
   if (created) console.log(`[colloquy] Generated a secret and saved it to ${path}; keep it with the database.`);
   return secret;
+}
+
+function loadAdminToken(path: string): string {
+  const { secret: token, created } = loadOrCreateKeyFile(path, 'COLLOQUY_ADMIN_TOKEN');
+  // Shown this once, when it is made; afterwards it is only in the file.
+  if (created) console.log(`[colloquy] Generated an admin token and saved it to ${path}. Admin token: ${token}`);
+  return token;
 }
 
 function publicUrl(host: string, port: number): string {

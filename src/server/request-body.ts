@@ -8,8 +8,8 @@
  * `arrayBuffer()` keeps the adapter's direct path (node's parser already holds the body
  * to the declared length).
  */
-import type { Context } from 'hono';
-import { tooLarge } from './errors.js';
+import type { Context, MiddlewareHandler } from 'hono';
+import { invalidRequest, tooLarge, unsupportedMediaType } from './errors.js';
 
 export async function readBody(c: Context, maxBytes: number): Promise<Uint8Array> {
   const declared = c.req.header('Content-Length');
@@ -36,4 +36,38 @@ export async function readBody(c: Context, maxBytes: number): Promise<Uint8Array
     chunks.push(value);
   }
   return Buffer.concat(chunks, size);
+}
+
+/** Refuses any body but JSON with 415, before it is read: what stops cross-site form posts. */
+export const requireJson: MiddlewareHandler = async (c, next) => {
+  if (!isJsonMediaType(c.req.header('Content-Type'))) throw unsupportedMediaType();
+  await next();
+};
+
+/** `application/json`, optionally with `charset=utf-8`: JSON has no other encoding on the web. */
+function isJsonMediaType(header: string | undefined): boolean {
+  if (!header) return false;
+  const [essence, ...parameters] = header.split(';');
+  if (essence!.trim().toLowerCase() !== 'application/json') return false;
+  return parameters.every((parameter) => {
+    const [name, value = ''] = parameter.split('=').map((part) => part.trim().toLowerCase());
+    return name !== 'charset' || value.replace(/^"|"$/g, '') === 'utf-8';
+  });
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body as JSON; bad UTF-8 or bad JSON is a 400. */
+export function parseJson(bytes: Uint8Array): unknown {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw invalidRequest('The request body is not valid UTF-8.');
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalidRequest('The request body is not valid JSON.');
+  }
 }

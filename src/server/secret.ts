@@ -9,7 +9,15 @@ import { ConfigError, MIN_SECRET_LENGTH } from './config.js';
  * instance serving the same database.
  */
 export function loadOrCreateSecret(path: string): { secret: string; created: boolean } {
-  const existing = readSecret(path);
+  return loadOrCreateKeyFile(path, 'COLLOQUY_SECRET');
+}
+
+/**
+ * Returns the random key saved at `path` (readable by its owner only), creating it when
+ * there is none; `variable` is the setting that replaces the file, named in errors.
+ */
+export function loadOrCreateKeyFile(path: string, variable: string): { secret: string; created: boolean } {
+  const existing = readKeyFile(path, variable);
   if (existing !== undefined) return { secret: existing, created: false };
   mkdirSync(dirname(path), { recursive: true });
   const secret = randomBytes(32).toString('base64url');
@@ -19,11 +27,12 @@ export function loadOrCreateSecret(path: string): { secret: string; created: boo
     return { secret, created: true };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return { secret: readSecret(path)!, created: false };
+    return { secret: readKeyFile(path, variable)!, created: false };
   }
 }
 
-function readSecret(path: string): string | undefined {
+/** The key saved at `path`, or `undefined` when there is no such file. */
+export function readKeyFile(path: string, variable: string): string | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -34,8 +43,8 @@ function readSecret(path: string): string | undefined {
   const secret = text.trim();
   if (secret.length < MIN_SECRET_LENGTH) {
     throw new ConfigError(
-      'COLLOQUY_SECRET',
-      `is unset and the saved secret in ${path} is shorter than ${MIN_SECRET_LENGTH} characters; delete the file or set COLLOQUY_SECRET.`,
+      variable,
+      `is unset and the saved value in ${path} is shorter than ${MIN_SECRET_LENGTH} characters; delete the file or set ${variable}.`,
     );
   }
   return secret;

@@ -24,6 +24,7 @@ before(async () => {
   mkdirSync(join(root, 'dist'));
   mkdirSync(join(root, 'demo', 'themes'), { recursive: true });
   writeFileSync(join(root, 'dist', 'colloquy.js'), 'export const widget = 1;\n');
+  writeFileSync(join(root, 'dist', 'colloquy-admin.js'), 'export const admin = 1;\n');
   writeFileSync(join(root, 'demo', 'index.html'), '<!doctype html><title>Episode</title>');
   writeFileSync(join(root, 'demo', 'themes', 'index.html'), '<!doctype html><title>Themes</title>');
   writeFileSync(join(root, 'demo', 'style.css'), 'body{}');
@@ -45,6 +46,21 @@ describe('static files', () => {
       assert.equal(res.headers.get('Access-Control-Allow-Origin'), '*');
       assert.equal(res.headers.get('X-Content-Type-Options'), 'nosniff');
       assert.equal(await res.text(), 'export const widget = 1;\n');
+    }
+  });
+
+  it('serves the moderation page at /admin and its module, same-origin only, with or without the demo', async () => {
+    for (const demo of [false, true]) {
+      const page = await app(demo).request('/admin');
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get('Content-Type')!, /^text\/html; charset=utf-8$/i);
+      assert.equal(page.headers.get('Cache-Control'), 'no-store');
+      assert.match(await page.text(), /<colloquy-admin endpoint="\/api">/);
+      const module = await app(demo).request('/colloquy-admin.js');
+      assert.equal(module.status, 200);
+      assert.equal(module.headers.get('Content-Type'), 'text/javascript; charset=utf-8');
+      assert.equal(module.headers.get('Access-Control-Allow-Origin'), null);
+      assert.equal(await module.text(), 'export const admin = 1;\n');
     }
   });
 

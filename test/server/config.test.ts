@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, parseConfig } from '../../src/server/config.js';
-import { loadOrCreateSecret } from '../../src/server/secret.js';
+import { loadOrCreateKeyFile, loadOrCreateSecret } from '../../src/server/secret.js';
 
 describe('configuration', () => {
   it('has documented defaults', () => {
@@ -15,10 +15,15 @@ describe('configuration', () => {
       database: { engine: 'sqlite', path: resolve('data/colloquy.db') },
       secret: null,
       secretPath: resolve('data/colloquy.secret'),
+      adminToken: null,
+      adminTokenPath: resolve('data/colloquy.admin-token'),
+      adminUrl: null,
       origins: [],
       moderation: 'first-time',
       floodSeconds: 15,
       trustProxy: 0,
+      spam: { minFormSeconds: 3, maxLinks: 1, moderationWords: [], blockedWords: [], akismet: null },
+      webhook: null,
       demo: false,
     });
   });
@@ -48,6 +53,79 @@ describe('configuration', () => {
     assert.equal(config.moderation, 'all');
     assert.equal(config.floodSeconds, 0);
     assert.equal(config.trustProxy, 2);
+  });
+
+  it('reads the admin, spam and notification variables', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'colloquy-words-'));
+    try {
+      const file = join(dir, 'words.txt');
+      writeFileSync(file, '# one entry per line\nCasino\n\n  Free Money , loans\n');
+      const config = parseConfig({
+        DATABASE_URL: `sqlite:${dir}/db/c.db`,
+        COLLOQUY_ADMIN_TOKEN: 'a'.repeat(32),
+        COLLOQUY_ADMIN_URL: 'https://comments.example.com/admin',
+        COLLOQUY_MIN_FORM_SECONDS: '5',
+        COLLOQUY_MAX_LINKS: '3',
+        COLLOQUY_MODERATION_WORDS: 'Viagra, casino ,',
+        COLLOQUY_MODERATION_WORDS_FILE: file,
+        COLLOQUY_BLOCKED_WORDS: 'BUY NOW',
+        AKISMET_KEY: 'abc123',
+        AKISMET_URL: 'http://127.0.0.1:9999/1.1',
+        COLLOQUY_SITE_URL: 'https://blog.example',
+        COLLOQUY_SITE_LANG: 'en, fr',
+        COLLOQUY_AKISMET_DISCARD: 'true',
+        COLLOQUY_AKISMET_TEST: '1',
+        COLLOQUY_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X',
+        COLLOQUY_WEBHOOK_FORMAT: 'slack',
+        COLLOQUY_WEBHOOK_SECRET: 'w'.repeat(32),
+      });
+      assert.equal(config.adminToken, 'a'.repeat(32));
+      assert.equal(config.adminTokenPath, join(dir, 'db', 'colloquy.admin-token'));
+      assert.equal(config.adminUrl, 'https://comments.example.com/admin');
+      assert.deepEqual(config.spam, {
+        minFormSeconds: 5,
+        maxLinks: 3,
+        moderationWords: ['viagra', 'casino', 'free money', 'loans'],
+        blockedWords: ['buy now'],
+        akismet: {
+          key: 'abc123',
+          endpoint: 'http://127.0.0.1:9999/1.1/',
+          siteUrl: 'https://blog.example/',
+          lang: 'en, fr',
+          discard: true,
+          test: true,
+          timeoutMs: 5000,
+        },
+      });
+      assert.deepEqual(config.webhook, {
+        url: 'https://hooks.slack.com/services/T/B/X',
+        secret: 'w'.repeat(32),
+        format: 'slack',
+        attempts: 5,
+        firstRetryMs: 2000,
+        timeoutMs: 10_000,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('turns the form check off with 0 and the links check off with off; Akismet is off without a key', () => {
+    const config = parseConfig({ COLLOQUY_MIN_FORM_SECONDS: '0', COLLOQUY_MAX_LINKS: 'off', COLLOQUY_SITE_URL: 'https://blog.example' });
+    assert.equal(config.spam.minFormSeconds, 0);
+    assert.equal(config.spam.maxLinks, null);
+    assert.equal(config.spam.akismet, null);
+    assert.equal(parseConfig({ COLLOQUY_MAX_LINKS: '0' }).spam.maxLinks, 0);
+    assert.equal(parseConfig({ AKISMET_KEY: 'k', COLLOQUY_SITE_URL: 'https://b.example/' }).spam.akismet?.endpoint, 'https://rest.akismet.com/1.1/');
+    assert.equal(parseConfig({ COLLOQUY_WEBHOOK_URL: 'https://h.example/' }).webhook?.secret, null, 'derived from the secret at start');
+    assert.equal(parseConfig({ DATABASE_URL: 'postgres://x@y/z' }).adminTokenPath, resolve('data/colloquy.admin-token'));
+  });
+
+  it('needs COLLOQUY_SITE_URL with AKISMET_KEY, and names it', () => {
+    assert.throws(
+      () => parseConfig({ AKISMET_KEY: 'k' }),
+      (error: unknown) => error instanceof ConfigError && error.variable === 'COLLOQUY_SITE_URL',
+    );
   });
 
   it('understands every spelling of DATABASE_URL', () => {
@@ -87,6 +165,21 @@ describe('configuration', () => {
     ['COLLOQUY_FLOOD_SECONDS', '1.5'],
     ['COLLOQUY_TRUST_PROXY', 'yes'],
     ['COLLOQUY_TRUST_PROXY', '-1'],
+    ['COLLOQUY_ADMIN_TOKEN', 'hunter2'],
+    ['COLLOQUY_ADMIN_URL', '/admin'],
+    ['COLLOQUY_MIN_FORM_SECONDS', 'soon'],
+    ['COLLOQUY_MIN_FORM_SECONDS', '-3'],
+    ['COLLOQUY_MAX_LINKS', 'many'],
+    ['COLLOQUY_MAX_LINKS', '-1'],
+    ['COLLOQUY_MODERATION_WORDS_FILE', '/nonexistent/colloquy-words.txt'],
+    ['COLLOQUY_BLOCKED_WORDS_FILE', '/nonexistent/colloquy-words.txt'],
+    ['AKISMET_URL', 'ftp://rest.akismet.com/'],
+    ['COLLOQUY_SITE_URL', 'blog.example'],
+    ['COLLOQUY_AKISMET_DISCARD', 'sometimes'],
+    ['COLLOQUY_AKISMET_TEST', 'yes'],
+    ['COLLOQUY_WEBHOOK_URL', 'not a url'],
+    ['COLLOQUY_WEBHOOK_FORMAT', 'teams'],
+    ['COLLOQUY_WEBHOOK_SECRET', 'short'],
   ];
   for (const [variable, value] of bad) {
     it(`rejects ${variable}=${value} with a message naming the variable`, () => {
@@ -109,6 +202,21 @@ describe('the saved secret', () => {
       assert.equal(statSync(path).mode & 0o777, 0o600);
       assert.equal(readFileSync(path, 'utf8').trim(), first.secret);
       assert.deepEqual(loadOrCreateSecret(path), { secret: first.secret, created: false });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is kept the same way for the admin token, under its own name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'colloquy-secret-'));
+    try {
+      const path = join(dir, 'colloquy.admin-token');
+      const first = loadOrCreateKeyFile(path, 'COLLOQUY_ADMIN_TOKEN');
+      assert.equal(first.created, true);
+      assert.equal(statSync(path).mode & 0o777, 0o600);
+      assert.deepEqual(loadOrCreateKeyFile(path, 'COLLOQUY_ADMIN_TOKEN'), { secret: first.secret, created: false });
+      writeFileSync(path, 'short\n');
+      assert.throws(() => loadOrCreateKeyFile(path, 'COLLOQUY_ADMIN_TOKEN'), (error: unknown) => error instanceof ConfigError && error.variable === 'COLLOQUY_ADMIN_TOKEN');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -9,8 +9,11 @@ import { LIMITS } from '../../src/api/contract.js';
 import type { AppConfig } from '../../src/server/app.js';
 import { MAX_BODY_BYTES } from '../../src/server/routes/comments.js';
 import { IdempotencyKeyTaken, type CommentStore } from '../../src/server/store/index.js';
+import { adminContract } from './contract-admin.js';
 import { documentsContract } from './contract-documents.js';
 import { editingContract } from './contract-editing.js';
+import { notifyContract } from './contract-notify.js';
+import { spamContract } from './contract-spam.js';
 import {
   ALLOWED_ORIGIN,
   FOREIGN_ORIGIN,
@@ -824,6 +827,9 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
     const context: SuiteContext = { server, store: () => harness.store };
     editingContract(context);
     documentsContract(context);
+    adminContract(context);
+    spamContract(context);
+    notifyContract(context);
 
     describe('privacy', () => {
       it('never sends an email: not in any response body or header seen by this suite', () => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -89,8 +89,36 @@ describe('src/server/main.ts', () => {
     }
   });
 
+  it('generates an admin token on first start, saves it beside the database (0600) and prints it only then', async () => {
+    const dir = tempDir();
+    const env = { DATABASE_URL: `sqlite:${dir}/colloquy.db`, COLLOQUY_ADMIN_TOKEN: '' };
+    let server = await startMain(env);
+    try {
+      const path = join(dir, 'colloquy.admin-token');
+      const token = readFileSync(path, 'utf8').trim();
+      assert.equal(statSync(path).mode & 0o777, 0o600);
+      const lines = server.output().split('\n').filter((line) => line.includes(token));
+      assert.deepEqual(lines, [`[colloquy] Generated an admin token and saved it to ${path}. Admin token: ${token}`]);
+      const admin = (bearer: string) => fetch(`${server.url}api/admin/comments`, { headers: { Authorization: `Bearer ${bearer}` } });
+      assert.equal((await admin(token)).status, 200);
+      assert.equal((await admin('not-the-token')).status, 401);
+      await server.stop();
+
+      server = await startMain(env);
+      assert.ok(!server.output().includes(token), 'not printed again');
+      assert.doesNotMatch(server.output(), /admin token/i);
+      assert.equal((await admin(token)).status, 200);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('refuses an oversized body over real HTTP, declared or chunked, before reading it all', async () => {
-    const server = await startMain({ DATABASE_URL: `sqlite:${tempDir()}/colloquy.db` });
+    const dir = tempDir();
+    const server = await startMain({ DATABASE_URL: `sqlite:${dir}/colloquy.db`, COLLOQUY_ADMIN_TOKEN: 'a-configured-admin-token-of-32-chars+' });
+    // A configured token is used as it is: nothing is generated or saved.
+    assert.equal(existsSync(join(dir, 'colloquy.admin-token')), false);
+    assert.doesNotMatch(server.output(), /admin token/i);
     try {
       const { port } = new URL(server.url);
       const send = (headers: Record<string, string>, chunks: number) =>

@@ -31,7 +31,7 @@ describe('the SQLite store', () => {
     const db = openSqliteDatabase(path);
     try {
       const rows = db.prepare('select name from colloquy_migrations').all() as { name: string }[];
-      assert.deepEqual(rows.map((row) => row.name), ['001_comments', '002_author_deletion']);
+      assert.deepEqual(rows.map((row) => row.name), ['001_comments', '002_author_deletion', '003_moderation']);
     } finally {
       db.close();
     }

@@ -36,6 +36,8 @@ export function assetRoutes({ distDir, demoDir }: AssetFolders): Hono {
   const widgetHeaders = { 'Access-Control-Allow-Origin': '*' };
   router.get('/colloquy.js', (c) => serveFile(c.req.url, distDir, '/colloquy.js', widgetHeaders));
   router.get('/dist/*', (c) => serveFile(c.req.url, distDir, rawPath(c.req.url).slice('/dist'.length), widgetHeaders));
+  // The moderation page's module: same-origin only, so no Access-Control-Allow-Origin.
+  router.get('/colloquy-admin.js', (c) => serveFile(c.req.url, distDir, '/colloquy-admin.js'));
   if (demoDir) {
     router.get('/episode.wav', (c) => demoAudio(c.req.header('Range')));
     router.get('/*', (c) => serveFile(c.req.url, demoDir, rawPath(c.req.url)));

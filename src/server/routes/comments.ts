@@ -1,19 +1,23 @@
 /** `/comments`: list a thread, post a comment, and its author's edit and deletion. */
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import type { CommentPage, EditedComment, PostedComment } from '../../api/contract.js';
+import { Hono, type Context } from 'hono';
+import { randomBytes, randomInt } from 'node:crypto';
+import { EDIT_WINDOW_SECONDS, type CommentPage, type EditedComment, type PostedComment } from '../../api/contract.js';
+import { permalinkFor, type Akismet } from '../akismet.js';
 import { toApiComment } from '../comment-json.js';
 import { encodeCursor } from '../cursor.js';
 import type { EditTokens } from '../edit-token.js';
 import { authorizeEdit, deleteComment, editComment } from '../editing.js';
-import { invalidRequest, unsupportedMediaType } from '../errors.js';
-import { sendCacheable } from '../http-cache.js';
-import { parseCommentEdit, parseListQuery, parseNewComment } from '../input.js';
+import { withFormToken, type FormTokens } from '../form-token.js';
+import { sendCacheable, weak } from '../http-cache.js';
+import { parseCommentEdit, parseListQuery, parseNewComment, type CheckedComment } from '../input.js';
 import { JSON_TYPE, sendJson } from '../json.js';
 import type { KeyedHashes } from '../keyed-hash.js';
 import { pageKey, type PageCache } from '../page-cache.js';
-import { postComment, type PostingPolicy } from '../posting.js';
-import { readBody } from '../request-body.js';
+import { postComment, type PostingPolicy, type PostResult } from '../posting.js';
+import { parseJson, readBody, requireJson } from '../request-body.js';
+import { screen, type SpamRules } from '../spam-rules.js';
 import type { CommentStore } from '../store/comment-store.js';
+import type { Notifier } from '../webhook.js';
 
 /**
  * Largest request body accepted. The longest valid comment (65,525 characters of
@@ -30,9 +34,17 @@ export interface CommentRoutesOptions {
   clock: () => number;
   /** The client's address as far as the configuration trusts proxies. */
   clientAddress: (c: Context) => string | undefined;
+  spamRules: SpamRules;
+  /** Issues and reads form tokens; `null` when the form-age check is off. */
+  forms: FormTokens | null;
+  akismet: Akismet | null;
+  notifier: Notifier | null;
+  /** Where a moderator opens a comment, for notifications. */
+  adminLink: (c: Context, id: number) => string;
 }
 
-export function commentRoutes({ store, hashes, tokens, pages, policy, clock, clientAddress }: CommentRoutesOptions): Hono {
+export function commentRoutes(options: CommentRoutesOptions): Hono {
+  const { store, hashes, tokens, pages, policy, clock, clientAddress, forms } = options;
   const router = new Hono();
 
   router.get('/', async (c) => {
@@ -49,22 +61,42 @@ export function commentRoutes({ store, hashes, tokens, pages, policy, clock, cli
       };
       return JSON.stringify(body);
     });
-    return sendCacheable(c, page.text, page.etag, JSON_TYPE);
+    if (!forms) return sendCacheable(c, page.text, page.etag, JSON_TYPE);
+    // Answers differ in the token alone, so they share one weak ETag and a 304 keeps the
+    // client's copy, whose older token only makes its form look older.
+    return sendCacheable(c, withFormToken(page.text, forms.issue(clock())), weak(page.etag), JSON_TYPE);
   });
 
   router.post('/', requireJson, async (c) => {
     const input = parseNewComment(parseJson(await readBody(c, MAX_BODY_BYTES)));
     const address = clientAddress(c);
-    const { comment } = await postComment(store, input, policy, {
-      addressHash: address ? hashes.address(address) : null,
-      now: clock(),
-    });
-    const grant = tokens.issue(comment);
-    const body: PostedComment = {
-      comment: toApiComment(comment, hashes.avatar),
-      editToken: grant.token,
-      editableUntil: new Date(grant.expiresAt).toISOString(),
-    };
+    const verdict = screen(input, options.spamRules, forms, clock());
+    const result = await postComment(
+      store,
+      input,
+      policy,
+      { addressHash: address ? hashes.address(address) : null, clock },
+      {
+        verdict,
+        akismet: options.akismet && {
+          client: options.akismet,
+          facts: {
+            ip: address ?? '',
+            userAgent: c.req.header('User-Agent') ?? '',
+            referrer: c.req.header('Referer') ?? '',
+            permalink: permalinkFor(input.thread, c.req.header('Referer'), options.akismet.siteUrl),
+          },
+        },
+      },
+    );
+    const body = 'discarded' in result ? discardedAnswer(input, result.at, hashes) : postedAnswer(result, hashes, tokens);
+    if (!('discarded' in result) && result.created && options.notifier && result.comment.status !== 'spam') {
+      options.notifier.commentCreated({
+        thread: result.comment.thread,
+        comment: body.comment,
+        adminUrl: options.adminLink(c, result.comment.id),
+      });
+    }
     return sendJson(c, body, 201);
   });
 
@@ -87,34 +119,31 @@ export function commentRoutes({ store, hashes, tokens, pages, policy, clock, cli
   return router;
 }
 
-const requireJson: MiddlewareHandler = async (c, next) => {
-  if (!isJsonMediaType(c.req.header('Content-Type'))) throw unsupportedMediaType();
-  await next();
-};
-
-/** `application/json`, optionally with `charset=utf-8`: JSON has no other encoding on the web. */
-function isJsonMediaType(header: string | undefined): boolean {
-  if (!header) return false;
-  const [essence, ...parameters] = header.split(';');
-  if (essence!.trim().toLowerCase() !== 'application/json') return false;
-  return parameters.every((parameter) => {
-    const [name, value = ''] = parameter.split('=').map((part) => part.trim().toLowerCase());
-    return name !== 'charset' || value.replace(/^"|"$/g, '') === 'utf-8';
-  });
+function postedAnswer(result: Extract<PostResult, { comment: unknown }>, hashes: KeyedHashes, tokens: EditTokens): PostedComment {
+  const grant = tokens.issue(result.comment);
+  return {
+    comment: toApiComment(result.comment, hashes.avatar),
+    editToken: grant.token,
+    editableUntil: new Date(grant.expiresAt).toISOString(),
+  };
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function parseJson(bytes: Uint8Array): unknown {
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    throw invalidRequest('The request body is not valid UTF-8.');
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw invalidRequest('The request body is not valid JSON.');
-  }
+/**
+ * What a discarded post is told: what any held comment's author is told, so the bot learns
+ * nothing. The id names no comment and the token, unsigned, opens none.
+ */
+function discardedAnswer(input: CheckedComment, at: number, hashes: KeyedHashes): PostedComment {
+  const expiresAt = at + EDIT_WINDOW_SECONDS * 1000;
+  return {
+    comment: {
+      id: String(randomInt(1, 2 ** 31)),
+      parentId: input.parentId,
+      author: { name: input.name, url: input.url, avatar: hashes.avatar(input.email) },
+      body: input.body,
+      createdAt: new Date(at).toISOString(),
+      status: 'pending',
+    },
+    editToken: randomBytes(30).toString('base64url'),
+    editableUntil: new Date(expiresAt).toISOString(),
+  };
 }

@@ -3,10 +3,12 @@
  * SQLite and PostgreSQL (see kysely-store.ts); the engines differ only in how they
  * connect, lock, commit and report a taken idempotency key.
  */
+import type { HoldReason } from '../../api/admin-contract.js';
 import type { SortOrder } from '../../api/contract.js';
-import type { AuthorDeletion, StoredStatus } from './schema.js';
+import type { AuthorDeletion, SpamVerdict, StoredStatus } from './schema.js';
 
-export type { AuthorDeletion, StoredStatus } from './schema.js';
+export type { AuthorDeletion, SpamVerdict, StoredStatus } from './schema.js';
+export type { HoldReason } from '../../api/admin-contract.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -28,10 +30,67 @@ export interface StoredComment {
   updatedAt: number;
   /** `null` unless the author deleted the comment; see {@link AuthorDeletion}. */
   authorDeletion: AuthorDeletion | null;
+  /** Why the server held it or called it spam when it arrived. */
+  holdReason: HoldReason | null;
 }
 
 /** A comment to store; no comment is deleted by its author at birth. */
-export type NewStoredComment = Omit<StoredComment, 'id' | 'authorDeletion'>;
+export type NewStoredComment = Omit<StoredComment, 'id' | 'authorDeletion' | 'holdReason'> & { holdReason?: HoldReason | null };
+
+/** A comment as an import brings it: every stored field, its id when it should keep one, and its spam check. */
+export type ImportedComment = Omit<StoredComment, 'id'> & { id?: number; spamCheck?: Omit<SpamCheck, 'commentId'> | null };
+
+/** What was asked of Akismet about a comment, and what it said. */
+export interface SpamCheck {
+  commentId: number;
+  verdict: SpamVerdict;
+  /** The form parameters sent, without the API key. */
+  params: Record<string, string>;
+  checkedAt: number;
+}
+
+/** How long the data sent to Akismet (the client's address among it) is kept for reports. */
+export const SPAM_CHECK_RETENTION_DAYS = 30;
+
+/** The admin list's filters; each `null` filter is off. */
+export interface AdminFilter {
+  statuses: StoredStatus[] | null;
+  /** Found, case-insensitively, in the name, email, website or body. */
+  search: string | null;
+  thread: string | null;
+  /** Created at or after, in ms. */
+  since: number | null;
+  /** Created before, in ms. */
+  before: number | null;
+}
+
+export interface AdminPageQuery extends AdminFilter {
+  sort: SortOrder;
+  limit: number;
+  after: PageKey | null;
+}
+
+/** A comment with what a moderator sees of its parent. */
+export interface AdminListedComment extends StoredComment {
+  parent: {
+    id: number;
+    name: string;
+    /** The first characters of its body (more than an excerpt needs). */
+    bodyStart: string;
+    status: StoredStatus;
+    authorDeletion: AuthorDeletion | null;
+  } | null;
+}
+
+export interface AdminPage {
+  comments: AdminListedComment[];
+  next: PageKey | null;
+}
+
+/** A comment as an export writes it: everything stored about it. */
+export interface ExportedRow extends StoredComment {
+  spamCheck: Omit<SpamCheck, 'commentId'> | null;
+}
 
 /**
  * A comment as a page lists it: only what a response shows (and the email, for the
@@ -127,6 +186,23 @@ export interface CommentTransaction {
   setStatus(id: number, status: StoredStatus, now: number): Promise<StoredComment | undefined>;
   /** Replaces a comment's body (its author's edit); its status stays as it is. */
   updateBody(comment: StoredComment, body: string, now: number): Promise<StoredComment>;
+  /** A moderator's edit of the name, website or body; its status stays as it is. */
+  updateFields(comment: StoredComment, fields: { name?: string; url?: string | null; body?: string }, now: number): Promise<StoredComment>;
+  /** Records what Akismet was asked and said, and forgets checks older than the retention period. */
+  saveSpamCheck(check: SpamCheck): Promise<void>;
+  findSpamCheck(commentId: number): Promise<SpamCheck | undefined>;
+  /**
+   * Stores an imported comment exactly as given (its id too, when it has one) and returns its
+   * id. Unlike every other writing method it leaves `thread_stats` alone: an import calls
+   * {@link recountThreads} for the threads it wrote to before it commits.
+   */
+  insertImported(comment: ImportedComment): Promise<number>;
+  /** Whether a comment has this id. */
+  idTaken(id: number): Promise<boolean>;
+  /** Sets each thread's count from its comments and bumps its version. */
+  recountThreads(threads: string[]): Promise<void>;
+  /** After comments were stored with explicit ids: new comments get ids above them all. */
+  syncIds(): Promise<void>;
   /**
    * Its author's deletion: erases the name, url and body and sets the status to `deleted`.
    * An approved comment with listed replies stays listed as a placeholder, for good;
@@ -137,6 +213,17 @@ export interface CommentTransaction {
 
 export interface CommentStore {
   readonly engine: Engine;
+  /** The posting rules' facts outside a transaction, to settle cheap refusals before a slow spam check. */
+  postingFacts: CommentTransaction['postingFacts'];
+  /** One page of the admin list, across all threads; keyset paged like a thread. */
+  adminList(query: AdminPageQuery): Promise<AdminPage>;
+  /** Comments per status matching `filter` (whose `statuses` is ignored). */
+  statusCounts(filter: AdminFilter): Promise<Record<StoredStatus, number>>;
+  /** These comments as the admin list shows them, in no particular order. */
+  adminComments(ids: number[]): Promise<AdminListedComment[]>;
+  findSpamCheck(commentId: number): Promise<SpamCheck | undefined>;
+  /** Up to `limit` comments with ids above `afterId`, in id order, for an export. */
+  exportRows(afterId: number, limit: number): Promise<ExportedRow[]>;
   /** One page of a thread's approved comments; its cost does not grow with the thread. */
   listThread(query: ThreadPageQuery): Promise<ThreadPage>;
   /** A thread's count and version: one key lookup. */

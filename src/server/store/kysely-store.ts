@@ -1,18 +1,25 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type {
+  AdminFilter,
+  AdminListedComment,
+  AdminPage,
+  AdminPageQuery,
   CommentStore,
   CommentTransaction,
   Engine,
+  ExportedRow,
   FeedComment,
+  ImportedComment,
   ListedComment,
   NewStoredComment,
   PostingFacts,
+  SpamCheck,
   StoredComment,
   ThreadPage,
   ThreadPageQuery,
   ThreadStats,
 } from './comment-store.js';
-import { IdempotencyKeyTaken } from './comment-store.js';
+import { IdempotencyKeyTaken, SPAM_CHECK_RETENTION_DAYS } from './comment-store.js';
 import { groupCommit } from './group-commit.js';
 import type { AuthorDeletion, Database, StoredStatus } from './schema.js';
 
@@ -23,6 +30,8 @@ export interface EngineHooks {
   groupCommit: boolean;
   lockKeys(db: Kysely<Database>, keys: string[]): Promise<void>;
   isIdempotencyKeyConflict(error: unknown): boolean;
+  /** Moves the id generator past the largest id, after rows were stored with explicit ids. */
+  syncIds(db: Kysely<Database>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,6 +51,7 @@ const COLUMNS = [
   'created_at as createdAt',
   'updated_at as updatedAt',
   'author_deletion as authorDeletion',
+  'hold_reason as holdReason',
 ] as const;
 
 // What a listed comment needs, and no more: building row objects is most of a page's cost.
@@ -57,6 +67,48 @@ const PLACEHOLDER = sql.lit<AuthorDeletion>('placeholder');
 /** Listed in a thread: approved, or an author's placeholder. The same predicate as the listing indexes'. */
 const listed = (eb: ExpressionBuilder<Database, 'comments'>) =>
   eb.or([eb('status', '=', APPROVED), eb('author_deletion', '=', PLACEHOLDER)]);
+
+const STATUSES: StoredStatus[] = ['pending', 'approved', 'spam', 'deleted'];
+const DAY_MS = 24 * 60 * 60 * 1000;
+// Enough for any excerpt, without reading a whole long body to show its first words.
+const PARENT_BODY_CHARS = 200;
+// Well under SQLite's and PostgreSQL's limits on bound parameters.
+const IDS_PER_QUERY = 500;
+
+/** `text` as a LIKE pattern that matches it anywhere, its own `%`, `_` and `\` taken literally. */
+function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+/**
+ * The admin filters as conditions. Text is compared lower-cased on both sides: SQLite's
+ * `lower()` is replaced by JavaScript's (sqlite.ts), so both engines fold the same letters.
+ */
+function adminConditions(eb: ExpressionBuilder<Database, 'comments'>, filter: AdminFilter, withStatuses: boolean) {
+  const conditions = [];
+  if (withStatuses && filter.statuses) conditions.push(eb('status', 'in', filter.statuses));
+  if (filter.thread !== null) conditions.push(eb('thread', '=', filter.thread));
+  if (filter.since !== null) conditions.push(eb('created_at', '>=', filter.since));
+  if (filter.before !== null) conditions.push(eb('created_at', '<', filter.before));
+  if (filter.search !== null) {
+    const pattern = containsPattern(filter.search);
+    conditions.push(
+      eb.or([
+        sql<boolean>`lower(name) like ${pattern} escape '\\'`,
+        sql<boolean>`email like ${pattern} escape '\\'`,
+        sql<boolean>`lower(url) like ${pattern} escape '\\'`,
+        sql<boolean>`lower(body) like ${pattern} escape '\\'`,
+      ]),
+    );
+  }
+  return eb.and(conditions);
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
 
 /** The queries, runnable on the database or inside a transaction. */
 class Queries implements CommentTransaction {
@@ -139,6 +191,7 @@ class Queries implements CommentTransaction {
           idempotency_key: comment.idempotencyKey,
           created_at: comment.createdAt,
           updated_at: comment.updatedAt,
+          hold_reason: comment.holdReason ?? null,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -148,7 +201,88 @@ class Queries implements CommentTransaction {
       throw error;
     }
     await this.touchThread(comment.thread, comment.status === 'approved' ? 1 : 0);
-    return { ...comment, id, authorDeletion: null };
+    return { ...comment, id, authorDeletion: null, holdReason: comment.holdReason ?? null };
+  }
+
+  async insertImported(comment: ImportedComment): Promise<number> {
+    let id: number;
+    try {
+      const row = await this.db
+        .insertInto('comments')
+        .values({
+          ...(comment.id !== undefined ? { id: comment.id } : {}),
+          thread: comment.thread,
+          parent_id: comment.parentId,
+          root_id: comment.rootId,
+          name: comment.name,
+          email: comment.email,
+          url: comment.url,
+          body: comment.body,
+          status: comment.status,
+          ip_hash: comment.ipHash,
+          idempotency_key: comment.idempotencyKey,
+          created_at: comment.createdAt,
+          updated_at: comment.updatedAt,
+          author_deletion: comment.authorDeletion,
+          hold_reason: comment.holdReason,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      id = row.id;
+    } catch (error) {
+      if (this.hooks.isIdempotencyKeyConflict(error)) throw new IdempotencyKeyTaken();
+      throw error;
+    }
+    if (comment.spamCheck) {
+      const { verdict, params, checkedAt } = comment.spamCheck;
+      await this.db.insertInto('spam_checks').values({ comment_id: id, verdict, params: JSON.stringify(params), checked_at: checkedAt }).execute();
+    }
+    return id;
+  }
+
+  async idTaken(id: number): Promise<boolean> {
+    return (await this.db.selectFrom('comments').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+  }
+
+  async recountThreads(threads: string[]): Promise<void> {
+    for (const thread of new Set(threads)) {
+      const { count } = await this.db
+        .selectFrom('comments')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('thread', '=', thread)
+        .where('status', '=', APPROVED)
+        .executeTakeFirstOrThrow();
+      await this.db
+        .insertInto('thread_stats')
+        .values({ thread, approved_count: Number(count), version: 1 })
+        .onConflict((oc) =>
+          oc.column('thread').doUpdateSet((eb) => ({
+            approved_count: Number(count),
+            version: eb('thread_stats.version', '+', 1),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  syncIds(): Promise<void> {
+    return this.hooks.syncIds(this.db);
+  }
+
+  async saveSpamCheck(check: SpamCheck): Promise<void> {
+    await this.db
+      .insertInto('spam_checks')
+      .values({ comment_id: check.commentId, verdict: check.verdict, params: JSON.stringify(check.params), checked_at: check.checkedAt })
+      .execute();
+    await this.db
+      .deleteFrom('spam_checks')
+      .where('checked_at', '<', check.checkedAt - SPAM_CHECK_RETENTION_DAYS * DAY_MS)
+      .execute();
+  }
+
+  async findSpamCheck(commentId: number): Promise<SpamCheck | undefined> {
+    const row = await this.db.selectFrom('spam_checks').selectAll().where('comment_id', '=', commentId).executeTakeFirst();
+    return row && { commentId, verdict: row.verdict, params: JSON.parse(row.params), checkedAt: row.checked_at };
   }
 
   async setStatus(id: number, status: StoredStatus, now: number): Promise<StoredComment | undefined> {
@@ -175,6 +309,21 @@ class Queries implements CommentTransaction {
     // The count stays; the version moves, so no cache serves the old text.
     await this.touchThread(comment.thread, 0);
     return { ...comment, body, updatedAt: now };
+  }
+
+  async updateFields(comment: StoredComment, fields: { name?: string; url?: string | null; body?: string }, now: number): Promise<StoredComment> {
+    const changed = {
+      ...(fields.name !== undefined ? { name: fields.name } : {}),
+      ...(fields.url !== undefined ? { url: fields.url } : {}),
+      ...(fields.body !== undefined ? { body: fields.body } : {}),
+    };
+    await this.db
+      .updateTable('comments')
+      .set({ ...changed, updated_at: now })
+      .where('id', '=', comment.id)
+      .execute();
+    await this.touchThread(comment.thread, 0);
+    return { ...comment, ...changed, updatedAt: now };
   }
 
   async deleteByAuthor(comment: StoredComment, now: number): Promise<StoredComment> {
@@ -301,6 +450,84 @@ export class KyselyCommentStore extends Queries implements CommentStore {
       .orderBy('id', 'desc')
       .limit(limit)
       .execute();
+  }
+
+  async adminList(query: AdminPageQuery): Promise<AdminPage> {
+    const direction = query.sort === 'newest' ? 'desc' : 'asc';
+    const after = query.after;
+    const rows = await this.db
+      .selectFrom('comments')
+      .select(COLUMNS)
+      .where((eb) => adminConditions(eb, query, true))
+      .$if(after !== null, (qb) =>
+        qb.where((eb) => eb(eb.refTuple('created_at', 'id'), direction === 'asc' ? '>' : '<', eb.tuple(after!.createdAt, after!.id))),
+      )
+      .orderBy('created_at', direction)
+      .orderBy('id', direction)
+      .limit(query.limit + 1)
+      .execute();
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      comments: await this.withParents(page),
+      next: rows.length > query.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+    };
+  }
+
+  async statusCounts(filter: AdminFilter): Promise<Record<StoredStatus, number>> {
+    const rows = await this.db
+      .selectFrom('comments')
+      .select((eb) => ['status', eb.fn.countAll<number>().as('count')])
+      .where((eb) => adminConditions(eb, filter, false))
+      .groupBy('status')
+      .execute();
+    const counts = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<StoredStatus, number>;
+    for (const row of rows) counts[row.status] = Number(row.count);
+    return counts;
+  }
+
+  async adminComments(ids: number[]): Promise<AdminListedComment[]> {
+    const rows: StoredComment[] = [];
+    for (const part of chunks([...new Set(ids)], IDS_PER_QUERY)) {
+      rows.push(...(await this.db.selectFrom('comments').select(COLUMNS).where('id', 'in', part).execute()));
+    }
+    return this.withParents(rows);
+  }
+
+  /** Adds each comment's parent, read in one query by id. */
+  private async withParents(rows: StoredComment[]): Promise<AdminListedComment[]> {
+    const parentIds = [...new Set(rows.map((row) => row.parentId).filter((id) => id !== null))];
+    const parents = new Map<number, NonNullable<AdminListedComment['parent']>>();
+    for (const part of chunks(parentIds, IDS_PER_QUERY)) {
+      const found = await this.db
+        .selectFrom('comments')
+        .select((eb) => [
+          'id',
+          'name',
+          'status',
+          'author_deletion as authorDeletion',
+          eb.fn<string>('substr', ['body', eb.val(1), eb.val(PARENT_BODY_CHARS)]).as('bodyStart'),
+        ])
+        .where('id', 'in', part)
+        .execute();
+      for (const parent of found) parents.set(parent.id, parent);
+    }
+    return rows.map((row) => ({ ...row, parent: row.parentId === null ? null : (parents.get(row.parentId) ?? null) }));
+  }
+
+  async exportRows(afterId: number, limit: number): Promise<ExportedRow[]> {
+    const rows = await this.db.selectFrom('comments').select(COLUMNS).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+    const checks = new Map<number, ExportedRow['spamCheck']>();
+    if (rows.length > 0) {
+      const found = await this.db
+        .selectFrom('spam_checks')
+        .selectAll()
+        .where('comment_id', '>', afterId)
+        .where('comment_id', '<=', rows.at(-1)!.id)
+        .execute();
+      for (const check of found) checks.set(check.comment_id, { verdict: check.verdict, params: JSON.parse(check.params), checkedAt: check.checked_at });
+    }
+    return rows.map((row) => ({ ...row, spamCheck: checks.get(row.id) ?? null }));
   }
 
   write<T>(work: (tx: CommentTransaction) => Promise<T>): Promise<T> {

@@ -99,6 +99,26 @@ const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    name: '003_moderation',
+    async up(db) {
+      await db.schema
+        .alterTable('comments')
+        .addColumn('hold_reason', 'text')
+        .execute();
+      // The admin list, newest first: all comments, or one status (the pending queue).
+      await db.schema.createIndex('comments_created').on('comments').columns(['created_at', 'id']).execute();
+      await db.schema.createIndex('comments_status_created').on('comments').columns(['status', 'created_at', 'id']).execute();
+      await db.schema
+        .createTable('spam_checks')
+        .addColumn('comment_id', 'bigint', (col) => col.primaryKey().references('comments.id'))
+        .addColumn('verdict', 'text', (col) => col.notNull().check(sql`verdict in ('ham', 'spam', 'unknown')`))
+        .addColumn('params', 'text', (col) => col.notNull())
+        .addColumn('checked_at', 'bigint', (col) => col.notNull())
+        .execute();
+      await db.schema.createIndex('spam_checks_checked_at').on('spam_checks').column('checked_at').execute();
+    },
+  },
 ];
 
 /** Brings the schema up to date; returns the names of the migrations it ran. */

@@ -48,6 +48,10 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     },
     isIdempotencyKeyConflict: (error) =>
       error instanceof pg.DatabaseError && error.code === '23505' && error.constraint === 'comments_idempotency_key_key',
+    async syncIds(trx) {
+      // An identity column's sequence does not notice ids given explicitly.
+      await sql`select setval(pg_get_serial_sequence('comments', 'id'), coalesce((select max(id) from comments), 0) + 1, false)`.execute(trx);
+    },
     close: () => db.destroy(),
   });
 }

@@ -1,5 +1,6 @@
 /** Table shapes as Kysely sees them; column names are the database's (snake_case). */
 import type { Generated } from 'kysely';
+import type { HoldReason } from '../../api/admin-contract.js';
 
 /** Every state a stored comment can be in; only `approved` is listed as a comment. */
 export type StoredStatus = 'approved' | 'pending' | 'spam' | 'deleted';
@@ -32,6 +33,24 @@ export interface CommentsTable {
   updated_at: number;
   /** `null` unless the author deleted the comment and no moderator has set its status since (migration 002). */
   author_deletion: AuthorDeletion | null;
+  /** Why it was held or called spam when it arrived; `null` if published at once or imported (migration 003). */
+  hold_reason: HoldReason | null;
+}
+
+/** Akismet's verdict on a comment when it arrived; `unknown` when Akismet could not be asked. */
+export type SpamVerdict = 'ham' | 'spam' | 'unknown';
+
+/**
+ * What was sent to Akismet about a comment, kept so a moderator's correction can be
+ * reported with the same data, as Akismet asks (migration 003). Holds the client's
+ * address and user agent, so rows are deleted after SPAM_CHECK_RETENTION_DAYS.
+ */
+export interface SpamChecksTable {
+  comment_id: number;
+  verdict: SpamVerdict;
+  /** The form parameters as JSON, without the API key. */
+  params: string;
+  checked_at: number;
 }
 
 /** Per thread, kept in step with `comments` in the same transactions. */
@@ -50,5 +69,6 @@ export interface MigrationsTable {
 export interface Database {
   comments: CommentsTable;
   thread_stats: ThreadStatsTable;
+  spam_checks: SpamChecksTable;
   colloquy_migrations: MigrationsTable;
 }

@@ -25,6 +25,9 @@ export function openSqliteDatabase(path: string): BetterSqlite3.Database {
   db.pragma('synchronous = FULL');
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma('foreign_keys = ON');
+  // SQLite's own lower() folds ASCII only; PostgreSQL's folds every letter. JavaScript's
+  // does too, so an admin search for "élodie" finds "Élodie" on either engine.
+  db.function('lower', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : text));
   return db;
 }
 
@@ -47,6 +50,8 @@ export async function openSqliteStore(path: string): Promise<CommentStore> {
       error instanceof BetterSqlite3.SqliteError &&
       error.code === 'SQLITE_CONSTRAINT_UNIQUE' &&
       error.message.includes('comments.idempotency_key'),
+    // AUTOINCREMENT already moves past any id stored explicitly.
+    syncIds: async () => {},
     close: () => db.destroy(),
   });
 }

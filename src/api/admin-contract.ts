@@ -1,0 +1,147 @@
+/**
+ * The admin API of the reference server, typed once: `/api/admin/…`, for the site owner's
+ * moderation page. docs/admin-api.md describes it in prose. Unlike the public contract
+ * (./contract.ts), these answers carry commenters' email addresses, so they are only ever
+ * sent to a holder of the admin token, same-origin, and never cached.
+ */
+import type { ErrorCode, FieldProblem } from './contract.js';
+
+/** Every state a stored comment can be in. */
+export type AdminStatus = 'approved' | 'pending' | 'spam' | 'deleted';
+
+export const ADMIN_STATUSES: readonly AdminStatus[] = ['pending', 'approved', 'spam', 'deleted'];
+
+/**
+ * Why the server held a comment (`pending`) or called it spam when it arrived; `null` when
+ * it was published at once, or came in through an import.
+ *
+ * - `moderation`: `COLLOQUY_MODERATION` held it (a first-time author, or `all`)
+ * - `links`: more links than `COLLOQUY_MAX_LINKS`
+ * - `moderation_word` / `blocked_word`: a word of the moderation or blocked list
+ * - `form_too_fast`: posted sooner after the form was shown than a person types
+ * - `form_token_invalid`: the form token was altered or garbled
+ * - `honeypot`: the hidden field was filled in
+ * - `akismet`: Akismet said spam
+ * - `akismet_unavailable`: Akismet gave no usable answer in time, so it waits for a person
+ */
+export type HoldReason =
+  | 'moderation'
+  | 'links'
+  | 'moderation_word'
+  | 'blocked_word'
+  | 'form_too_fast'
+  | 'form_token_invalid'
+  | 'honeypot'
+  | 'akismet'
+  | 'akismet_unavailable';
+
+/** A comment as the admin API shows it: everything a moderator needs, the email included. */
+export interface AdminComment {
+  id: string;
+  thread: string;
+  /** The comment this one replies to, or `null` for a top-level comment. */
+  parentId: string | null;
+  /** What it replies to, for context; `null` for a top-level comment. */
+  parent: AdminParent | null;
+  author: {
+    name: string;
+    /** Trimmed and lower-cased as stored. */
+    email: string;
+    url: string | null;
+    /** The same seed the public API shows. */
+    avatar: string;
+  };
+  body: string;
+  status: AdminStatus;
+  /** True when its author deleted it: the name, url and body are erased for good. */
+  deletedByAuthor: boolean;
+  heldFor: HoldReason | null;
+  /** ISO 8601, UTC. */
+  createdAt: string;
+  /** ISO 8601, UTC: the last edit or moderation change. */
+  updatedAt: string;
+}
+
+export interface AdminParent {
+  id: string;
+  name: string;
+  /** The start of its text, at most about 100 characters, ending in `…` when cut. */
+  excerpt: string;
+  status: AdminStatus;
+}
+
+/** `GET /api/admin/comments?status=&q=&thread=&since=&before=&sort=&limit=&cursor=` */
+export interface AdminCommentQuery {
+  /** One or more (`status=pending&status=spam`); every status when absent. */
+  status?: AdminStatus | AdminStatus[];
+  /** Case-insensitive text found in the name, email, website or body. */
+  q?: string;
+  /** Exactly this thread key. */
+  thread?: string;
+  /** ISO 8601 date or time: comments created at or after it. */
+  since?: string;
+  /** ISO 8601 date or time: comments created before it. */
+  before?: string;
+  /** `newest` (default) or `oldest` first. */
+  sort?: 'newest' | 'oldest';
+  /** 1–100, default 50. */
+  limit?: number;
+  cursor?: string;
+}
+
+/** `200` answer to a list request. */
+export interface AdminCommentList {
+  comments: AdminComment[];
+  /** Comments per status matching every filter but `status` (and the cursor): the tabs' numbers. */
+  counts: Record<AdminStatus, number>;
+  /** Pass as `cursor` for the next page; `null` on the last page. */
+  nextCursor: string | null;
+}
+
+/**
+ * Body of `PATCH /api/admin/comments/{id}`: any of these. Fields are checked as a new
+ * comment's are; `url` may be `null` or `""` to remove the website.
+ */
+export interface AdminCommentChange {
+  status?: AdminStatus;
+  name?: string;
+  url?: string | null;
+  body?: string;
+}
+
+/** `200` answer to `GET`, `PATCH` and `DELETE /api/admin/comments/{id}`. */
+export interface AdminCommentResult {
+  comment: AdminComment;
+}
+
+/** Body of `POST /api/admin/comments/bulk`: one status for many comments, in one transaction. */
+export interface AdminBulkChange {
+  /** 1–500 comment ids. */
+  ids: string[];
+  status: AdminStatus;
+}
+
+/** `200` answer to a bulk change. */
+export interface AdminBulkResult {
+  /** The comments as they are now, in the order asked for. */
+  comments: AdminComment[];
+  /** Ids that name no comment; the others were changed all the same. */
+  notFound: string[];
+}
+
+/** The public API's codes, and `unauthorized` (401): no admin token, or a wrong one. */
+export type AdminErrorCode = ErrorCode | 'unauthorized';
+
+export type AdminFieldName = 'status' | 'name' | 'url' | 'body' | 'ids' | 'q' | 'thread' | 'since' | 'before';
+
+/** Every non-2xx answer of the admin API carries this body. */
+export interface AdminErrorBody {
+  error: {
+    code: AdminErrorCode;
+    message: string;
+    fields?: Partial<Record<AdminFieldName, FieldProblem>>;
+  };
+}
+
+/** Largest number of ids in one bulk change. */
+export const MAX_BULK_IDS = 500;

@@ -1,0 +1,110 @@
+/**
+ * `/api/admin`: the moderation API (docs/admin-api.md). Same-origin only, behind the admin
+ * token, never cached; the one place commenters' emails are sent.
+ */
+import { Hono, type Context } from 'hono';
+import type { AdminBulkResult, AdminCommentList, AdminCommentResult } from '../../api/admin-contract.js';
+import { adminGuard } from '../admin-auth.js';
+import { parseAdminChange, parseAdminQuery, parseBulkChange, type AdminChange } from '../admin-input.js';
+import { toAdminComment } from '../admin-json.js';
+import type { Akismet } from '../akismet.js';
+import type { TrustProxy } from '../config.js';
+import { cors } from '../cors.js';
+import { encodeCursor } from '../cursor.js';
+import { commentNotFound, notFound } from '../errors.js';
+import { parseId } from '../ids.js';
+import { sendJson } from '../json.js';
+import type { KeyedHashes } from '../keyed-hash.js';
+import { moderate, reportCorrections } from '../moderation.js';
+import { parseJson, readBody, requireJson } from '../request-body.js';
+import type { CommentStore } from '../store/comment-store.js';
+
+// A bulk change of 500 ids is about 10 KiB; anything much larger is not a moderator's request.
+const MAX_ADMIN_BODY_BYTES = 320 * 1024;
+
+export interface AdminRoutesOptions {
+  store: CommentStore;
+  hashes: KeyedHashes;
+  /** `null`: no token is configured, and every request is refused. */
+  token: string | null;
+  trustProxy: TrustProxy;
+  clock: () => number;
+  clientAddress: (c: Context) => string | undefined;
+  akismet: Akismet | null;
+  log: (message: string) => void;
+}
+
+export function adminRoutes({ store, hashes, token, trustProxy, clock, clientAddress, akismet, log }: AdminRoutesOptions): Hono {
+  const router = new Hono();
+  // No other origin, not even one allowed to use the public API: the admin page is served from here.
+  router.use(cors({ origins: [], trustProxy }));
+  router.use(async (c, next) => {
+    c.header('Cache-Control', 'no-store');
+    await next();
+  });
+  router.use(adminGuard({ token, clock, clientAddress }));
+
+  const present = async (ids: number[]) => {
+    const byId = new Map((await store.adminComments(ids)).map((comment) => [comment.id, toAdminComment(comment, hashes.avatar)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  };
+
+  const change = async (ids: number[], request: AdminChange) => {
+    const result = await moderate(store, ids, request, clock());
+    if (akismet) await reportCorrections(store, akismet, result.changed, log);
+    return result;
+  };
+
+  const oneId = (c: Context) => {
+    const id = parseId(c.req.param('id') ?? '');
+    if (id === undefined) throw commentNotFound();
+    return id;
+  };
+
+  router.get('/comments', async (c) => {
+    const query = parseAdminQuery(c.req.query(), c.req.queries('status'));
+    const [page, counts] = await Promise.all([store.adminList(query), store.statusCounts(query)]);
+    const body: AdminCommentList = {
+      comments: page.comments.map((comment) => toAdminComment(comment, hashes.avatar)),
+      counts,
+      nextCursor: page.next ? encodeCursor(page.next, query.sort) : null,
+    };
+    return sendJson(c, body);
+  });
+
+  router.post('/comments/bulk', requireJson, async (c) => {
+    const { ids, status } = parseBulkChange(parseJson(await readBody(c, MAX_ADMIN_BODY_BYTES)));
+    const { notFound: missing } = await change(ids, { status });
+    const gone = new Set(missing);
+    const body: AdminBulkResult = { comments: await present(ids.filter((id) => !gone.has(id))), notFound: missing.map(String) };
+    return sendJson(c, body);
+  });
+
+  router.get('/comments/:id', async (c) => {
+    const [comment] = await present([oneId(c)]);
+    if (!comment) throw commentNotFound();
+    const body: AdminCommentResult = { comment };
+    return sendJson(c, body);
+  });
+
+  router.patch('/comments/:id', requireJson, async (c) => {
+    const bytes = await readBody(c, MAX_ADMIN_BODY_BYTES);
+    const id = oneId(c);
+    const request = parseAdminChange(parseJson(bytes));
+    if ((await change([id], request)).notFound.length > 0) throw commentNotFound();
+    const body: AdminCommentResult = { comment: (await present([id]))[0]! };
+    return sendJson(c, body);
+  });
+
+  router.delete('/comments/:id', async (c) => {
+    const id = oneId(c);
+    if ((await change([id], { status: 'deleted' })).notFound.length > 0) throw commentNotFound();
+    const body: AdminCommentResult = { comment: (await present([id]))[0]! };
+    return sendJson(c, body);
+  });
+
+  router.all('*', () => {
+    throw notFound();
+  });
+  return router;
+}

@@ -1,0 +1,58 @@
+/**
+ * The local spam rules, checked on every new comment before anything is stored: the
+ * honeypot, the blocked and moderation word lists, the form's age, and the number of
+ * links. Each is cheap and needs no network; Akismet (akismet.ts) comes after them.
+ */
+import type { HoldReason } from '../api/admin-contract.js';
+import type { SpamConfig } from './config.js';
+import type { FormTokens } from './form-token.js';
+
+/** What a rule decided: spam, or held for a person, and why. `null` when no rule objected. */
+export type Verdict = { status: 'spam' | 'pending'; reason: HoldReason } | null;
+
+export interface ScreenedComment {
+  name: string;
+  email: string;
+  url: string | null;
+  body: string;
+  /** As sent: anything but an empty string (or nothing) counts as filled in. */
+  honeypot: unknown;
+  formToken: unknown;
+}
+
+export type SpamRules = Pick<SpamConfig, 'minFormSeconds' | 'maxLinks' | 'moderationWords' | 'blockedWords'>;
+
+// A link as people write one in plain text; `https://www.` is one link, not two.
+const LINK = /(?:https?:\/\/|\bwww\.)\S*/gi;
+
+export function countLinks(text: string): number {
+  return text.match(LINK)?.length ?? 0;
+}
+
+/** The first word of `words` found in any of the comment's fields, case-insensitively. */
+function findWord(comment: ScreenedComment, words: string[]): string | undefined {
+  if (words.length === 0) return undefined;
+  const haystack = [comment.name, comment.email, comment.url ?? '', comment.body].join('\n').toLowerCase();
+  return words.find((word) => haystack.includes(word));
+}
+
+function honeypotFilled(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  // A bot may fill it with anything; only people leave it empty.
+  return typeof value !== 'string' || value.trim() !== '';
+}
+
+/** Spam first (it decides alone), then the reasons to hold, most telling first. */
+export function screen(comment: ScreenedComment, rules: SpamRules, forms: FormTokens | null, now: number): Verdict {
+  if (honeypotFilled(comment.honeypot)) return { status: 'spam', reason: 'honeypot' };
+  if (findWord(comment, rules.blockedWords) !== undefined) return { status: 'spam', reason: 'blocked_word' };
+  if (forms && rules.minFormSeconds > 0) {
+    const token = forms.check(comment.formToken, now);
+    // No token at all is an older client, not a bot: it is let through (docs/server.md).
+    if (token.kind === 'invalid') return { status: 'pending', reason: 'form_token_invalid' };
+    if (token.kind === 'age' && token.ms < rules.minFormSeconds * 1000) return { status: 'pending', reason: 'form_too_fast' };
+  }
+  if (rules.maxLinks !== null && countLinks(comment.body) > rules.maxLinks) return { status: 'pending', reason: 'links' };
+  if (findWord(comment, rules.moderationWords) !== undefined) return { status: 'pending', reason: 'moderation_word' };
+  return null;
+}

@@ -1,0 +1,148 @@
+/**
+ * Announces each new comment (published or waiting, never spam) to `COLLOQUY_WEBHOOK_URL`:
+ * a JSON POST signed with an HMAC of its raw body, sent in the background and retried
+ * with growing waits. The comment is stored before any of this starts, so a receiver that
+ * is down or slow never holds up or loses a comment; it only misses the notice.
+ *
+ * Bodies carry what the public API shows and no email: a webhook often ends in a chat
+ * channel (Slack, Discord) that more people read than the admin page.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import type { Comment } from '../api/contract.js';
+import type { WebhookConfig } from './config.js';
+
+export interface NewCommentNotice {
+  thread: string;
+  comment: Comment;
+  /** Where a moderator opens this comment. */
+  adminUrl: string;
+}
+
+export interface Notifier {
+  /** Queues the notice and returns at once. */
+  commentCreated(notice: NewCommentNotice): void;
+  /** Resolves once every queued delivery has succeeded or given up. */
+  settled(): Promise<void>;
+}
+
+/** The JSON body (`COLLOQUY_WEBHOOK_FORMAT=json`), documented in docs/server.md. */
+export interface WebhookPayload {
+  event: 'comment.created';
+  /** The same for every try of one delivery, so a receiver can drop repeats. */
+  deliveryId: string;
+  /** Unix seconds when this try was sent; also in `X-Colloquy-Timestamp`, and signed with the body. */
+  timestamp: number;
+  thread: string;
+  status: Comment['status'];
+  adminUrl: string;
+  comment: Comment;
+}
+
+export const SIGNATURE_HEADER = 'X-Colloquy-Signature';
+export const TIMESTAMP_HEADER = 'X-Colloquy-Timestamp';
+const USER_AGENT = 'Colloquy-Webhook/1';
+// Chat messages show a glimpse; the admin page has the rest.
+const EXCERPT_CHARS = 300;
+const MAX_RETRY_AFTER_MS = 5 * 60 * 1000;
+
+/** The secret a webhook is signed with when `COLLOQUY_WEBHOOK_SECRET` is unset: derived from the server's. */
+export function derivedWebhookSecret(serverSecret: string): string {
+  return createHmac('sha256', serverSecret).update('webhook-secret').digest('base64url');
+}
+
+export function sign(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+type Log = (message: string) => void;
+
+export function webhookNotifier(config: WebhookConfig & { secret: string }, log: Log = (message) => console.error(message)): Notifier {
+  const pending = new Set<Promise<void>>();
+
+  async function attempt(notice: NewCommentNotice, deliveryId: string): Promise<{ ok: boolean; retry: boolean; wait: number; problem: string }> {
+    const body = render(config.format, notice, deliveryId, Math.floor(Date.now() / 1000));
+    try {
+      const response = await fetch(config.url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': USER_AGENT,
+          [SIGNATURE_HEADER]: sign(config.secret, body.text),
+          [TIMESTAMP_HEADER]: String(body.timestamp),
+        },
+        body: body.text,
+        signal: AbortSignal.timeout(config.timeoutMs),
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      if (response.ok) return { ok: true, retry: false, wait: 0, problem: '' };
+      const status = response.status;
+      const retryAfter = Number(response.headers.get('Retry-After')) * 1000;
+      // Other 4xx say the receiver will never take this body; trying again would not help.
+      const retry = status >= 500 || status === 408 || status === 425 || status === 429;
+      return { ok: false, retry, wait: Number.isFinite(retryAfter) ? Math.min(retryAfter, MAX_RETRY_AFTER_MS) : 0, problem: `HTTP ${status}` };
+    } catch (error) {
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      return { ok: false, retry: true, wait: 0, problem: timedOut ? `no answer within ${config.timeoutMs / 1000} s` : (error as Error).message };
+    }
+  }
+
+  async function deliver(notice: NewCommentNotice): Promise<void> {
+    const deliveryId = randomUUID();
+    const what = `comment ${notice.comment.id}`;
+    for (let n = 1; ; n++) {
+      const result = await attempt(notice, deliveryId);
+      if (result.ok) return;
+      if (!result.retry || n >= config.attempts) {
+        log(`[colloquy] Webhook for ${what} failed (${result.problem}); gave up after ${n} ${n === 1 ? 'try' : 'tries'}.`);
+        return;
+      }
+      const wait = Math.max(result.wait, config.firstRetryMs * 4 ** (n - 1));
+      log(`[colloquy] Webhook for ${what} failed (${result.problem}), try ${n} of ${config.attempts}; trying again in ${formatWait(wait)}.`);
+      await new Promise<void>((resolve) => setTimeout(resolve, wait).unref());
+    }
+  }
+
+  return {
+    commentCreated(notice) {
+      const delivery = deliver(notice).finally(() => pending.delete(delivery));
+      pending.add(delivery);
+    },
+    async settled() {
+      while (pending.size > 0) await Promise.all(pending);
+    },
+  };
+}
+
+function formatWait(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}
+
+function render(format: WebhookConfig['format'], notice: NewCommentNotice, deliveryId: string, timestamp: number): { text: string; timestamp: number } {
+  const { comment, thread, adminUrl } = notice;
+  const excerpt = cut(comment.body, EXCERPT_CHARS);
+  const waiting = comment.status === 'pending';
+  if (format === 'slack') {
+    // Slack reads &, < and > as markup (<!channel> pings everyone), so they are escaped.
+    const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const headline = `${waiting ? 'New comment awaiting moderation' : 'New comment'} by *${escape(comment.author.name)}* on ${escape(thread)}`;
+    const quote = escape(excerpt).replace(/^/gm, '> ');
+    return { text: JSON.stringify({ text: `${headline}\n${quote}\n<${adminUrl}|Open in the admin page>` }), timestamp };
+  }
+  if (format === 'discord') {
+    const headline = `${waiting ? 'New comment awaiting moderation' : 'New comment'} by **${comment.author.name}** on ${thread}`;
+    const quote = excerpt.replace(/^/gm, '> ');
+    // allowed_mentions: a comment saying @everyone must not ping the channel.
+    return {
+      text: JSON.stringify({ content: `${headline}\n${quote}\n[Open in the admin page](<${adminUrl}>)`, allowed_mentions: { parse: [] } }),
+      timestamp,
+    };
+  }
+  const payload: WebhookPayload = { event: 'comment.created', deliveryId, timestamp, thread, status: comment.status, adminUrl, comment };
+  return { text: JSON.stringify(payload), timestamp };
+}
+
+/** The first `max` characters (code points) of `text`, with `…` when cut. */
+export function cut(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+}
