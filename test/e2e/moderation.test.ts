@@ -1,0 +1,53 @@
+/**
+ * End to end, moderation: with COLLOQUY_MODERATION=all, a comment posted on the demo
+ * page waits, appears on /admin (with its email, for the admin only), is approved there,
+ * and then appears on the episode page for everyone.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Page } from 'puppeteer-core';
+import { demoSession } from './harness.js';
+
+const ADMIN_TOKEN = 'e2e-admin-token-with-enough-length';
+
+describe('moderating a comment from the demo page', () => {
+  const demo = demoSession({ COLLOQUY_MODERATION: 'all', COLLOQUY_ADMIN_TOKEN: ADMIN_TOKEN, COLLOQUY_MIN_FORM_SECONDS: '0' });
+
+  const shadow = (page: Page, tag: string, fn: string) => page.evaluate(`(${fn})(document.querySelector('${tag}').shadowRoot)`);
+
+  it('holds the comment, shows it in /admin, approves it there, and the episode page then lists it', async () => {
+    const page = await demo.browser.newPage();
+    await page.goto(`${demo.server.url}/`, { waitUntil: 'load' });
+    await page.waitForSelector('colloquy-comments >>> #body');
+    await (await page.$('colloquy-comments >>> #body'))!.type('Please approve me.');
+    await (await page.$('colloquy-comments >>> #name'))!.type('Waiting Listener');
+    await (await page.$('colloquy-comments >>> #email'))!.type('waiting@example.com');
+    await (await page.$('colloquy-comments >>> [part~="submit"]'))!.click();
+    await page.waitForSelector('colloquy-comments >>> [part~="pending"]');
+
+    const admin = await demo.browser.newPage();
+    await admin.goto(`${demo.server.url}/admin`, { waitUntil: 'load' });
+    const token = await admin.waitForSelector('colloquy-admin >>> #token');
+    await token!.type(ADMIN_TOKEN);
+    await admin.keyboard.press('Enter');
+    await admin.waitForFunction(() =>
+      document.querySelector('colloquy-admin')!.shadowRoot!.textContent!.includes('waiting@example.com'),
+    );
+    const approve = await admin.waitForSelector('colloquy-admin >>> [part~="comment"] button');
+    assert.equal(await approve!.evaluate((b) => b.textContent), 'Approve');
+    await approve!.click();
+    await admin.waitForFunction(() =>
+      document.querySelector('colloquy-admin')!.shadowRoot!.querySelector('[part~="status"]')!.textContent === '1 comment now approved.',
+    );
+
+    const visitor = await demo.browser.newPage();
+    await visitor.goto(`${demo.server.url}/`, { waitUntil: 'load' });
+    await visitor.waitForFunction(() => {
+      const root = document.querySelector('colloquy-comments')!.shadowRoot!;
+      return [...root.querySelectorAll('[part~="comment-author"]')].some((a) => a.textContent === 'Waiting Listener');
+    });
+    const html = String(await shadow(visitor, 'colloquy-comments', '(r) => r.innerHTML'));
+    assert.ok(!html.includes('waiting@example.com'), 'the email stays in the admin page');
+    await Promise.all([page.close(), admin.close(), visitor.close()]);
+  });
+});
