@@ -352,6 +352,22 @@ describe('<colloquy-comments>', () => {
       expect($(el, '[part~="status"]').textContent).to.equal('Your comment is awaiting moderation.');
     });
 
+    it('keeps showing a pending comment posted while the thread was still loading', async () => {
+      fake.newStatus = 'pending';
+      fake.getReplies = ['hold'];
+      const el = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base} thread="t" loading="eager"></colloquy-comments>`);
+      await el.updateComplete;
+      await fillValid(el);
+      await submit(el);
+      await waitUntil(() => fake.posts.length === 1);
+      await settle(el);
+      fake.getReplies = [];
+      fake.release();
+      await waitUntil(() => !$(el, '[part~="skeleton"]'));
+      await settle(el);
+      expect($(el, '[part~="pending"]')?.textContent).to.equal('Your comment is awaiting moderation.');
+    });
+
     const failures: Array<[string, Parameters<FakeEndpoint['postReplies']['push']>[0], string, string]> = [
       ['offline', 'offline', 'network', 'You seem to be offline. Your comment is kept; try again later.'],
       [

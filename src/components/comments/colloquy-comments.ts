@@ -325,6 +325,7 @@ export class ColloquyComments extends ColloquyElement {
     this.#idempotencyKey = draft?.idempotencyKey ?? newIdempotencyKey();
     this.#pendingReplyId = draft?.parentId ?? null;
     this.replyTo = null;
+    this.comments = [];
   }
 
   #persistDraft() {
@@ -350,7 +351,8 @@ export class ColloquyComments extends ColloquyElement {
         controller.signal,
       );
       if (controller.signal.aborted) return;
-      this.comments = page.comments;
+      // The endpoint lists no pending comment: keep showing the visitor theirs, posted while this loaded.
+      this.comments = [...page.comments, ...this.comments.filter((c) => c.status === 'pending')];
       this.count = page.count;
       this.nextCursor = page.nextCursor;
       this.#formToken = page.formToken;
