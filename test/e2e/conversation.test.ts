@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'puppeteer-core';
 import type { CommentPage, PostedComment } from '../../src/api/contract.js';
-import { demoSession } from './harness.js';
+import { demoSession, waitInShadow } from './harness.js';
 
 const THREAD = 'podcast-of-the-day/p2p-governance';
 
@@ -41,7 +41,7 @@ describe('a conversation on the demo page', () => {
   it('turns a timestamp in a comment into a button that seeks the episode’s audio', async () => {
     const page = await open();
     // The seed comment mentions 17:45.
-    const stamp = await page.waitForSelector('colloquy-comments >>> [part~="timestamp"]');
+    const stamp = await waitInShadow(page, 'colloquy-comments', `[part~="timestamp"]`);
     assert.equal(await stamp!.evaluate((b) => b.textContent), '17:45');
     await page.waitForFunction(() => document.querySelector('audio')!.readyState >= 1);
     await stamp!.click();
@@ -54,7 +54,7 @@ describe('a conversation on the demo page', () => {
   it('posts with "Add current time", replies, and nests the reply', async () => {
     const page = await open();
     await page.$eval('audio', (a) => (a.currentTime = 754));
-    const box = await page.waitForSelector('colloquy-comments >>> #body');
+    const box = await waitInShadow(page, 'colloquy-comments', `#body`);
     await box!.type('The best part starts at');
     await (await page.$('colloquy-comments >>> [part~="add-time"]'))!.click();
     assert.equal(await box!.evaluate((b) => (b as HTMLTextAreaElement).value), 'The best part starts at 12:34 ');

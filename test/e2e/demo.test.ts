@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'puppeteer-core';
-import { demoSession } from './harness.js';
+import { demoSession, waitInShadow } from './harness.js';
 
 describe('the demo episode page on the real server', () => {
   const demo = demoSession();
@@ -18,7 +18,7 @@ describe('the demo episode page on the real server', () => {
     page.on('request', (r) => requests.push(`${r.method()} ${r.url()}`));
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     await page.goto(`${demo.server.url}/`, { waitUntil: 'load' });
-    await page.waitForSelector('colloquy-comments >>> [part~="heading"]');
+    await waitInShadow(page, 'colloquy-comments', `[part~="heading"]`);
     await page.waitForFunction(
       () => !document.querySelector('colloquy-comments')?.shadowRoot?.querySelector('[part~="skeleton"]'),
     );
@@ -29,7 +29,7 @@ describe('the demo episode page on the real server', () => {
     page.$eval('colloquy-comments >>> [part~="heading"]', (h) => h.textContent);
 
   async function typeInto(page: Page, field: string, text: string) {
-    const input = await page.waitForSelector(`colloquy-comments >>> #${field}`);
+    const input = await waitInShadow(page, 'colloquy-comments', `#${field}`);
     await input!.click({ count: 3 });
     await page.keyboard.press('Backspace');
     await input!.type(text);
@@ -57,9 +57,9 @@ describe('the demo episode page on the real server', () => {
   it('submitting the empty form shows errors and sends nothing', async () => {
     const { page, requests } = await openDemo();
     const before = requests.length;
-    const submit = await page.waitForSelector('colloquy-comments >>> [part~="submit"]');
+    const submit = await waitInShadow(page, 'colloquy-comments', `[part~="submit"]`);
     await submit!.click();
-    await page.waitForSelector('colloquy-comments >>> #body-error');
+    await waitInShadow(page, 'colloquy-comments', `#body-error`);
     const errors = await page.$$eval('colloquy-comments >>> [part~="error"]', (els) => els.map((e) => e.textContent));
     assert.deepEqual(errors, ['Please type your comment.', 'Please enter your name.', 'Please enter your email address.']);
     await new Promise((r) => setTimeout(r, 300));

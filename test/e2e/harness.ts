@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 
 export interface RunningServer {
   url: string;
@@ -98,4 +98,19 @@ export function demoSession(env: Record<string, string> = {}): { server: Running
     if (session.server) removeDir(session.server.dir);
   });
   return session;
+}
+
+/**
+ * Waits for `selector` inside the shadow root of the page's `host` element. Puppeteer's own
+ * waitForSelector watches the document's mutations, not a shadow root's, so an element that
+ * appears later inside one can be missed until the timeout.
+ */
+export async function waitInShadow(page: Page, host: string, selector: string): Promise<ElementHandle<Element>> {
+  const handle = await page.waitForFunction(
+    (h: string, s: string) => document.querySelector(h)?.shadowRoot?.querySelector(s),
+    { polling: 'raf' },
+    host,
+    selector,
+  );
+  return handle as ElementHandle<Element>;
 }

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'puppeteer-core';
-import { demoSession } from './harness.js';
+import { demoSession, waitInShadow } from './harness.js';
 
 const ADMIN_TOKEN = 'e2e-admin-token-with-enough-length';
 
@@ -18,22 +18,22 @@ describe('moderating a comment from the demo page', () => {
   it('holds the comment, shows it in /admin, approves it there, and the episode page then lists it', async () => {
     const page = await demo.browser.newPage();
     await page.goto(`${demo.server.url}/`, { waitUntil: 'load' });
-    await page.waitForSelector('colloquy-comments >>> #body');
+    await waitInShadow(page, 'colloquy-comments', `#body`);
     await (await page.$('colloquy-comments >>> #body'))!.type('Please approve me.');
     await (await page.$('colloquy-comments >>> #name'))!.type('Waiting Listener');
     await (await page.$('colloquy-comments >>> #email'))!.type('waiting@example.com');
     await (await page.$('colloquy-comments >>> [part~="submit"]'))!.click();
-    await page.waitForSelector('colloquy-comments >>> [part~="pending"]');
+    await waitInShadow(page, 'colloquy-comments', `[part~="pending"]`);
 
     const admin = await demo.browser.newPage();
     await admin.goto(`${demo.server.url}/admin`, { waitUntil: 'load' });
-    const token = await admin.waitForSelector('colloquy-admin >>> #token');
+    const token = await waitInShadow(admin, 'colloquy-admin', `#token`);
     await token!.type(ADMIN_TOKEN);
     await admin.keyboard.press('Enter');
     await admin.waitForFunction(() =>
       document.querySelector('colloquy-admin')!.shadowRoot!.textContent!.includes('waiting@example.com'),
     );
-    const approve = await admin.waitForSelector('colloquy-admin >>> [part~="comment"] button');
+    const approve = await waitInShadow(admin, 'colloquy-admin', `[part~="comment"] button`);
     assert.equal(await approve!.evaluate((b) => b.textContent), 'Approve');
     await approve!.click();
     await admin.waitForFunction(() =>
