@@ -92,3 +92,26 @@ describe('<colloquy-comments> accessibility in every state', () => {
     }
   });
 });
+
+describe('<colloquy-comments> right to left', () => {
+  let fake: FakeEndpoint;
+  beforeEach(() => {
+    fake = new FakeEndpoint(fixtureThread());
+  });
+  afterEach(() => fake.restore());
+
+  it('mirrors its layout in a right-to-left page, with logical properties only', async () => {
+    const wrapper = await fixture(html`<div dir="rtl" lang="he">
+      <colloquy-comments endpoint=${fake.base} thread="t" loading="eager"></colloquy-comments>
+    </div>`);
+    const el = wrapper.querySelector('colloquy-comments')!;
+    await waitUntil(() => $(el, '#comment-3'));
+    const replies = getComputedStyle($(el, '#comment-3').closest('ol')!);
+    expect(replies.borderRightWidth, 'the reply guide is on the right').to.equal('2px');
+    expect(replies.borderLeftWidth).to.equal('0px');
+    const host = el.getBoundingClientRect();
+    const avatar = $(el, '#comment-1 [part~="comment-avatar"]').getBoundingClientRect();
+    expect(host.right - avatar.right, 'the avatar starts at the right edge').to.be.below(2);
+    await expect(el).to.be.accessible();
+  });
+});
