@@ -178,21 +178,7 @@ class Queries implements CommentTransaction {
     try {
       const row = await this.db
         .insertInto('comments')
-        .values({
-          thread: comment.thread,
-          parent_id: comment.parentId,
-          root_id: comment.rootId,
-          name: comment.name,
-          email: comment.email,
-          url: comment.url,
-          body: comment.body,
-          status: comment.status,
-          ip_hash: comment.ipHash,
-          idempotency_key: comment.idempotencyKey,
-          created_at: comment.createdAt,
-          updated_at: comment.updatedAt,
-          hold_reason: comment.holdReason ?? null,
-        })
+        .values(commentRow({ ...comment, authorDeletion: null, holdReason: comment.holdReason ?? null }))
         .returning('id')
         .executeTakeFirstOrThrow();
       id = row.id;
@@ -209,23 +195,7 @@ class Queries implements CommentTransaction {
     try {
       const row = await this.db
         .insertInto('comments')
-        .values({
-          ...(comment.id !== undefined ? { id: comment.id } : {}),
-          thread: comment.thread,
-          parent_id: comment.parentId,
-          root_id: comment.rootId,
-          name: comment.name,
-          email: comment.email,
-          url: comment.url,
-          body: comment.body,
-          status: comment.status,
-          ip_hash: comment.ipHash,
-          idempotency_key: comment.idempotencyKey,
-          created_at: comment.createdAt,
-          updated_at: comment.updatedAt,
-          author_deletion: comment.authorDeletion,
-          hold_reason: comment.holdReason,
-        })
+        .values({ ...(comment.id !== undefined ? { id: comment.id } : {}), ...commentRow(comment) })
         .returning('id')
         .executeTakeFirstOrThrow();
       id = row.id;
@@ -568,4 +538,24 @@ function withReplies(roots: ListedComment[], replies: ListedComment[]): ListedCo
     }
   }
   return page;
+}
+
+/** A comment's columns as both inserts (posting and importing) write them. */
+function commentRow(comment: Omit<StoredComment, 'id'>) {
+  return {
+    thread: comment.thread,
+    parent_id: comment.parentId,
+    root_id: comment.rootId,
+    name: comment.name,
+    email: comment.email,
+    url: comment.url,
+    body: comment.body,
+    status: comment.status,
+    ip_hash: comment.ipHash,
+    idempotency_key: comment.idempotencyKey,
+    created_at: comment.createdAt,
+    updated_at: comment.updatedAt,
+    author_deletion: comment.authorDeletion,
+    hold_reason: comment.holdReason,
+  };
 }
