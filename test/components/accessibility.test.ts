@@ -106,6 +106,9 @@ describe('<colloquy-comments> right to left', () => {
     </div>`);
     const el = wrapper.querySelector('colloquy-comments')!;
     await waitUntil(() => $(el, '#comment-3'));
+    // Let layout settle (content-visibility sizes the off-screen comments lazily) before measuring.
+    await settle(el as ColloquyComments);
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     const replies = getComputedStyle($(el, '#comment-3').closest('ol')!);
     expect(replies.borderRightWidth, 'the reply guide is on the right').to.equal('2px');
     expect(replies.borderLeftWidth).to.equal('0px');
