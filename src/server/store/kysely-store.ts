@@ -173,36 +173,24 @@ class Queries implements CommentTransaction {
     return (await this.db.selectFrom('comments').select('id').limit(1).executeTakeFirst()) === undefined;
   }
 
-  async insert(comment: NewStoredComment): Promise<StoredComment> {
-    let id: number;
+  /** Inserts a comment's row and returns its id; a taken idempotency key becomes IdempotencyKeyTaken. */
+  private async insertRow(values: ReturnType<typeof commentRow> & { id?: number }): Promise<number> {
     try {
-      const row = await this.db
-        .insertInto('comments')
-        .values(commentRow({ ...comment, authorDeletion: null, holdReason: comment.holdReason ?? null }))
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      id = row.id;
+      return (await this.db.insertInto('comments').values(values).returning('id').executeTakeFirstOrThrow()).id;
     } catch (error) {
       if (this.hooks.isIdempotencyKeyConflict(error)) throw new IdempotencyKeyTaken();
       throw error;
     }
+  }
+
+  async insert(comment: NewStoredComment): Promise<StoredComment> {
+    const id = await this.insertRow(commentRow({ ...comment, authorDeletion: null, holdReason: comment.holdReason ?? null }));
     await this.touchThread(comment.thread, comment.status === 'approved' ? 1 : 0);
     return { ...comment, id, authorDeletion: null, holdReason: comment.holdReason ?? null };
   }
 
   async insertImported(comment: ImportedComment): Promise<number> {
-    let id: number;
-    try {
-      const row = await this.db
-        .insertInto('comments')
-        .values({ ...(comment.id !== undefined ? { id: comment.id } : {}), ...commentRow(comment) })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      id = row.id;
-    } catch (error) {
-      if (this.hooks.isIdempotencyKeyConflict(error)) throw new IdempotencyKeyTaken();
-      throw error;
-    }
+    const id = await this.insertRow({ ...(comment.id !== undefined ? { id: comment.id } : {}), ...commentRow(comment) });
     if (comment.spamCheck) {
       const { verdict, params, checkedAt } = comment.spamCheck;
       await this.db.insertInto('spam_checks').values({ comment_id: id, verdict, params: JSON.stringify(params), checked_at: checkedAt }).execute();
