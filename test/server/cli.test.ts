@@ -5,18 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import type { AdminCommentList } from '../../src/api/admin-contract.js';
 import type { CommentPage } from '../../src/api/contract.js';
 import { runCli } from '../../src/cli/main.js';
 import { openPostgresStore, openSqliteStore, type CommentStore } from '../../src/server/store/index.js';
+import { dropSchema, newSchemaName } from './postgres-schema.js';
 import { derivedWebhookSecret } from '../../src/server/webhook.js';
 import { SECRET, TestServer } from './helpers.js';
 
@@ -65,18 +64,10 @@ if (url) {
   engines.push({
     name: 'PostgreSQL',
     async create() {
-      const schema = `colloquy_cli_${randomBytes(6).toString('hex')}`;
+      const schema = newSchemaName('cli');
       return {
         open: () => openPostgresStore(url, { schema, poolSize: 2 }),
-        async drop() {
-          const client = new pg.Client({ connectionString: url });
-          await client.connect();
-          try {
-            await client.query(`drop schema if exists ${schema} cascade`);
-          } finally {
-            await client.end();
-          }
-        },
+        drop: () => dropSchema(url, schema),
       };
     },
   });

@@ -3,11 +3,9 @@
  * COLLOQUY_TEST_DATABASE_URL; without it the suite is skipped locally and fails in CI.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import pg from 'pg';
-import { openPostgresStore } from '../../src/server/store/index.js';
 import { contractSuite } from './contract-suite.js';
+import { openThrowawayStore } from './postgres-schema.js';
 
 const url = process.env.COLLOQUY_TEST_DATABASE_URL;
 const HOW_TO =
@@ -22,21 +20,5 @@ if (!url) {
     test('the HTTP contract on PostgreSQL', { skip: `COLLOQUY_TEST_DATABASE_URL is not set. ${HOW_TO}` }, () => {});
   }
 } else {
-  contractSuite('PostgreSQL', async () => {
-    const schema = `colloquy_test_${randomBytes(6).toString('hex')}`;
-    const store = await openPostgresStore(url, { schema });
-    return {
-      store,
-      async close() {
-        await store.close();
-        const client = new pg.Client({ connectionString: url });
-        await client.connect();
-        try {
-          await client.query(`drop schema ${schema} cascade`);
-        } finally {
-          await client.end();
-        }
-      },
-    };
-  });
+  contractSuite('PostgreSQL', () => openThrowawayStore(url, 'test'));
 }

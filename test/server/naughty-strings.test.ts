@@ -7,16 +7,15 @@
  * which must stay well-formed.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import type { Comment, CommentPage } from '../../src/api/contract.js';
 import { charLength } from '../../src/api/validate.js';
-import { openPostgresStore, openSqliteStore, type CommentStore } from '../../src/server/store/index.js';
+import { openSqliteStore, type CommentStore } from '../../src/server/store/index.js';
 import { TestServer, uniqueEmail, uniqueThread } from './helpers.js';
+import { openThrowawayStore } from './postgres-schema.js';
 
 const NAUGHTY: string[] = JSON.parse(readFileSync(new URL('../fixtures/blns.json', import.meta.url), 'utf8'));
 
@@ -39,19 +38,7 @@ const pgUrl = process.env.COLLOQUY_TEST_DATABASE_URL;
 if (pgUrl) {
   engines.push({
     name: 'PostgreSQL',
-    async open() {
-      const schema = `colloquy_naughty_${randomBytes(6).toString('hex')}`;
-      const store = await openPostgresStore(pgUrl, { schema });
-      return {
-        store,
-        async close() {
-          await store.close();
-          const client = new pg.Client({ connectionString: pgUrl });
-          await client.connect();
-          await client.query(`drop schema ${schema} cascade`).finally(() => client.end());
-        },
-      };
-    },
+    open: () => openThrowawayStore(pgUrl, 'naughty'),
   });
 }
 
