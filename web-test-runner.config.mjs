@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 
@@ -7,6 +8,15 @@ export default {
   // Two cores: one page at a time keeps timing-sensitive focus tests stable.
   concurrency: 1,
   testFramework: { config: { timeout: 5000 } },
+  // Locales are fetched by URL at run time (src/i18n/i18n.ts), as `locales/xx.js` beside the
+  // code; in the built bundle they are .js files, here the .ts sources answer for them.
+  middleware: [
+    (context, next) => {
+      const source = context.path.replace(/\.js$/, '.ts');
+      if (context.path.startsWith('/src/') && source !== context.path && existsSync(`.${source}`)) context.url = source;
+      return next();
+    },
+  ],
   plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json' })],
   browsers: [
     chromeLauncher({

@@ -20,8 +20,9 @@ function collect(file) {
   if (seen.has(file)) return;
   seen.add(file);
   const code = readFileSync(file, 'utf8');
-  for (const [, spec] of code.matchAll(/(?:^|[;\s}])import\s*(?:[\w{}\s,*]+from\s*)?["'](\.[^"']+)["']/g)) {
-    collect(join(dirname(file), spec));
+  // Static imports only (`import … from "./x.js"`, `import "./x.js"`); `import("./x.js")` loads on demand.
+  for (const [, from, bare] of code.matchAll(/\bfrom\s*["'](\.[^"']+)["']|\bimport\s*["'](\.[^"']+)["']/g)) {
+    collect(join(dirname(file), from ?? bare));
   }
 }
 collect(entry);

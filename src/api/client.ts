@@ -9,8 +9,6 @@ import type {
   FieldName,
   FieldProblem,
   ListCommentsQuery,
-  NewComment,
-  PostedComment,
   ThreadCounts,
 } from './contract.js';
 
@@ -29,7 +27,8 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(url: string, init: RequestInit): Promise<T> {
+/** A JSON request to the endpoint; a `204` answers `null`. */
+export async function request<T>(url: string, init: RequestInit): Promise<T> {
   let response: Response;
   try {
     response = await fetch(url, { credentials: 'omit', ...init });
@@ -37,7 +36,7 @@ async function request<T>(url: string, init: RequestInit): Promise<T> {
     throw (error as Error).name === 'AbortError' ? error : new ApiError('network');
   }
   const body = await response.json().catch(() => null);
-  if (response.ok && body) return body as T;
+  if (response.ok && (body || response.status === 204)) return body as T;
   const problem = (body as ErrorBody | null)?.error;
   throw new ApiError(
     // A 5xx without the contract's body (a proxy's error page) is still the server's failure.
@@ -47,21 +46,13 @@ async function request<T>(url: string, init: RequestInit): Promise<T> {
   );
 }
 
-const url = (endpoint: string, path: string) => endpoint.replace(/\/+$/, '') + path;
+export const url = (endpoint: string, path: string) => endpoint.replace(/\/+$/, '') + path;
 
 export function listComments(endpoint: string, query: ListCommentsQuery, signal?: AbortSignal): Promise<CommentPage> {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) if (value) params.set(key, String(value));
   // no-cache revalidates with the ETag, so a reload right after posting never shows a stale list.
   return request(url(endpoint, `/comments?${params}`), { signal, cache: 'no-cache' });
-}
-
-export function postComment(endpoint: string, comment: NewComment): Promise<PostedComment> {
-  return request(url(endpoint, '/comments'), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(comment),
-  });
 }
 
 /** Approved-comment counts of several threads in one request. */

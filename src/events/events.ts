@@ -26,6 +26,10 @@ export interface ColloquyEventDetails {
    * `seconds` and calls `preventDefault()`; otherwise the widget seeks the page's player.
    */
   'colloquy-seek': { seconds: number };
+  /** The author changed their comment within its edit window; `comment` is as the endpoint now has it. */
+  'colloquy-edited': { comment: Comment };
+  /** The author deleted their comment within its edit window. */
+  'colloquy-deleted': { id: string };
 }
 
 export type ColloquyEventName = keyof ColloquyEventDetails;
@@ -57,5 +61,7 @@ declare global {
     'colloquy-posted': ColloquyEvent<'colloquy-posted'>;
     'colloquy-error': ColloquyEvent<'colloquy-error'>;
     'colloquy-seek': ColloquyEvent<'colloquy-seek'>;
+    'colloquy-edited': ColloquyEvent<'colloquy-edited'>;
+    'colloquy-deleted': ColloquyEvent<'colloquy-deleted'>;
   }
 }

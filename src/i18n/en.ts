@@ -1,11 +1,18 @@
 /**
- * Every visitor-facing string, in English. Other locales are typed against this object,
- * and site owners may override any entry.
+ * Every visitor-facing string, in English: built into the script tag. Other locales
+ * (`./locales/*.ts`) are loaded on demand and typed against this object; site owners may
+ * override any entry with the `strings` property or attribute.
+ *
+ * A message is plain text, or — where a number changes the wording — an object keyed by
+ * `Intl.PluralRules` category (`one`, `few`, `many`, `other`, …) or by an exact number
+ * (`"0"`). `{n}` is replaced by the number (formatted for the locale), `{name}` by a name.
+ * Everything here is data, so overrides can be written as JSON.
  */
+import type enWriting from './en-writing.js';
+
 const en = {
-  /** Heading of the thread, by the number of approved comments. */
-  commentCount: (n: number, plural: Intl.PluralRules) =>
-    n === 0 ? 'No comments yet' : plural.select(n) === 'one' ? `${n} Comment` : `${n} Comments`,
+  /** Heading of the thread, and the text of `<colloquy-count>`. */
+  commentCount: { 0: 'No comments yet', one: '{n} Comment', other: '{n} Comments' },
   loading: 'Loading comments…',
   loadFailed: 'Comments could not be loaded.',
   retry: 'Retry',
@@ -19,7 +26,7 @@ const en = {
   linkCopied: 'Link copied.',
   copyFailed: 'The link is now in the address bar.',
   deleted: 'This comment was deleted.',
-  replyTo: (name: string) => `Reply to ${name}`,
+  replyTo: 'Reply to {name}',
   cancelReply: 'Cancel reply',
   leaveComment: 'Leave a Comment',
   comment: 'Comment',
@@ -34,27 +41,17 @@ const en = {
   post: 'Post Comment',
   posting: 'Posting…',
   awaitingModeration: 'Your comment is awaiting moderation.',
-  posted: 'Comment posted.',
-  required: {
-    body: 'Please type your comment.',
-    name: 'Please enter your name.',
-    email: 'Please enter your email address.',
-  },
-  invalid: {
-    email: 'Please enter a valid email address.',
-    url: 'Please enter a web address starting with http:// or https://.',
-    other: 'Please check this field.',
-  },
-  tooLong: (max: number) => `Please shorten this to ${max} characters or fewer.`,
-  fixFields: (n: number) => (n === 1 ? 'Please correct the highlighted field.' : `Please correct the ${n} highlighted fields.`),
   offline: 'You seem to be offline. Your comment is kept; try again later.',
-  serverError: 'The comment server failed. Your comment is kept; try again.',
-  duplicate: "Duplicate comment detected; it looks as though you've already said that!",
-  tooFast: (seconds: number) =>
-    `You are posting comments too quickly. Slow down${seconds ? `: try again in ${seconds} s` : ''}.`,
-  parentGone: 'The comment you are replying to is gone.',
-  rejected: 'Your comment was not accepted. It is kept here.',
 };
 
-export type Strings = typeof en;
-export default en;
+/** Text chosen by a number: by exact value first, then by plural category, then `other`. */
+export type PluralMessage = { other: string } & Partial<Record<Intl.LDMLPluralRule | number, string>>;
+
+type Messages<T> = { [K in keyof T]: T[K] extends string ? string : PluralMessage };
+
+/** The strings of the script tag, in every language. */
+export type ReadingStrings = Messages<typeof en>;
+/** The shape every locale has: the same keys as English (both parts), each a string or a plural message. */
+export type Strings = ReadingStrings & Messages<typeof enWriting>;
+
+export default en satisfies ReadingStrings as ReadingStrings;

@@ -380,7 +380,7 @@ describe('<colloquy-comments>', () => {
         '429',
         { status: 429, body: { error: { code: 'too_fast', message: 'slow' } }, headers: { 'Retry-After': '12' } },
         'too_fast',
-        'You are posting comments too quickly. Slow down: try again in 12 s.',
+        'You are posting comments too quickly. Slow down: try again in 12 seconds.',
       ],
       [
         '500',
@@ -417,7 +417,7 @@ describe('<colloquy-comments>', () => {
       await submit(el);
       await waitUntil(() => $(el, '#email-error'));
       expect($(el, '#email-error').textContent).to.equal('Please enter a valid email address.');
-      expect($(el, '#body-error').textContent).to.equal('Please shorten this to 65525 characters or fewer.');
+      expect($(el, '#body-error').textContent).to.equal('Please shorten this to 65,525 characters or fewer.');
       expect($(el, '#body').getAttribute('aria-invalid')).to.equal('true');
       expect(activeInShadow(el)?.id).to.equal('body');
       expect($<HTMLTextAreaElement>(el, '#body').value).to.equal('What a great episode.');

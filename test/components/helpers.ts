@@ -4,6 +4,9 @@
  */
 import { fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/index.js';
+// The widget downloads its writer when the form is first used; have it ready, as a
+// visitor's browser would by the time they press "Post Comment".
+import '../../src/components/comments/writer.js';
 import type { ColloquyComments } from '../../src/components/comments/colloquy-comments.js';
 import type { FakeEndpoint } from './fake-endpoint.js';
 
@@ -43,6 +46,12 @@ export async function type(el: ColloquyComments, field: 'body' | 'name' | 'email
   const control = $<HTMLInputElement>(el, `#${field}`);
   control.value = value;
   control.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+  await nextTask(el);
+}
+
+/** One macrotask, then the element's update: enough for the (already downloaded) writer to act. */
+export async function nextTask(el: ColloquyComments) {
+  await new Promise((resolve) => setTimeout(resolve, 0));
   await el.updateComplete;
 }
 
@@ -54,7 +63,7 @@ export async function fillValid(el: ColloquyComments, body = 'What a great episo
 
 export async function submit(el: ColloquyComments) {
   $<HTMLButtonElement>(el, '[part~="submit"]').click();
-  await el.updateComplete;
+  await settle(el);
 }
 
 /** Lets pending promises and the element's update settle. */

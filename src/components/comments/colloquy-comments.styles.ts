@@ -73,6 +73,8 @@ export const styles = css`
   }
   .highlight {
     background: color-mix(in srgb, var(--_accent) 12%, transparent);
+    /* Invisible, except in forced colors, where backgrounds are dropped and outlines kept. */
+    outline: 2px solid transparent;
   }
   button,
   input,
@@ -83,9 +85,10 @@ export const styles = css`
     padding: 0.5em;
   }
   button {
-    color: #fff;
+    color: var(--_accent-text);
     background: var(--_accent);
-    border: 0;
+    /* Transparent, so forced-colors (high contrast) modes still draw the button's edge. */
+    border: 1px solid transparent;
     padding-inline: 1.25em;
     cursor: pointer;
   }
@@ -135,5 +138,15 @@ export const styles = css`
     margin-block-end: var(--_gap);
     background: var(--_border);
     opacity: 0.4;
+  }
+  @media (prefers-reduced-motion: no-preference) {
+    .skeleton li {
+      animation: pulse 1s infinite alternate;
+    }
+  }
+  @keyframes pulse {
+    to {
+      opacity: 0.2;
+    }
   }
 `;

@@ -1,9 +1,10 @@
 import { html, nothing, type TemplateResult } from 'lit/html.js';
-import { ApiError, listComments, postComment } from '../../api/client.js';
-import { LIMITS, type Comment, type FieldName, type SortOrder } from '../../api/contract.js';
-import { charLength, isEmail, isHttpUrl } from '../../api/validate.js';
+import { ApiError, listComments } from '../../api/client.js';
+import type { Comment, SortOrder } from '../../api/contract.js';
+import { isEmail, isHttpUrl } from '../../api/validate.js';
 import { emit } from '../../events/events.js';
-import en from '../../i18n/en.js';
+import type { Strings } from '../../i18n/en.js';
+import { directionOf, localeOf, say, stringsFor, type Localized } from '../../i18n/i18n.js';
 import { baseStyles } from '../shared/base-styles.js';
 import { ColloquyElement, type PropertyValues } from '../shared/colloquy-element.js';
 import { tokenStyles } from '../shared/token-styles.js';
@@ -11,19 +12,25 @@ import { avatar } from './avatar.js';
 import { styles } from './colloquy-comments.styles.js';
 import { formatBody } from './format.js';
 import { findPlayer, formatTime, seekPlayer } from './media.js';
-import { loadAuthor, loadDraft, loadSort, maskEmail, newIdempotencyKey, saveAuthor, saveDraft, saveSort } from './storage.js';
+import { grantsKey, loadAuthor, loadDraft, loadSort, maskEmail, newIdempotencyKey, read, saveAuthor, saveDraft, saveSort } from './storage.js';
 import { buildTree, type Tree } from './thread.js';
+import type { OwnTools } from './writer.js';
 
-type FormField = 'body' | 'name' | 'email' | 'url';
-const FORM_FIELDS: readonly FormField[] = ['body', 'name', 'email', 'url'];
-const REQUIRED: ReadonlySet<FormField> = new Set(['body', 'name', 'email']);
+export type FormField = 'body' | 'name' | 'email' | 'url';
 const PERMALINK = /^#comment-(.+)$/;
+const SKELETON = html`<ol part="skeleton" class="skeleton" aria-hidden="true">
+  <li></li>
+  <li></li>
+  <li></li>
+</ol>`;
 
 /**
  * An episode's comment thread, with threaded replies and the "Leave a Comment" form.
  *
  * @tagname colloquy-comments
  * @summary The comment section: thread, replies and form, talking to a Colloquy endpoint.
+ *
+ * @attr theme - `light` (default), `dark`, or `auto` (follows the visitor's `prefers-color-scheme`).
  *
  * @slot notice - A line of the site's own under the privacy notice, e.g. "This site uses Akismet to reduce spam."
  *
@@ -41,6 +48,10 @@ const PERMALINK = /^#comment-(.+)$/;
  * @csspart actions - The row of a comment's buttons.
  * @csspart reply-button - The Reply button of each comment.
  * @csspart copy-link - The "Copy link" button of each comment.
+ * @csspart edit-button - "Edit" on the visitor's own comment, for 15 minutes after posting it.
+ * @csspart delete-button - "Delete" on the visitor's own comment, for 15 minutes after posting it.
+ * @csspart confirm-delete - "Delete this comment? This cannot be undone." with its Delete and Cancel buttons.
+ * @csspart edit-form - The form that takes a comment's place while its author edits it.
  * @csspart load-more - The "Load more comments" button.
  * @csspart skeleton - The placeholder shown while the thread loads.
  * @csspart load-error - The message shown when the thread could not be loaded.
@@ -60,12 +71,13 @@ const PERMALINK = /^#comment-(.+)$/;
  * @csspart submit - The "Post Comment" button.
  * @csspart status - The live region announcing results (visually hidden; style to show it).
  *
- * @cssprop --colloquy-accent - Links, buttons and focus rings. Default `#2463eb`.
- * @cssprop --colloquy-text - Text colour. Default `#1f2328`.
- * @cssprop --colloquy-muted - Secondary text: dates, notices. Default `#57606a`.
- * @cssprop --colloquy-bg - Background of the widget and its fields. Default `#ffffff`.
- * @cssprop --colloquy-border - Borders of fields and threads. Default `#d0d7de`.
- * @cssprop --colloquy-danger - Error messages and invalid fields. Default `#b42318`.
+ * @cssprop --colloquy-accent - Links, buttons and focus rings. Default `#2463eb` (dark: `#7ea6f8`).
+ * @cssprop --colloquy-accent-text - Text on accent-coloured buttons. Default `#ffffff` (dark: `#0d1117`).
+ * @cssprop --colloquy-text - Text colour. Default `#1f2328` (dark: `#e6edf3`).
+ * @cssprop --colloquy-muted - Secondary text: dates, notices. Default `#57606a` (dark: `#9da7b3`).
+ * @cssprop --colloquy-bg - Background of the widget and its fields. Default `#ffffff` (dark: `#0d1117`).
+ * @cssprop --colloquy-border - Borders of fields and threads. Default `#8c959f` (dark: `#6e7681`).
+ * @cssprop --colloquy-danger - Error messages and invalid fields. Default `#b42318` (dark: `#ff938a`).
  * @cssprop --colloquy-radius - Corner radius of fields and buttons. Default `6px`.
  * @cssprop --colloquy-font - Font family. Default: the page's.
  * @cssprop --colloquy-gap - The base spacing unit. Default `1rem`.
@@ -74,20 +86,30 @@ const PERMALINK = /^#comment-(.+)$/;
  * @fires colloquy-submit - A valid comment is about to be posted; cancelable; `detail: {thread, parentId, author: {name, url}, body}` (never the email).
  * @fires colloquy-posted - The endpoint accepted a comment; `detail: {comment}`.
  * @fires colloquy-error - Loading or posting failed; `detail: {code, message}`.
+ * @fires colloquy-edited - The author changed their comment within its edit window; `detail: {comment}`.
+ * @fires colloquy-deleted - The author deleted their comment within its edit window; `detail: {id}`.
  * @fires colloquy-seek - A timestamp was pressed; cancelable (a custom player handles it and calls `preventDefault()`); `detail: {seconds}`.
  */
 export class ColloquyComments extends ColloquyElement {
   static override styles = [baseStyles, tokenStyles, styles];
 
-  #strings = en;
+  /** @internal The locale's strings with the site's overrides; unset until the locale has arrived. */
+  localized!: Localized;
+  /** @internal The locale in use, e.g. `de-CH`. */
+  locale = '';
+  #localeStrings?: Localized;
   #loadController: AbortController | null = null;
   /** `endpoint|thread` whose draft is in the form. */
   #draftOwner = '';
-  #idempotencyKey = newIdempotencyKey();
-  /** The endpoint's signed note of when the form was shown, sent back with the post. */
-  #formToken?: string;
-  /** What a bot typed into the field people never see. */
-  #honeypot = '';
+  /** @internal One per draft, so a retried post is never stored twice. */
+  idempotencyKey = newIdempotencyKey();
+  /** @internal The endpoint's signed note of when the form was shown, sent back with the post. */
+  formToken?: string;
+  /** @internal What a bot typed into the field people never see. */
+  honeypot = '';
+  /** @internal Edit and Delete for the visitor's own fresh comments, once the writer has loaded. */
+  own?: OwnTools;
+  #writer?: Promise<typeof import('./writer.js') | undefined>;
   /** Appends the next page; returns the comments it added. */
   async #loadMore(): Promise<Comment[]> {
     if (!this.nextCursor || this.loadState !== 'loaded') return [];
@@ -106,8 +128,8 @@ export class ColloquyComments extends ColloquyElement {
       this.nextCursor = page.nextCursor;
       return added;
     } catch (error) {
-      const message = this.#strings.loadFailed;
-      void this.#announce(message);
+      const message = this.localized.loadFailed;
+      void this.announce(message);
       emit(this, 'colloquy-error', { code: error instanceof ApiError ? error.code : 'network', message });
       return [];
     } finally {
@@ -118,7 +140,7 @@ export class ColloquyComments extends ColloquyElement {
   async #handleLoadMore() {
     const [first] = await this.#loadMore();
     await this.updateComplete;
-    if (first) this.#article(first.id)?.focus();
+    if (first) this.article(first.id)?.focus();
   }
 
   #handleSort(event: Event) {
@@ -127,7 +149,8 @@ export class ColloquyComments extends ColloquyElement {
     void this.load();
   }
 
-  #article(id: string) {
+  /** @internal */
+  article(id: string) {
     return this.renderRoot.querySelector<HTMLElement>(`#comment-${CSS.escape(id)}`);
   }
 
@@ -140,18 +163,18 @@ export class ColloquyComments extends ColloquyElement {
     if (!found()) return;
     this.highlightId = id;
     await this.updateComplete;
-    this.#article(id)?.scrollIntoView({ block: 'center' });
+    this.article(id)?.scrollIntoView({ block: 'center' });
   }
 
   async #handleCopyLink(comment: Comment) {
     const link = `${location.href.split('#')[0]}#comment-${comment.id}`;
     try {
       await navigator.clipboard.writeText(link);
-      void this.#announce(this.#strings.linkCopied);
+      void this.announce(this.localized.linkCopied);
     } catch {
       // No clipboard (a plain-http page, or permission refused): put the link where it can be copied.
       history.replaceState(history.state, '', link);
-      void this.#announce(this.#strings.copyFailed);
+      void this.announce(this.localized.copyFailed);
     }
   }
 
@@ -170,7 +193,7 @@ export class ColloquyComments extends ColloquyElement {
     const before = value.slice(0, from);
     const insert = `${before && !/\s$/.test(before) ? ' ' : ''}${formatTime(player.currentTime)} `;
     this.fields = { ...this.fields, body: before + insert + value.slice(to) };
-    this.#persistDraft();
+    this.persistDraft();
     await this.updateComplete;
     box.focus();
     box.setSelectionRange(from + insert.length, from + insert.length);
@@ -193,6 +216,7 @@ export class ColloquyComments extends ColloquyElement {
     player: {},
     loading: {},
     noRemember: { type: Boolean, attribute: 'no-remember' },
+    strings: { type: Object },
     loadState: { state: true },
     comments: { state: true },
     count: { state: true },
@@ -210,19 +234,29 @@ export class ColloquyComments extends ColloquyElement {
   };
 
   private loadState: 'loading' | 'loaded' | 'more' | 'error' = 'loading';
-  private comments: Comment[] = [];
-  private count = 0;
+  /** @internal */
+  comments: Comment[] = [];
+  /** @internal */
+  count = 0;
   private nextCursor: string | null = null;
-  private order: SortOrder = 'oldest';
+  /** @internal */
+  order: SortOrder = 'oldest';
   /** The comment the page's `#comment-<id>` names. */
   private highlightId = '';
-  private replyTo: Comment | null = null;
-  private fields: Record<FormField, string> = { body: '', name: '', email: '', url: '' };
-  private errors: Partial<Record<FormField, string>> = {};
-  private formError = '';
-  private posting = false;
-  private remember = false;
-  private identityCollapsed = false;
+  /** @internal */
+  replyTo: Comment | null = null;
+  /** @internal */
+  fields: Record<FormField, string> = { body: '', name: '', email: '', url: '' };
+  /** @internal */
+  errors: Partial<Record<FormField, string>> = {};
+  /** @internal */
+  formError = '';
+  /** @internal */
+  posting = false;
+  /** @internal */
+  remember = false;
+  /** @internal */
+  identityCollapsed = false;
   private announcement = '';
 
   /** Base URL of the Colloquy endpoint, e.g. `https://comments.example.com/api`. Required. */
@@ -249,6 +283,21 @@ export class ColloquyComments extends ColloquyElement {
   /** Hides "Save my name, email, and website…", so nothing is ever kept in the browser but drafts. */
   noRemember = false;
 
+  /**
+   * The site's own wording for any message, over the locale's: `{leaveComment: 'Join the conversation'}`.
+   * As an attribute, the same object as JSON. Keys and plural forms as in `src/i18n/en.ts`.
+   */
+  strings: Partial<Strings> = {};
+
+  /** `light` (default), `dark`, or `auto` to follow the visitor's system setting. Tokens still win over either. */
+  get theme(): string {
+    return this.getAttribute('theme') ?? 'light';
+  }
+
+  set theme(value: string) {
+    this.setAttribute('theme', value);
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     if (!this.hasUpdated) {
@@ -263,6 +312,7 @@ export class ColloquyComments extends ColloquyElement {
       // Moved in the DOM mid-load: disconnecting aborted the request, so ask again.
       void this.load();
     }
+    void this.#useLocale();
     addEventListener('hashchange', this.#handleHashChange);
     this.#watchViewport();
   }
@@ -275,6 +325,7 @@ export class ColloquyComments extends ColloquyElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
+    if (this.#localeStrings) this.localized = { ...this.#localeStrings, ...this.strings };
     if ((changed.has('endpoint') || changed.has('thread')) && this.endpoint) {
       this.#restoreDraft();
       if (this.#active) void this.load();
@@ -312,8 +363,15 @@ export class ColloquyComments extends ColloquyElement {
     return location.pathname;
   }
 
-  get #locale(): string {
-    return this.lang || this.closest<HTMLElement>('[lang]')?.lang || 'en';
+  /** Speaks the element's language: its `lang`, else the page's around it, else English. */
+  async #useLocale() {
+    const locale = localeOf(this);
+    if (locale === this.locale) return;
+    this.locale = locale;
+    const strings = await stringsFor(locale);
+    if (this.locale !== locale) return;
+    this.#localeStrings = strings;
+    this.requestUpdate();
   }
 
   #restoreDraft() {
@@ -322,20 +380,21 @@ export class ColloquyComments extends ColloquyElement {
     this.#draftOwner = key;
     const draft = loadDraft(this.endpoint, this.threadKey);
     this.fields = { ...this.fields, body: draft?.body ?? '' };
-    this.#idempotencyKey = draft?.idempotencyKey ?? newIdempotencyKey();
+    this.idempotencyKey = draft?.idempotencyKey ?? newIdempotencyKey();
     this.#pendingReplyId = draft?.parentId ?? null;
     this.replyTo = null;
     this.comments = [];
   }
 
-  #persistDraft() {
+  /** @internal Keeps the draft in the browser, so it survives failures and reloads. */
+  persistDraft() {
     const body = this.fields.body;
     saveDraft(
       this.endpoint,
       this.threadKey,
       body.trim() === '' && !this.replyTo
         ? null
-        : { body, parentId: this.replyTo?.id ?? null, idempotencyKey: this.#idempotencyKey },
+        : { body, parentId: this.replyTo?.id ?? null, idempotencyKey: this.idempotencyKey },
     );
   }
 
@@ -355,16 +414,17 @@ export class ColloquyComments extends ColloquyElement {
       this.comments = [...page.comments, ...this.comments.filter((c) => c.status === 'pending')];
       this.count = page.count;
       this.nextCursor = page.nextCursor;
-      this.#formToken = page.formToken;
+      this.formToken = page.formToken;
       this.loadState = 'loaded';
       this.#resumeReply();
       emit(this, 'colloquy-loaded', { count: page.count });
+      if (read(grantsKey(this.endpoint))) void this.#write().then((writer) => writer?.watchGrants(this));
       void this.#revealPermalink();
     } catch (error) {
       if (controller.signal.aborted) return;
       this.loadState = 'error';
       const code = error instanceof ApiError ? error.code : 'network';
-      emit(this, 'colloquy-error', { code, message: this.#strings.loadFailed });
+      emit(this, 'colloquy-error', { code, message: this.localized.loadFailed });
     }
   }
 
@@ -382,11 +442,8 @@ export class ColloquyComments extends ColloquyElement {
   #handleInput(field: FormField, event: Event) {
     const value = (event.target as HTMLInputElement | HTMLTextAreaElement).value;
     this.fields = { ...this.fields, [field]: value };
-    if (this.errors[field] && !this.#problemWith(field)) {
-      const { [field]: _fixed, ...rest } = this.errors;
-      this.errors = rest;
-    }
-    if (field === 'body') this.#persistDraft();
+    if (this.errors[field]) void this.#write().then((writer) => writer?.recheck(this, field));
+    if (field === 'body') this.persistDraft();
   }
 
   #handleRemember(event: Event) {
@@ -403,7 +460,7 @@ export class ColloquyComments extends ColloquyElement {
   async #handleReply(comment: Comment) {
     this.replyTo = comment;
     this.formError = '';
-    this.#persistDraft();
+    this.persistDraft();
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLTextAreaElement>('#body')?.focus();
   }
@@ -412,154 +469,36 @@ export class ColloquyComments extends ColloquyElement {
     const id = this.replyTo?.id;
     this.replyTo = null;
     this.formError = '';
-    this.#persistDraft();
+    this.persistDraft();
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLButtonElement>(`[data-reply-to="${id}"]`)?.focus();
   }
 
-  /** The message for what is wrong with a field as typed, or `''`. */
-  #problemWith(field: FormField): string {
-    const value = this.fields[field].trim();
-    const s = this.#strings;
-    if (value === '') return REQUIRED.has(field) ? s.required[field as keyof typeof s.required] : '';
-    if (charLength(value) > LIMITS[field]) return s.tooLong(LIMITS[field]);
-    if (field === 'email' && !isEmail(value)) return s.invalid.email;
-    if (field === 'url' && !isHttpUrl(value)) return s.invalid.url;
-    return '';
-  }
-
-  /**
-   * Runs the browser's constraint validation with our rules as custom validity (so
-   * whitespace-only counts as empty), and returns the invalid fields in form order.
-   */
-  #validate(): FormField[] {
-    const errors: Partial<Record<FormField, string>> = {};
-    for (const field of FORM_FIELDS) {
-      const control = this.renderRoot.querySelector<HTMLInputElement | HTMLTextAreaElement>(`#${field}`);
-      const message = this.#problemWith(field);
-      control?.setCustomValidity(message);
-      if (control ? !control.checkValidity() : message) errors[field] = control?.validationMessage || message;
-    }
-    this.errors = errors;
-    return FORM_FIELDS.filter((f) => errors[f]);
-  }
-
-  async #focusFirstInvalid(fields: FormField[]) {
-    if (fields.some((f) => f !== 'body')) this.identityCollapsed = false;
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>(`#${fields[0]}`)?.focus();
-  }
-
-  async #announce(message: string) {
+  /** @internal Says a message once in the live region. */
+  async announce(message: string) {
     // Cleared first so the same message twice in a row is still announced.
     this.announcement = '';
     await this.updateComplete;
     this.announcement = message;
   }
 
+  /** The writer module, downloaded once, when the visitor first writes; `undefined` while offline. */
+  #write() {
+    return (this.#writer ??= import('./writer.js').catch(() => (this.#writer = undefined)));
+  }
+
   async #handleSubmit(event: Event) {
     event.preventDefault();
     if (this.posting) return;
-    const invalid = this.#validate();
-    this.formError = '';
-    if (invalid.length) {
-      void this.#announce(this.#strings.fixFields(invalid.length));
-      await this.#focusFirstInvalid(invalid);
-      return;
-    }
-    const { body, name, email, url } = this.fields;
-    const author = { name: name.trim(), url: url.trim() || null };
-    const detail = { thread: this.threadKey, parentId: this.replyTo?.id ?? null, author, body: body.trim() };
-    if (!emit(this, 'colloquy-submit', detail, true)) return;
-
-    this.posting = true;
-    this.#persistDraft();
-    try {
-      const posted = await postComment(this.endpoint, {
-        ...detail,
-        author: { name: author.name, email: email.trim(), ...(author.url ? { url: author.url } : {}) },
-        idempotencyKey: this.#idempotencyKey,
-        formToken: this.#formToken,
-        honeypot: this.#honeypot,
-      });
-      await this.#handlePosted(posted.comment);
-    } catch (error) {
-      await this.#handlePostFailed(error);
-    } finally {
-      this.posting = false;
-    }
-  }
-
-  async #handlePosted(comment: Comment) {
-    if (!this.comments.some((c) => c.id === comment.id)) {
-      // Newest first puts a new conversation at the top; everything else reads top to bottom.
-      const first = this.order === 'newest' && !comment.parentId;
-      this.comments = first ? [comment, ...this.comments] : [...this.comments, comment];
-      if (comment.status === 'approved') this.count++;
-    }
-    this.replyTo = null;
-    this.fields = { ...this.fields, body: '' };
-    this.#idempotencyKey = newIdempotencyKey();
-    saveDraft(this.endpoint, this.threadKey, null);
-    if (this.remember && !this.noRemember) {
-      const { name, email, url } = this.fields;
-      saveAuthor({ name: name.trim(), email: email.trim(), url: url.trim() });
-      this.identityCollapsed = true;
-    }
-    void this.#announce(comment.status === 'pending' ? this.#strings.awaitingModeration : this.#strings.posted);
-    emit(this, 'colloquy-posted', { comment });
-    await this.updateComplete;
-    this.#article(comment.id)?.focus();
-  }
-
-  /** Words a failed request for the visitor, announces it and fires `colloquy-error`. */
-  #failureMessage(error: unknown): string {
-    const s = this.#strings;
-    const e = error instanceof ApiError ? error : new ApiError('network');
-    const byCode: Record<string, string> = {
-      network: s.offline,
-      duplicate: s.duplicate,
-      too_fast: s.tooFast(e.retryAfter),
-      not_found: s.parentGone,
-    };
-    const message =
-      e.code === 'invalid_request' && this.#applyFieldErrors(e.fields)
-        ? s.fixFields(Object.keys(this.errors).length)
-        : (byCode[e.code] ?? (e.code === 'server_error' ? s.serverError : s.rejected));
-    void this.#announce(message);
-    emit(this, 'colloquy-error', { code: e.code, message });
-    return message;
-  }
-
-  async #handlePostFailed(error: unknown) {
-    const message = this.#failureMessage(error);
-    const fieldErrors = FORM_FIELDS.filter((f) => this.errors[f]);
-    if (fieldErrors.length) await this.#focusFirstInvalid(fieldErrors);
-    else this.formError = message;
-  }
-
-  /** Puts the endpoint's field errors on the form's fields; false when none of them is a form field. */
-  #applyFieldErrors(fields: Partial<Record<FieldName, string>>): boolean {
-    const s = this.#strings;
-    const errors: Partial<Record<FormField, string>> = {};
-    for (const field of FORM_FIELDS) {
-      const problem = fields[field];
-      if (!problem) continue;
-      errors[field] =
-        problem === 'required' && REQUIRED.has(field)
-          ? s.required[field as keyof typeof s.required]
-          : problem === 'too_long'
-            ? s.tooLong(LIMITS[field])
-            : field === 'email' || field === 'url'
-              ? s.invalid[field]
-              : s.invalid.other;
-    }
-    this.errors = errors;
-    return Object.keys(errors).length > 0;
+    const writer = await this.#write();
+    if (writer) return writer.submit(this);
+    // The writer could not be downloaded: the draft is already kept.
+    this.formError = this.localized.offline;
+    void this.announce(this.formError);
   }
 
   #formatDate(iso: string): string {
-    const locale = this.#locale;
+    const locale = this.locale;
     if (this.#dates?.[0] !== locale) this.#dates = [locale, new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' })];
     const date = new Date(iso);
     return Number.isNaN(+date) ? '' : this.#dates[1].format(date);
@@ -573,7 +512,7 @@ export class ColloquyComments extends ColloquyElement {
   }
 
   #renderActions(comment: Comment) {
-    const s = this.#strings;
+    const s = this.localized;
     const { id } = comment;
     return html`<div part="actions">
       ${comment.status === 'approved'
@@ -581,18 +520,19 @@ export class ColloquyComments extends ColloquyElement {
             part="reply-button"
             type="button"
             data-reply-to=${id}
-            aria-label=${s.replyTo(comment.author.name)}
+            aria-label=${say(s.replyTo, '', comment.author.name)}
             @click=${() => this.#handleReply(comment)}
           >
             ${s.reply}
           </button>`
         : nothing}
       <button part="copy-link" type="button" @click=${() => this.#handleCopyLink(comment)}>${s.copyLink}</button>
+      ${this.own?.actions(this, comment)}
     </div>`;
   }
 
   #renderComment(comment: Comment, depth: number, tree: Tree): TemplateResult {
-    const s = this.#strings;
+    const s = this.localized;
     const replies = tree.get(comment.id) ?? [];
     const { id, status } = comment;
     const item = html`<li>
@@ -612,7 +552,8 @@ export class ColloquyComments extends ColloquyElement {
               >
             </header>
             ${status === 'pending' ? html`<p part="pending" class="notice">${s.awaitingModeration}</p>` : nothing}
-            <div part="comment-body" class="body">${formatBody(comment.body, (t) => this.#handleSeek(t))}</div>
+            ${this.own?.editor(this, comment) ??
+            html`<div part="comment-body" class="body" dir="auto">${formatBody(comment.body, (t) => this.#handleSeek(t))}</div>`}
             ${this.#renderActions(comment)}
           </article>`}
       ${this.replyTo?.id === id ? this.#renderForm() : nothing}
@@ -631,14 +572,14 @@ export class ColloquyComments extends ColloquyElement {
     const error = this.errors[field];
     const attrs = {
       id: field,
-      required: REQUIRED.has(field),
+      required: field !== 'url',
       invalid: error ? 'true' : 'false',
       describedBy: error ? `${field}-error` : nothing,
       input: (e: Event) => this.#handleInput(field, e),
     };
     return html`<div class="field">
       <label part="label" for=${field}
-        >${label}${REQUIRED.has(field) ? html` <span part="required" aria-hidden="true">*</span>` : nothing}</label
+        >${label}${field !== 'url' ? html` <span part="required" aria-hidden="true">*</span>` : nothing}</label
       >
       ${type
         ? html`<input
@@ -658,6 +599,7 @@ export class ColloquyComments extends ColloquyElement {
             id=${attrs.id}
             name=${field}
             rows="6"
+            dir="auto"
             ?required=${attrs.required}
             aria-invalid=${attrs.invalid}
             aria-describedby=${attrs.describedBy}
@@ -669,7 +611,7 @@ export class ColloquyComments extends ColloquyElement {
   }
 
   #renderIdentity() {
-    const s = this.#strings;
+    const s = this.localized;
     if (this.identityCollapsed) {
       return html`<p part="identity" class="notice">
         ${s.commentingAs} <strong>${this.fields.name.trim()}</strong> (${maskEmail(this.fields.email.trim())})
@@ -681,7 +623,7 @@ export class ColloquyComments extends ColloquyElement {
   }
 
   #renderForm() {
-    const s = this.#strings;
+    const s = this.localized;
     const replyTo = this.replyTo;
     return html`<form
       part="form"
@@ -689,9 +631,10 @@ export class ColloquyComments extends ColloquyElement {
       aria-labelledby="form-heading"
       aria-busy=${this.posting ? 'true' : 'false'}
       @submit=${this.#handleSubmit}
+      @focusin=${this.#write}
     >
       <div>
-        <h3 part="form-heading" id="form-heading">${replyTo ? s.replyTo(replyTo.author.name) : s.leaveComment}</h3>
+        <h3 part="form-heading" id="form-heading">${replyTo ? say(s.replyTo, '', replyTo.author.name) : s.leaveComment}</h3>
         ${replyTo
           ? html`<button part="cancel-reply" type="button" @click=${this.#handleCancelReply}>
               ${s.cancelReply}
@@ -708,7 +651,7 @@ export class ColloquyComments extends ColloquyElement {
         : nothing}
       ${this.#renderIdentity()}
       <div class="visually-hidden" aria-hidden="true">
-        <input name="homepage" tabindex="-1" autocomplete="off" @input=${(e: Event) => (this.#honeypot = (e.target as HTMLInputElement).value)} />
+        <input name="homepage" tabindex="-1" autocomplete="off" @input=${(e: Event) => (this.honeypot = (e.target as HTMLInputElement).value)} />
       </div>
       ${this.noRemember
         ? nothing
@@ -722,20 +665,14 @@ export class ColloquyComments extends ColloquyElement {
   }
 
   #renderThread() {
-    const s = this.#strings;
+    const s = this.localized;
     if (this.loadState === 'error') {
       return html`<div part="load-error" role="alert">
         <p>${s.loadFailed}</p>
         <button part="retry-button" type="button" @click=${this.load}>${s.retry}</button>
       </div>`;
     }
-    if (this.loadState === 'loading') {
-      return html`<ol part="skeleton" class="skeleton" aria-hidden="true">
-        <li></li>
-        <li></li>
-        <li></li>
-      </ol>`;
-    }
+    if (this.loadState === 'loading') return SKELETON;
     const tree = this.#tree;
     const top = tree.get(null) ?? [];
     return html`${top.length
@@ -751,11 +688,17 @@ export class ColloquyComments extends ColloquyElement {
   }
 
   protected override render() {
-    const s = this.#strings;
+    const s = this.localized;
+    // Until the locale has arrived, only the placeholder: no flash of English.
+    if (!s) return SKELETON;
     const loading = this.loadState === 'loading';
-    return html`<section aria-labelledby="heading" aria-busy=${loading || this.loadState === 'more' ? 'true' : 'false'}>
+    return html`<section
+      aria-labelledby="heading"
+      aria-busy=${loading || this.loadState === 'more' ? 'true' : 'false'}
+      dir=${directionOf(this.locale)}
+    >
       <div class="head">
-        <h2 part="heading" id="heading">${loading ? s.loading : s.commentCount(this.count, new Intl.PluralRules(this.#locale))}</h2>
+        <h2 part="heading" id="heading" tabindex="-1">${loading ? s.loading : say(s.commentCount, this.locale, this.count)}</h2>
         ${this.count > 1
           ? html`<select part="sort" aria-label=${s.sort} .value=${this.order} @change=${this.#handleSort}>
               <option value="oldest">${s.oldest}</option>

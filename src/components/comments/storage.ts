@@ -21,7 +21,7 @@ export interface SavedAuthor {
 
 const AUTHOR_KEY = 'colloquy-author';
 
-function read<T>(key: string): T | null {
+export function read<T>(key: string): T | null {
   try {
     const raw = localStorage.getItem(key);
     return raw ? (JSON.parse(raw) as T) : null;
@@ -30,7 +30,7 @@ function read<T>(key: string): T | null {
   }
 }
 
-function write(key: string, value: unknown | null): void {
+export function write(key: string, value: unknown | null): void {
   try {
     if (value === null) localStorage.removeItem(key);
     else localStorage.setItem(key, JSON.stringify(value));
@@ -48,6 +48,8 @@ export const loadAuthor = () => read<SavedAuthor>(AUTHOR_KEY);
 export const loadSort = () => read<SortOrder>('colloquy-sort');
 export const saveSort = (sort: SortOrder) => write('colloquy-sort', sort);
 export const saveAuthor = (author: SavedAuthor | null) => write(AUTHOR_KEY, author);
+/** Where the edit tokens of the visitor's own fresh comments on an endpoint are kept (see writer.ts). */
+export const grantsKey = (endpoint: string) => `colloquy-own:${endpoint}`;
 
 /** A random key; works on plain-http pages too, where `crypto.randomUUID` is missing. */
 export function newIdempotencyKey(): string {

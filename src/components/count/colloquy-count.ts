@@ -1,5 +1,5 @@
 import { fetchCounts } from '../../api/client.js';
-import en from '../../i18n/en.js';
+import { localeOf, say, stringsFor } from '../../i18n/i18n.js';
 
 /** Threads asked for in this task, per endpoint, answered by one request when the task ends. */
 const queued = new Map<string, Map<string, ColloquyCount[]>>();
@@ -20,7 +20,7 @@ async function flush(endpoint: string, threads: Map<string, ColloquyCount[]>) {
   // The contract takes at most 100 threads a request.
   for (let i = 0; i < keys.length; i += 100) {
     const { counts } = await fetchCounts(endpoint, keys.slice(i, i + 100)).catch(() => ({ counts: {} as Record<string, number> }));
-    for (const key of keys.slice(i, i + 100)) if (key in counts) for (const el of threads.get(key)!) el.show(key, counts[key]);
+    for (const key of keys.slice(i, i + 100)) if (key in counts) for (const el of threads.get(key)!) void el.show(key, counts[key]);
   }
 }
 
@@ -35,6 +35,7 @@ async function flush(endpoint: string, threads: Map<string, ColloquyCount[]>) {
  * @attr endpoint - Base URL of the Colloquy endpoint. Required.
  * @attr thread - The thread's key, as given to `<colloquy-comments>` on the episode's page. Required.
  * @attr href - Makes the count a link, e.g. to the episode's `#comments`.
+ * @attr strings - The site's own wording as JSON, as on `<colloquy-comments>`; only `commentCount` is used here.
  */
 export class ColloquyCount extends HTMLElement {
   static observedAttributes = ['endpoint', 'thread', 'href'];
@@ -57,10 +58,17 @@ export class ColloquyCount extends HTMLElement {
     this.attributeChangedCallback();
   }
 
-  /** Shows a count, unless the element has moved on to another thread meanwhile. */
-  show(thread: string, count: number): void {
+  /** Shows a count in the element's language, unless it has moved on to another thread meanwhile. */
+  async show(thread: string, count: number): Promise<void> {
+    const locale = localeOf(this);
+    let { commentCount } = await stringsFor(locale);
+    try {
+      commentCount = JSON.parse(this.getAttribute('strings')!).commentCount ?? commentCount;
+    } catch {
+      // No overrides, or not JSON (<colloquy-comments> reports that): the locale's words.
+    }
     if (thread !== this.thread) return;
-    const text = en.commentCount(count, new Intl.PluralRules(this.closest<HTMLElement>('[lang]')?.lang || 'en'));
+    const text = say(commentCount, locale, count);
     const href = this.getAttribute('href');
     const link = href ? Object.assign(document.createElement('a'), { href }) : null;
     if (link) link.textContent = text;

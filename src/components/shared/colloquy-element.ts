@@ -3,7 +3,7 @@ import { render, type TemplateResult } from 'lit/html.js';
 /** Declares a reactive property, as Lit's `static properties` does (the same shape, a subset of options). */
 export interface PropertyDeclaration {
   /** How an attribute's text becomes the property's value. */
-  type?: typeof String | typeof Number | typeof Boolean;
+  type?: typeof String | typeof Number | typeof Boolean | typeof Object;
   /** The attribute's name; default the property's name lower-cased. */
   attribute?: string;
   /** Internal state: re-renders, but has no attribute. */
@@ -11,6 +11,15 @@ export interface PropertyDeclaration {
 }
 
 export type PropertyValues = Map<PropertyKey, unknown>;
+
+/** An attribute holding JSON; a mistake is reported by name and leaves the property empty. */
+function parseJson(element: string, attribute: string, value: string | null): unknown {
+  try {
+    return value === null ? undefined : JSON.parse(value);
+  } catch (error) {
+    console.error(`<${element}>: the ${attribute} attribute is not valid JSON (${String(error)}).`);
+  }
+}
 
 /**
  * The base of Colloquy's elements: Lit's templates (lit-html) and styles, with the
@@ -91,7 +100,15 @@ export abstract class ColloquyElement extends HTMLElement {
     const name = type.attributeMap!.get(attribute)!;
     const kind = type.properties[name].type;
     (this as Record<string, unknown>)[name] =
-      kind === Boolean ? value !== null : kind === Number ? (value === null ? undefined : Number(value)) : value;
+      kind === Boolean
+        ? value !== null
+        : kind === Number
+          ? value === null
+            ? undefined
+            : Number(value)
+          : kind === Object
+            ? parseJson(this.localName, attribute, value)
+            : value;
   }
 
   private performUpdate(): boolean {

@@ -38,6 +38,9 @@ export function assetRoutes({ distDir, demoDir }: AssetFolders): Hono {
   router.get('/dist/*', (c) => serveFile(c.req.url, distDir, rawPath(c.req.url).slice('/dist'.length), widgetHeaders));
   // The moderation page's module: same-origin only, so no Access-Control-Allow-Origin.
   router.get('/colloquy-admin.js', (c) => serveFile(c.req.url, distDir, '/colloquy-admin.js'));
+  // What colloquy.js loads on demand, beside itself: the writer chunk and the locales.
+  router.get('/colloquy-*', (c) => serveFile(c.req.url, distDir, rawPath(c.req.url), widgetHeaders));
+  router.get('/locales/*', (c) => serveFile(c.req.url, distDir, rawPath(c.req.url), widgetHeaders));
   if (demoDir) {
     router.get('/episode.wav', (c) => demoAudio(c.req.header('Range')));
     router.get('/*', (c) => serveFile(c.req.url, demoDir, rawPath(c.req.url)));

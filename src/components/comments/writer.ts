@@ -1,0 +1,344 @@
+/**
+ * Everything a visitor needs only once they write: checking and posting the form, and
+ * editing or deleting their own comment within its 15-minute window. `<colloquy-comments>`
+ * loads this module when the form is first used, or when the visitor has a fresh comment
+ * on the page, so readers never download it (it is not part of the script tag's budget).
+ */
+import { html, nothing, type TemplateResult } from 'lit/html.js';
+import { ApiError } from '../../api/client.js';
+import { LIMITS, type Comment, type FieldName } from '../../api/contract.js';
+import { charLength, isEmail, isHttpUrl } from '../../api/validate.js';
+import { deleteComment, editComment, postComment } from '../../api/writes.js';
+import { emit } from '../../events/events.js';
+import enWriting from '../../i18n/en-writing.js';
+import type { Strings } from '../../i18n/en.js';
+import { say } from '../../i18n/i18n.js';
+import type { ColloquyComments, FormField } from './colloquy-comments.js';
+import { grantsKey, newIdempotencyKey, read, saveAuthor, saveDraft, write } from './storage.js';
+
+const FORM_FIELDS: readonly FormField[] = ['body', 'name', 'email', 'url'];
+const REQUIRED = { body: 'requiredBody', name: 'requiredName', email: 'requiredEmail' } as const;
+type Errors = ColloquyComments['errors'];
+
+/** The element's strings, with English for any writing string its locale and the site left out. */
+const words = (host: ColloquyComments): Strings => ({ ...enWriting, ...host.localized });
+
+/** The message for what is wrong with a value as typed, or `''`. */
+function problemWith(host: ColloquyComments, field: FormField, text = host.fields[field]): string {
+  const value = text.trim();
+  const s = words(host);
+  if (value === '') return field === 'url' ? '' : s[REQUIRED[field]];
+  if (charLength(value) > LIMITS[field]) return say(s.tooLong, host.locale, LIMITS[field]);
+  if (field === 'email' && !isEmail(value)) return s.invalidEmail;
+  if (field === 'url' && !isHttpUrl(value)) return s.invalidUrl;
+  return '';
+}
+
+/** Clears a field's error once what is typed is right. */
+export function recheck(host: ColloquyComments, field: FormField): void {
+  if (problemWith(host, field)) return;
+  const { [field]: _fixed, ...rest } = host.errors;
+  host.errors = rest;
+}
+
+/**
+ * Runs the browser's constraint validation with our rules as custom validity (so
+ * whitespace-only counts as empty); returns the invalid fields in form order.
+ */
+function validate(host: ColloquyComments): FormField[] {
+  const errors: Errors = {};
+  for (const field of FORM_FIELDS) {
+    const control = host.renderRoot.querySelector<HTMLInputElement | HTMLTextAreaElement>(`#${field}`);
+    const message = problemWith(host, field);
+    control?.setCustomValidity(message);
+    if (control ? !control.checkValidity() : message) errors[field] = control?.validationMessage || message;
+  }
+  host.errors = errors;
+  return FORM_FIELDS.filter((f) => errors[f]);
+}
+
+async function focusFirstInvalid(host: ColloquyComments, fields: FormField[]) {
+  if (fields.some((f) => f !== 'body')) host.identityCollapsed = false;
+  await host.updateComplete;
+  host.renderRoot.querySelector<HTMLElement>(`#${fields[0]}`)?.focus();
+}
+
+/** A field problem from the endpoint, in the visitor's words. */
+function fieldMessage(host: ColloquyComments, field: FormField, problem: string): string {
+  const s = words(host);
+  if (problem === 'required' && field !== 'url') return s[REQUIRED[field]];
+  if (problem === 'too_long') return say(s.tooLong, host.locale, LIMITS[field]);
+  return field === 'email' ? s.invalidEmail : field === 'url' ? s.invalidUrl : s.invalidOther;
+}
+
+/** Words a failed request for the visitor, announces it and fires `colloquy-error`. */
+function fail(host: ColloquyComments, error: unknown, fieldErrors: Errors = {}): string {
+  const s = words(host);
+  const e = error instanceof ApiError ? error : new ApiError('network');
+  const byCode: Record<string, string> = {
+    network: s.offline,
+    duplicate: s.duplicate,
+    too_fast: say(s.tooFast, host.locale, e.retryAfter),
+    server_error: s.serverError,
+    not_found: s.parentGone,
+  };
+  const fields = Object.keys(fieldErrors).length;
+  const message = fields ? say(s.fixFields, host.locale, fields) : (byCode[e.code] ?? s.rejected);
+  void host.announce(message);
+  emit(host, 'colloquy-error', { code: e.code, message });
+  return message;
+}
+
+/** The endpoint's field errors that belong to form fields. */
+function formErrors(host: ColloquyComments, error: unknown, only: readonly FormField[] = FORM_FIELDS): Errors {
+  const errors: Errors = {};
+  const problems: Partial<Record<FieldName, string>> = error instanceof ApiError && error.code === 'invalid_request' ? error.fields : {};
+  for (const field of only) if (problems[field]) errors[field] = fieldMessage(host, field, problems[field]);
+  return errors;
+}
+
+/** Pressing "Post Comment": check, ask listeners, post once (a retry reuses the key), settle. */
+export async function submit(host: ColloquyComments): Promise<void> {
+  const s = words(host);
+  const invalid = validate(host);
+  host.formError = '';
+  if (invalid.length) {
+    void host.announce(say(s.fixFields, host.locale, invalid.length));
+    return focusFirstInvalid(host, invalid);
+  }
+  const { body, name, email, url } = host.fields;
+  const author = { name: name.trim(), url: url.trim() || null };
+  const detail = { thread: host.threadKey, parentId: host.replyTo?.id ?? null, author, body: body.trim() };
+  if (!emit(host, 'colloquy-submit', detail, true)) return;
+
+  host.posting = true;
+  host.persistDraft();
+  try {
+    const posted = await postComment(host.endpoint, {
+      ...detail,
+      author: { name: author.name, email: email.trim(), ...(author.url ? { url: author.url } : {}) },
+      idempotencyKey: host.idempotencyKey,
+      formToken: host.formToken,
+      honeypot: host.honeypot,
+    });
+    keepGrant(host, posted.comment.id, { token: posted.editToken, until: Date.parse(posted.editableUntil) });
+    await settlePosted(host, posted.comment);
+  } catch (error) {
+    const errors = formErrors(host, error);
+    const message = fail(host, error, errors);
+    host.errors = errors;
+    const fields = FORM_FIELDS.filter((f) => errors[f]);
+    if (fields.length) await focusFirstInvalid(host, fields);
+    else host.formError = message;
+  } finally {
+    host.posting = false;
+  }
+}
+
+async function settlePosted(host: ColloquyComments, comment: Comment) {
+  if (!host.comments.some((c) => c.id === comment.id)) {
+    // Newest first puts a new conversation at the top; everything else reads top to bottom.
+    const first = host.order === 'newest' && !comment.parentId;
+    host.comments = first ? [comment, ...host.comments] : [...host.comments, comment];
+    if (comment.status === 'approved') host.count++;
+  }
+  host.replyTo = null;
+  host.fields = { ...host.fields, body: '' };
+  host.idempotencyKey = newIdempotencyKey();
+  saveDraft(host.endpoint, host.threadKey, null);
+  if (host.remember && !host.noRemember) {
+    const { name, email, url } = host.fields;
+    saveAuthor({ name: name.trim(), email: email.trim(), url: url.trim() });
+    host.identityCollapsed = true;
+  }
+  const s = words(host);
+  void host.announce(comment.status === 'pending' ? s.awaitingModeration : s.posted);
+  emit(host, 'colloquy-posted', { comment });
+  await host.updateComplete;
+  host.article(comment.id)?.focus();
+}
+
+// ——— One's own fresh comments: Edit and Delete until the edit window closes ———
+
+/** The proof of authorship a `201` carried, kept in the browser until it expires. */
+interface Grant {
+  token: string;
+  /** End of the edit window, in ms since the epoch. */
+  until: number;
+  /** An edit being written, so it survives a failure or a reload. */
+  draft?: string;
+}
+
+type Grants = Record<string, Grant>;
+
+/** What the author is doing with one of their comments right now. */
+interface Change {
+  mode: 'editing' | 'confirming';
+  saving?: boolean;
+  error?: string;
+}
+
+const changes = new WeakMap<ColloquyComments, Map<string, Change>>();
+
+function grants(host: ColloquyComments): Grants {
+  const now = Date.now();
+  return Object.fromEntries(Object.entries(read<Grants>(grantsKey(host.endpoint)) ?? {}).filter(([, g]) => g.until > now));
+}
+
+function keepGrant(host: ColloquyComments, id: string, grant: Grant | null) {
+  const all = grants(host);
+  if (grant) all[id] = grant;
+  else delete all[id];
+  write(grantsKey(host.endpoint), Object.keys(all).length ? all : null);
+  watchGrants(host);
+}
+
+/** Shows the tools for every unexpired grant, and hides each when its window closes. */
+export function watchGrants(host: ColloquyComments): void {
+  host.own = tools;
+  for (const [id, grant] of Object.entries(grants(host))) {
+    if (grant.draft !== undefined) changesOf(host).set(id, { mode: 'editing' });
+    setTimeout(() => host.requestUpdate(), grant.until - Date.now() + 50);
+  }
+  host.requestUpdate();
+}
+
+function changesOf(host: ColloquyComments) {
+  let map = changes.get(host);
+  if (!map) changes.set(host, (map = new Map()));
+  return map;
+}
+
+async function setChange(host: ColloquyComments, id: string, change: Change | null, focus?: string) {
+  if (change) changesOf(host).set(id, change);
+  else changesOf(host).delete(id);
+  host.requestUpdate();
+  await host.updateComplete;
+  if (focus) host.renderRoot.querySelector<HTMLElement>(focus)?.focus();
+}
+
+const tools = {
+  /** The editor in place of the body while the author edits; `undefined` otherwise. */
+  editor(host: ColloquyComments, comment: Comment): TemplateResult | undefined {
+    const grant = grants(host)[comment.id];
+    const change = changesOf(host).get(comment.id);
+    if (!grant || change?.mode !== 'editing') return undefined;
+    const s = words(host);
+    const id = `edit-${comment.id}`;
+    const text = grant.draft ?? comment.body;
+    return html`<form part="edit-form" class="edit" novalidate aria-busy=${change.saving ? 'true' : 'false'} @submit=${(e: Event) => save(host, comment, e)}>
+      <label part="label" for=${id}>${s.editLabel}</label>
+      <textarea
+        part="textarea"
+        id=${id}
+        rows="4"
+        dir="auto"
+        required
+        aria-invalid=${change.error ? 'true' : 'false'}
+        aria-describedby=${change.error ? `${id}-error` : nothing}
+        .value=${text}
+        @input=${(e: Event) => keepGrant(host, comment.id, { ...grant, draft: (e.target as HTMLTextAreaElement).value })}
+      ></textarea>
+      ${change.error ? html`<p part="error" id="${id}-error">${change.error}</p>` : nothing}
+      <div part="actions">
+        <button part="submit" type="submit" ?disabled=${change.saving}>${change.saving ? s.saving : s.save}</button>
+        <button type="button" @click=${() => cancelEdit(host, comment)}>${s.cancel}</button>
+      </div>
+    </form>`;
+  },
+
+  /** Edit and Delete, or the question "Delete this comment?", among the comment's actions. */
+  actions(host: ColloquyComments, comment: Comment): TemplateResult | typeof nothing {
+    const grant = grants(host)[comment.id];
+    const change = changesOf(host).get(comment.id);
+    if (!grant || comment.status === 'deleted' || change?.mode === 'editing') return nothing;
+    const s = words(host);
+    const { id } = comment;
+    if (change?.mode === 'confirming') {
+      return html`<span part="confirm-delete" role="group" aria-labelledby="confirm-${id}">
+        <span id="confirm-${id}">${s.confirmDelete}</span>
+        <button type="button" data-confirm-delete=${id} ?disabled=${change.saving} @click=${() => remove(host, comment)}>
+          ${s.delete}
+        </button>
+        <button type="button" @click=${() => setChange(host, id, null, `[data-delete="${CSS.escape(id)}"]`)}>${s.cancel}</button>
+        ${change.error ? html`<span part="error" role="alert">${change.error}</span>` : nothing}
+      </span>`;
+    }
+    return html`<button part="edit-button" type="button" data-edit=${id} @click=${() => setChange(host, id, { mode: 'editing' }, `#edit-${CSS.escape(id)}`)}>
+        ${s.edit}</button
+      ><button part="delete-button" type="button" data-delete=${id} @click=${() => setChange(host, id, { mode: 'confirming' }, `[data-confirm-delete="${CSS.escape(id)}"]`)}>
+        ${s.delete}
+      </button>`;
+  },
+};
+
+export type OwnTools = typeof tools;
+
+async function cancelEdit(host: ColloquyComments, comment: Comment) {
+  const grant = grants(host)[comment.id];
+  if (grant) keepGrant(host, comment.id, { token: grant.token, until: grant.until });
+  await setChange(host, comment.id, null, `[data-edit="${CSS.escape(comment.id)}"]`);
+}
+
+/** A refused token means the window has closed (or the comment is gone): the tools go, the text stays. */
+function expired(host: ColloquyComments, error: unknown): boolean {
+  if (!(error instanceof ApiError) || (error.code !== 'forbidden' && error.code !== 'not_found')) return false;
+  void host.announce(words(host).editExpired);
+  emit(host, 'colloquy-error', { code: error.code, message: words(host).editExpired });
+  return true;
+}
+
+async function save(host: ColloquyComments, comment: Comment, event: Event) {
+  event.preventDefault();
+  const grant = grants(host)[comment.id];
+  const change = changesOf(host).get(comment.id);
+  if (!grant || !change || change.saving) return;
+  const textarea = host.renderRoot.querySelector<HTMLTextAreaElement>(`#edit-${CSS.escape(comment.id)}`)!;
+  const problem = problemWith(host, 'body', textarea.value);
+  if (problem) return setChange(host, comment.id, { mode: 'editing', error: problem }, `#edit-${CSS.escape(comment.id)}`);
+  await setChange(host, comment.id, { mode: 'editing', saving: true });
+  try {
+    const { comment: edited } = await editComment(host.endpoint, comment.id, grant.token, { body: textarea.value.trim() });
+    host.comments = host.comments.map((c) => (c.id === edited.id ? edited : c));
+    keepGrant(host, comment.id, { token: grant.token, until: grant.until });
+    void host.announce(words(host).updated);
+    emit(host, 'colloquy-edited', { comment: edited });
+    await setChange(host, comment.id, null);
+    host.article(comment.id)?.focus();
+  } catch (error) {
+    if (expired(host, error)) {
+      keepGrant(host, comment.id, null);
+      return setChange(host, comment.id, null);
+    }
+    const errors = formErrors(host, error, ['body']);
+    const message = fail(host, error, errors);
+    await setChange(host, comment.id, { mode: 'editing', error: errors.body ?? message }, `#edit-${CSS.escape(comment.id)}`);
+  }
+}
+
+async function remove(host: ColloquyComments, comment: Comment) {
+  const grant = grants(host)[comment.id];
+  if (!grant) return;
+  await setChange(host, comment.id, { mode: 'confirming', saving: true });
+  try {
+    await deleteComment(host.endpoint, comment.id, grant.token);
+    keepGrant(host, comment.id, null);
+    // With replies, a placeholder keeps their place (as the endpoint lists it from now on).
+    const hasReplies = host.comments.some((c) => c.parentId === comment.id);
+    const placeholder: Comment = { ...comment, status: 'deleted', body: '', author: { name: '', url: null, avatar: '' } };
+    host.comments = hasReplies
+      ? host.comments.map((c) => (c.id === comment.id ? placeholder : c))
+      : host.comments.filter((c) => c.id !== comment.id);
+    if (comment.status === 'approved') host.count--;
+    void host.announce(words(host).removed);
+    emit(host, 'colloquy-deleted', { id: comment.id });
+    await setChange(host, comment.id, null);
+    (hasReplies ? host.article(comment.id) : host.renderRoot.querySelector<HTMLElement>('#heading'))?.focus();
+  } catch (error) {
+    if (expired(host, error)) {
+      keepGrant(host, comment.id, null);
+      return setChange(host, comment.id, null);
+    }
+    await setChange(host, comment.id, { mode: 'confirming', error: fail(host, error) });
+  }
+}
