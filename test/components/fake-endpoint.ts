@@ -36,6 +36,10 @@ export class FakeEndpoint {
   postReplies: Reply[] = [];
   /** Replies used, in order, for the next GETs. */
   getReplies: Reply[] = [];
+  /** Replies used, in order, for the next PATCHes and DELETEs before the default behaviour. */
+  changeReplies: Reply[] = [];
+  /** How long a new comment's edit token lasts, in ms (the contract's window is 15 minutes). */
+  editWindow = 15 * 60 * 1000;
   /** What `/counts` answers per thread. */
   threadCounts: Record<string, number> = {};
   /** Status given to new comments. */
@@ -72,7 +76,7 @@ export class FakeEndpoint {
     const url = new URL(request.url);
     const body = request.method === 'GET' ? null : await request.text();
     this.requests.push({ method: request.method, url, headers: request.headers, body });
-    const queue = request.method === 'POST' ? this.postReplies : this.getReplies;
+    const queue = request.method === 'POST' ? this.postReplies : request.method === 'GET' ? this.getReplies : this.changeReplies;
     let reply = queue.shift();
     if (reply === 'hold') {
       await new Promise<void>((resolve) => this.held.push(resolve));
@@ -87,6 +91,10 @@ export class FakeEndpoint {
       return json(200, { counts });
     }
     if (request.method === 'POST' && url.pathname.endsWith('/comments')) return this.post(JSON.parse(body ?? '{}'));
+    const own = /\/comments\/([^/]+)$/.exec(url.pathname);
+    if (own && (request.method === 'PATCH' || request.method === 'DELETE')) {
+      return this.change(request.method, decodeURIComponent(own[1]), request.headers.get('Authorization'), body);
+    }
     return json(404, { error: { code: 'not_found', message: 'Not found.' } });
   }
 
@@ -118,7 +126,31 @@ export class FakeEndpoint {
     };
     this.keys.set(input.idempotencyKey, comment);
     this.comments.push(comment);
-    return json(201, { comment });
+    return json(201, { comment, ...this.grant(comment) });
+  }
+
+  /** What the contract's 201 carries besides the comment: a token for this comment only. */
+  private grant(comment: Comment) {
+    return { editToken: `token-for-${comment.id}`, editableUntil: new Date(Date.now() + this.editWindow).toISOString() };
+  }
+
+  /** The author's PATCH or DELETE: 403 unless the bearer token is this comment's. */
+  private change(method: string, id: string, authorization: string | null, body: string | null): Response {
+    const index = this.comments.findIndex((c) => c.id === id);
+    if (index < 0) return json(404, { error: { code: 'not_found', message: 'Not found.' } });
+    if (authorization !== `Bearer token-for-${id}`) {
+      return json(403, { error: { code: 'forbidden', message: 'You can no longer edit or delete this comment.' } });
+    }
+    if (method === 'DELETE') {
+      const hasReplies = this.comments.some((c) => c.parentId === id);
+      if (hasReplies) this.comments[index] = { ...this.comments[index], status: 'deleted', body: '', author: { name: '', url: null, avatar: '' } };
+      else this.comments.splice(index, 1);
+      return new Response(null, { status: 204 });
+    }
+    const text = String((JSON.parse(body ?? '{}') as { body?: unknown }).body ?? '').trim();
+    if (!text) return json(400, { error: { code: 'invalid_request', message: 'Type a comment.', fields: { body: 'required' } } });
+    this.comments[index] = { ...this.comments[index], body: text };
+    return json(200, { comment: this.comments[index] });
   }
 }
 

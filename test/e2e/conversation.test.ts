@@ -67,6 +67,20 @@ describe('a conversation on the demo page', () => {
     const id = await inShadow(page, (root) =>
       [...root.querySelectorAll('article')].find((a) => a.textContent!.includes('Timestamp Fan'))!.id.replace('comment-', ''),
     );
+
+    // Within the 15-minute window the author can fix what they wrote, in place.
+    await (await waitInShadow(page, 'colloquy-comments', `[data-edit="${id}"]`))!.click();
+    const editBox = (await waitInShadow(page, 'colloquy-comments', `#edit-${id}`))!;
+    await editBox.evaluate((b) => (b as HTMLTextAreaElement).setSelectionRange(0, 0));
+    await page.keyboard.type('Edited: ');
+    await (await page.$('colloquy-comments >>> [part~="edit-form"] [part~="submit"]'))!.click();
+    await page.waitForFunction(
+      (cid) => document.querySelector('colloquy-comments')!.shadowRoot!.querySelector(`#comment-${cid} [part~="comment-body"]`)?.textContent?.startsWith('Edited: The best part'),
+      {},
+      id,
+    );
+    const stored = (await (await fetch(`${demo.server.url}/api/comments?thread=${encodeURIComponent(THREAD)}`)).json()) as CommentPage;
+    assert.equal(stored.comments.find((c) => c.id === id)?.body, 'Edited: The best part starts at 12:34');
     await (await page.$(`colloquy-comments >>> [data-reply-to="${id}"]`))!.click();
     await page.waitForFunction(() => document.querySelector('colloquy-comments')!.shadowRoot!.activeElement?.id === 'body');
     await page.keyboard.type('Agreed, 12:34 is great.');
@@ -80,12 +94,25 @@ describe('a conversation on the demo page', () => {
     await page.waitForFunction(
       (parent) => {
         const root = document.querySelector('colloquy-comments')!.shadowRoot!;
-        const reply = [...root.querySelectorAll('article')].find((a) => a.textContent!.includes('Replier'));
+        const reply = [...root.querySelectorAll('article')].find((a) => a.textContent!.includes('Agreed, 12:34'));
         return reply?.closest('ol')?.closest('li')?.querySelector('article')?.id === `comment-${parent}`;
       },
       {},
       id,
     );
+    await page.close();
+  });
+
+  it('downloads only the language a page speaks', async () => {
+    const page = await open();
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+    await page.evaluate((thread) => {
+      document.body.insertAdjacentHTML('beforeend', `<p lang="de"><colloquy-count id="de-count" endpoint="/api"></colloquy-count></p>`);
+      document.getElementById('de-count')!.setAttribute('thread', thread);
+    }, THREAD);
+    await page.waitForFunction(() => /Kommentar/.test(document.getElementById('de-count')!.textContent!));
+    assert.deepEqual(requested.filter((p) => p.startsWith('/locales/')), ['/locales/de.js']);
     await page.close();
   });
 

@@ -121,7 +121,10 @@ export async function submit(host: ColloquyComments): Promise<void> {
       formToken: host.formToken,
       honeypot: host.honeypot,
     });
-    keepGrant(host, posted.comment.id, { token: posted.editToken, until: Date.parse(posted.editableUntil) });
+    const grant = { token: posted.editToken, until: Date.parse(posted.editableUntil) };
+    keepGrant(host, posted.comment.id, grant);
+    host.own = tools;
+    expireLater(host, grant);
     await settlePosted(host, posted.comment);
   } catch (error) {
     const errors = formErrors(host, error);
@@ -185,22 +188,31 @@ function grants(host: ColloquyComments): Grants {
   return Object.fromEntries(Object.entries(read<Grants>(grantsKey(host.endpoint)) ?? {}).filter(([, g]) => g.until > now));
 }
 
+/** Stores the unexpired grants (and nothing once there are none). */
+function saveGrants(host: ColloquyComments, all: Grants) {
+  write(grantsKey(host.endpoint), Object.keys(all).length ? all : null);
+  host.requestUpdate();
+}
+
 function keepGrant(host: ColloquyComments, id: string, grant: Grant | null) {
   const all = grants(host);
   if (grant) all[id] = grant;
   else delete all[id];
-  write(grantsKey(host.endpoint), Object.keys(all).length ? all : null);
-  watchGrants(host);
+  saveGrants(host, all);
 }
+
+const expireLater = (host: ColloquyComments, grant: Grant) =>
+  setTimeout(() => saveGrants(host, grants(host)), grant.until - Date.now() + 50);
 
 /** Shows the tools for every unexpired grant, and hides each when its window closes. */
 export function watchGrants(host: ColloquyComments): void {
   host.own = tools;
-  for (const [id, grant] of Object.entries(grants(host))) {
+  const all = grants(host);
+  for (const [id, grant] of Object.entries(all)) {
     if (grant.draft !== undefined) changesOf(host).set(id, { mode: 'editing' });
-    setTimeout(() => host.requestUpdate(), grant.until - Date.now() + 50);
+    expireLater(host, grant);
   }
-  host.requestUpdate();
+  saveGrants(host, all);
 }
 
 function changesOf(host: ColloquyComments) {
