@@ -587,7 +587,9 @@ describe('<colloquy-comments>', () => {
       fake.comments = fixtureThread();
       const el = await renderWidget(fake);
       const replyButton = $<HTMLButtonElement>(el, '[data-reply-to="2"]');
-      expect(replyButton.getAttribute('aria-label')).to.equal('Reply to Grace Hopper');
+      // Named by its own word and the author's name, so the visible label is in the name in every language.
+      const name = replyButton.getAttribute('aria-labelledby')!.split(' ').map((id) => $(el, `#${id}`).textContent!.trim());
+      expect(name.join(' ')).to.equal('Reply Grace Hopper');
       replyButton.focus();
       await sendKeys({ press: 'Enter' });
       await settle(el);

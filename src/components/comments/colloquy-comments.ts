@@ -520,7 +520,8 @@ export class ColloquyComments extends ColloquyElement {
             part="reply-button"
             type="button"
             data-reply-to=${id}
-            aria-label=${say(s.replyTo, '', comment.author.name)}
+            id="reply-${id}"
+            aria-labelledby="reply-${id} author-${id}"
             @click=${() => this.#handleReply(comment)}
           >
             ${s.reply}
