@@ -2,6 +2,26 @@ import { existsSync } from 'node:fs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 
+/**
+ * `emulate-forced-colors`: Windows high-contrast mode, through the DevTools protocol
+ * (@web/test-runner-commands' emulateMedia does not offer forced-colors on Chromium).
+ */
+function forcedColorsPlugin() {
+  // Emulation lasts as long as the protocol session that set it: one per page, kept.
+  const sessions = new WeakMap();
+  return {
+    name: 'colloquy-forced-colors',
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'emulate-forced-colors') return undefined;
+      const page = session.browser.getPage(session.id);
+      if (!sessions.has(page)) sessions.set(page, await page.createCDPSession());
+      const features = [{ name: 'forced-colors', value: payload?.active ? 'active' : 'none' }];
+      await sessions.get(page).send('Emulation.setEmulatedMedia', { features });
+      return true;
+    },
+  };
+}
+
 export default {
   files: 'test/components/**/*.test.ts',
   nodeResolve: true,
@@ -17,7 +37,7 @@ export default {
       return next();
     },
   ],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json' })],
+  plugins: [forcedColorsPlugin(), esbuildPlugin({ ts: true, tsconfig: './tsconfig.json' })],
   browsers: [
     chromeLauncher({
       launchOptions: {

@@ -4,7 +4,7 @@
  * narrow 320 px viewport. axe runs in each (expect(el).to.be.accessible()).
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { setViewport } from '@web/test-runner-commands';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
 import type { ColloquyComments } from '../../src/components/comments/colloquy-comments.js';
 import { FakeEndpoint, fixtureThread, makeComment } from './fake-endpoint.js';
 import { $, $$, fillValid, renderWidget, settle, submit } from './helpers.js';
@@ -116,5 +116,89 @@ describe('<colloquy-comments> right to left', () => {
     const avatar = $(el, '#comment-1 [part~="comment-avatar"]').getBoundingClientRect();
     expect(host.right - avatar.right, 'the avatar starts at the right edge').to.be.below(2);
     await expect(el).to.be.accessible();
+  });
+});
+
+describe('<colloquy-comments> from the keyboard alone', () => {
+  let fake: FakeEndpoint;
+  beforeEach(() => {
+    fake = new FakeEndpoint([
+      makeComment({ id: '1', author: { name: 'Ada', url: 'https://ada.example/', avatar: 'a' }, body: 'At 12:34 it gets good.' }),
+      makeComment({ id: '2', parentId: '1', body: 'Agreed.' }),
+    ]);
+  });
+  afterEach(() => fake.restore());
+
+  /** What has focus, described: inside the widget by part or id, outside by id. */
+  function focused(el: Element): string {
+    const inner = el.shadowRoot!.activeElement as HTMLElement | null;
+    if (document.activeElement !== el || !inner) return `outside:${(document.activeElement as HTMLElement).id}`;
+    const article = inner.closest('article');
+    const name = inner.matches('input, textarea') ? inner.id : (inner.getAttribute('part') ?? inner.id);
+    return `${name}${article ? `@${article.id}` : ''}`;
+  }
+
+  it('reaches every action in reading order with Tab, and Tab leaves at the end (no trap)', async () => {
+    const page = await fixture<HTMLElement>(html`<div>
+      <button id="before">before</button>
+      <colloquy-comments endpoint=${fake.base} thread="t" loading="eager"></colloquy-comments>
+      <button id="after">after</button>
+    </div>`);
+    const el = page.querySelector('colloquy-comments') as ColloquyComments;
+    await waitUntil(() => $(el, '#comment-2'));
+    await settle(el);
+    page.querySelector<HTMLButtonElement>('#before')!.focus();
+    const order: string[] = [];
+    for (let i = 0; i < 20 && !order.includes('outside:after'); i++) {
+      await sendKeys({ press: 'Tab' });
+      order.push(focused(el));
+    }
+    expect(order).to.deep.equal([
+      'sort',
+      'comment-author@comment-1',
+      'comment-date@comment-1',
+      'timestamp@comment-1',
+      'reply-button@comment-1',
+      'copy-link@comment-1',
+      'comment-date@comment-2',
+      'reply-button@comment-2',
+      'copy-link@comment-2',
+      'body',
+      'name',
+      'email',
+      'url',
+      'remember',
+      'submit',
+      'outside:after',
+    ]);
+    await sendKeys({ down: 'Shift' });
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ up: 'Shift' });
+    expect(focused(el), 'Shift+Tab comes back in').to.equal('submit');
+  });
+
+  it('posts with the keyboard: focus lands on the new comment and the result is announced once', async () => {
+    const el = await renderWidget(fake);
+    $<HTMLTextAreaElement>(el, '#body').focus();
+    await sendKeys({ type: 'Typed without a mouse.' });
+    for (const value of ['Kay Board', 'kay@example.com']) {
+      await sendKeys({ press: 'Tab' });
+      await sendKeys({ type: value });
+    }
+    const announced: string[] = [];
+    new MutationObserver(() => {
+      const text = $(el, '[part~="status"]').textContent!.trim();
+      if (text) announced.push(text);
+    }).observe($(el, '[part~="status"]'), { childList: true, characterData: true, subtree: true });
+    await sendKeys({ press: 'Tab' }); // website
+    await sendKeys({ press: 'Tab' }); // remember
+    await sendKeys({ press: 'Tab' }); // Post Comment
+    expect(focused(el)).to.equal('submit');
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => fake.posts.length === 1 && $(el, `#comment-${fake.comments.at(-1)!.id}`));
+    await settle(el);
+    const id = fake.comments.at(-1)!.id;
+    expect(el.shadowRoot!.activeElement, 'focus is on the new comment').to.equal($(el, `#comment-${id}`));
+    expect(announced).to.deep.equal(['Comment posted.']);
   });
 });

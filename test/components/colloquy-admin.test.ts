@@ -96,6 +96,20 @@ describe('<colloquy-admin>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('should pass accessibility tests in the dark theme and right to left', async () => {
+    const el = await fixture<ColloquyAdmin>(html`<colloquy-admin endpoint="/api" theme="dark"></colloquy-admin>`);
+    expect(getComputedStyle(el).backgroundColor).to.equal('rgb(13, 17, 23)');
+    await expect(el).to.be.accessible();
+    await signIn(el);
+    await waitUntil(() => $$(el, '[part~="comment"]').length);
+    await expect(el).to.be.accessible();
+    el.remove();
+    const rtl = await fixture<HTMLElement>(html`<div dir="rtl"><colloquy-admin endpoint="/api"></colloquy-admin></div>`);
+    const mirrored = rtl.querySelector('colloquy-admin') as ColloquyAdmin;
+    await waitUntil(() => $$(mirrored, '[part~="comment"]').length, 'the session did not carry over');
+    await expect(mirrored).to.be.accessible();
+  });
+
   it('refuses a wrong token and keeps nothing', async () => {
     const el = await fixture<ColloquyAdmin>(html`<colloquy-admin endpoint="/api"></colloquy-admin>`);
     await signIn(el, 'wrong');

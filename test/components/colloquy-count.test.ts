@@ -16,6 +16,37 @@ describe('<colloquy-count>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('should pass accessibility tests while loading, loaded, as a link, after a failure, right to left and on a dark page', async () => {
+    fake.getReplies = ['hold'];
+    const loading = await fixture(html`<p>Episode 1 · <colloquy-count endpoint=${fake.base} thread="c"></colloquy-count></p>`);
+    await expect(loading).to.be.accessible();
+    fake.release();
+    await waitUntil(() => loading.textContent!.includes('12 Comments'));
+    await expect(loading).to.be.accessible();
+
+    const link = await fixture(html`<p><colloquy-count endpoint=${fake.base} thread="b" href="/b#comments"></colloquy-count></p>`);
+    await waitUntil(() => link.querySelector('a'));
+    expect(link.querySelector('a')!.getAttribute('href')).to.equal('/b#comments');
+    await expect(link).to.be.accessible();
+
+    fake.getReplies = [{ status: 500, body: {} }];
+    const failed = await fixture(html`<p>Episode 2 <colloquy-count endpoint=${fake.base} thread="a"></colloquy-count></p>`);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(failed.querySelector('colloquy-count')!.textContent).to.equal('');
+    await expect(failed).to.be.accessible();
+
+    const rtl = await fixture(html`<p dir="rtl" lang="he"><colloquy-count endpoint=${fake.base} thread="c" href="#c"></colloquy-count></p>`);
+    await waitUntil(() => rtl.querySelector('a'));
+    expect(rtl.textContent).to.match(/12/);
+    await expect(rtl).to.be.accessible();
+
+    const dark = await fixture(html`<p style="background:#0d1117;color:#e6edf3"
+      ><style>.dark-count a { color: #7ea6f8; }</style><colloquy-count class="dark-count" endpoint=${fake.base} thread="c" href="#c"></colloquy-count
+    ></p>`);
+    await waitUntil(() => dark.querySelector('a'));
+    await expect(dark).to.be.accessible();
+  });
+
   it('shows each thread’s count, plural-correct, with one request for the whole page', async () => {
     const list = await fixture(html`<ul>
       <li><colloquy-count endpoint=${fake.base} thread="a"></colloquy-count></li>

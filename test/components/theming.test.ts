@@ -2,9 +2,11 @@
  * Theming promises: every custom property the README documents feeds the widget's styles,
  * and setting one from the page changes what visitors see.
  */
-import { expect } from '@open-wc/testing';
-import { FakeEndpoint, makeComment } from './fake-endpoint.js';
-import { $, renderWidget } from './helpers.js';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { emulateMedia, executeServerCommand } from '@web/test-runner-commands';
+import type { ColloquyComments } from '../../src/components/comments/colloquy-comments.js';
+import { FakeEndpoint, fixtureThread, makeComment } from './fake-endpoint.js';
+import { $, $$, renderWidget, settle, submit } from './helpers.js';
 
 // Taken before any test replaces fetch with the endpoint double.
 const realFetch = window.fetch.bind(window);
@@ -53,6 +55,110 @@ describe('<colloquy-comments> theming', () => {
       expect(getComputedStyle($(el, '[part~="comment-avatar"]')).borderRadius).to.equal('0px');
     } finally {
       style.remove();
+    }
+  });
+});
+
+describe('<colloquy-comments> light, dark and auto themes', () => {
+  let fake: FakeEndpoint;
+  beforeEach(() => {
+    fake = new FakeEndpoint(fixtureThread());
+  });
+  afterEach(async () => {
+    fake.restore();
+    await emulateMedia({ colorScheme: 'light', reducedMotion: 'no-preference' });
+  });
+
+  const LIGHT_BG = 'rgb(255, 255, 255)';
+  const DARK_BG = 'rgb(13, 17, 23)';
+  const colours = (el: ColloquyComments) => ({
+    bg: getComputedStyle(el).backgroundColor,
+    text: getComputedStyle($(el, '[part~="comment-body"]')).color,
+    scheme: getComputedStyle(el).colorScheme,
+  });
+
+  async function themed(theme: string | undefined) {
+    const el = await renderWidget(fake);
+    if (theme) el.setAttribute('theme', theme);
+    return el;
+  }
+
+  it('should pass accessibility tests in the dark theme, loaded, with errors and while replying', async () => {
+    const el = await themed('dark');
+    expect(colours(el).bg).to.equal(DARK_BG);
+    await expect(el).to.be.accessible();
+    await submit(el);
+    expect($$(el, '[part~="error"]').length).to.be.greaterThan(0);
+    await expect(el).to.be.accessible();
+    $<HTMLButtonElement>(el, '[data-reply-to="2"]').click();
+    await settle(el);
+    await expect(el).to.be.accessible();
+  });
+
+  it('is light by default, dark with theme="dark" (also set as a property), whatever the system says', async () => {
+    await emulateMedia({ colorScheme: 'dark' });
+    const el = await themed(undefined);
+    expect(colours(el)).to.deep.equal({ bg: LIGHT_BG, text: 'rgb(31, 35, 40)', scheme: 'light' });
+    el.theme = 'dark';
+    expect(el.getAttribute('theme')).to.equal('dark');
+    expect(colours(el)).to.deep.equal({ bg: DARK_BG, text: 'rgb(230, 237, 243)', scheme: 'dark' });
+  });
+
+  it('follows prefers-color-scheme with theme="auto"', async () => {
+    const el = await themed('auto');
+    await emulateMedia({ colorScheme: 'light' });
+    expect(colours(el).bg).to.equal(LIGHT_BG);
+    await emulateMedia({ colorScheme: 'dark' });
+    expect(colours(el).bg).to.equal(DARK_BG);
+    expect(getComputedStyle($(el, '[part~="submit"]')).color, 'button text flips with its background').to.equal(DARK_BG);
+  });
+
+  it('lets the site’s tokens win over either theme', async () => {
+    const el = await themed('dark');
+    el.style.setProperty('--colloquy-bg', 'rgb(1, 2, 3)');
+    expect(colours(el).bg).to.equal('rgb(1, 2, 3)');
+  });
+
+  it('moves nothing when the visitor asks for reduced motion', async () => {
+    fake.getReplies = ['hold'];
+    await emulateMedia({ reducedMotion: 'no-preference' });
+    const el = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base} thread="t" loading="eager"></colloquy-comments>`);
+    await el.updateComplete;
+    const placeholder = () => getComputedStyle($(el, '[part~="skeleton"] li'));
+    expect(placeholder().animationName, 'the loading placeholder pulses').to.equal('pulse');
+    await emulateMedia({ reducedMotion: 'reduce' });
+    expect(placeholder().animationName).to.equal('none');
+    fake.release();
+  });
+});
+
+describe('<colloquy-comments> in forced colors (Windows high contrast)', () => {
+  let fake: FakeEndpoint;
+  beforeEach(async () => {
+    fake = new FakeEndpoint(fixtureThread());
+    await executeServerCommand('emulate-forced-colors', { active: true });
+  });
+  afterEach(async () => {
+    fake.restore();
+    await executeServerCommand('emulate-forced-colors', { active: false });
+  });
+
+  it('keeps the edges of buttons and fields and the highlighted comment visible, and stays accessible', async () => {
+    expect(matchMedia('(forced-colors: active)').matches).to.be.true;
+    location.hash = '#comment-2';
+    try {
+      const el = await renderWidget(fake);
+      await waitUntil(() => $(el, '#comment-2.highlight'));
+      const visibleEdge = (style: CSSStyleDeclaration, edge: 'border-top' | 'outline') =>
+        style.getPropertyValue(`${edge}-style`) !== 'none' &&
+        parseFloat(style.getPropertyValue(`${edge}-width`)) >= 1 &&
+        style.getPropertyValue(`${edge}-color`) !== 'rgba(0, 0, 0, 0)';
+      expect(visibleEdge(getComputedStyle($(el, '[part~="submit"]')), 'border-top'), 'the Post Comment button has an edge').to.be.true;
+      expect(visibleEdge(getComputedStyle($(el, '#body')), 'border-top'), 'the comment box has an edge').to.be.true;
+      expect(visibleEdge(getComputedStyle($(el, '#comment-2')), 'outline'), 'the highlighted comment is outlined').to.be.true;
+      await expect(el).to.be.accessible();
+    } finally {
+      history.replaceState(null, '', location.pathname + location.search);
     }
   });
 });

@@ -116,6 +116,24 @@ describe('a conversation on the demo page', () => {
     await page.close();
   });
 
+  it('shows the languages page: four locales, each downloaded once, Arabic right to left', async () => {
+    const page = await demo.browser.newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+    await page.goto(`${demo.server.url}/languages.html`, { waitUntil: 'load' });
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('colloquy-comments')].every((el) => el.shadowRoot?.querySelector('[part~="heading"]') && !el.shadowRoot.querySelector('[part~="skeleton"]')),
+    );
+    const headings = await page.$$eval('colloquy-comments', (els) => els.map((el) => el.shadowRoot!.querySelector('[part~="form-heading"]')!.textContent));
+    assert.equal(headings[0], 'Schreibe einen Kommentar');
+    assert.equal(headings[3], 'Co o tym sądzisz?', 'the strings attribute overrides');
+    const dir = await page.$eval('section[lang="ar"] colloquy-comments', (el) => el.shadowRoot!.querySelector('section')!.getAttribute('dir'));
+    assert.equal(dir, 'rtl');
+    assert.deepEqual(requested.filter((p) => p.startsWith('/locales/')).sort(), ['/locales/ar.js', '/locales/de.js', '/locales/ja.js', '/locales/pl.js']);
+    await page.close();
+  });
+
   it('pages a long thread with "Load more comments" and finds a permalink on a later page', async () => {
     let last: PostedComment | undefined;
     for (let i = 1; i <= 55; i++) last = await post(`Listener note number ${i}.`, `Listener ${i}`);

@@ -36,7 +36,7 @@ export const styles = css`
     border-radius: var(--_radius);
     padding: 0.35em 0.9em;
     background: var(--_accent);
-    color: #fff;
+    color: var(--_accent-text);
     cursor: pointer;
   }
   button.quiet,
