@@ -110,6 +110,27 @@ describe('<colloquy-admin>', () => {
     await expect(mirrored).to.be.accessible();
   });
 
+  it('should pass accessibility tests while editing, with an empty tab, and when the list fails', async () => {
+    const el = await fixture<ColloquyAdmin>(html`<colloquy-admin endpoint="/api"></colloquy-admin>`);
+    await signIn(el);
+    await waitUntil(() => $$(el, '[part~="comment"]').length === 2);
+    $$<HTMLButtonElement>(el, '[part~="comment"] button').find((b) => b.textContent === 'Edit')!.click();
+    await el.updateComplete;
+    expect($(el, 'form.edit')).to.exist;
+    await expect(el).to.be.accessible();
+    const search = $<HTMLInputElement>(el, 'input[name="q"]');
+    search.value = 'nothing matches this';
+    $<HTMLButtonElement>(el, '[part~="filters"] button').click();
+    await waitUntil(() => $$(el, '[part~="comment"]').length === 0);
+    await expect(el).to.be.accessible();
+    api.restore();
+    window.fetch = () => Promise.reject(new TypeError('Failed to fetch'));
+    search.value = 'offline';
+    $<HTMLButtonElement>(el, '[part~="filters"] button').click();
+    await waitUntil(() => $(el, '[part~="status"]').textContent);
+    await expect(el).to.be.accessible();
+  });
+
   it('refuses a wrong token and keeps nothing', async () => {
     const el = await fixture<ColloquyAdmin>(html`<colloquy-admin endpoint="/api"></colloquy-admin>`);
     await signIn(el, 'wrong');

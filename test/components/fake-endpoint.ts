@@ -101,7 +101,8 @@ export class FakeEndpoint {
   /** Pages of top-level comments, each followed by its replies, as the contract says. */
   private page(url: URL): CommentPage {
     const thread = url.searchParams.get('thread') ?? '';
-    const approved = this.comments.filter((c) => c.status === 'approved');
+    // Listed: approved comments and the placeholders of deleted ones; counted: approved only.
+    const approved = this.comments.filter((c) => c.status !== 'pending');
     const limit = Number(url.searchParams.get('limit') ?? 50);
     const from = Number(url.searchParams.get('cursor') ?? 0);
     const roots = approved.filter((c) => c.parentId === null);
@@ -110,7 +111,8 @@ export class FakeEndpoint {
       approved.filter((c) => c.parentId === id).flatMap((c) => [c, ...descendants(c.id)]);
     const comments = roots.slice(from, from + limit).flatMap((root) => [root, ...descendants(root.id)]);
     const nextCursor = from + limit < roots.length ? String(from + limit) : null;
-    return { thread, count: approved.length, comments, nextCursor, formToken: 'signed-form-time' };
+    const count = approved.filter((c) => c.status === 'approved').length;
+    return { thread, count, comments, nextCursor, formToken: 'signed-form-time' };
   }
 
   private post(input: NewComment): Response {

@@ -6,7 +6,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { emulateMedia, executeServerCommand } from '@web/test-runner-commands';
 import type { ColloquyComments } from '../../src/components/comments/colloquy-comments.js';
 import { FakeEndpoint, fixtureThread, makeComment } from './fake-endpoint.js';
-import { $, $$, renderWidget, settle, submit } from './helpers.js';
+import { $, $$, fillValid, renderWidget, settle, submit } from './helpers.js';
 
 // Taken before any test replaces fetch with the endpoint double.
 const realFetch = window.fetch.bind(window);
@@ -16,6 +16,73 @@ async function documentedTokens(): Promise<string[]> {
   const section = readme.split('\n### Custom properties\n')[1].split(/\n#{2,3} /)[0];
   return [...section.matchAll(/^\| `(--colloquy-[a-z-]+)`/gm)].map((m) => m[1]);
 }
+
+async function documentedParts(): Promise<string[]> {
+  const readme = await (await realFetch('/README.md')).text();
+  const section = readme.split('\n### CSS parts\n')[1].split(/\n#{2,3} /)[0];
+  return [...section.matchAll(/^\| (`[a-z-]+`(?:, `[a-z-]+`)*) \|/gm)].flatMap((m) => m[1].split(', ').map((p) => p.slice(1, -1)));
+}
+
+describe('<colloquy-comments> parts', () => {
+  it('renders every part the README documents, across the states that show them', async () => {
+    const parts = await documentedParts();
+    expect(parts.length).to.be.greaterThan(30);
+    const seen = new Set<string>();
+    const collect = (el: Element) =>
+      el.shadowRoot!.querySelectorAll('[part]').forEach((n) => n.getAttribute('part')!.split(/\s+/).forEach((p) => seen.add(p)));
+    const audio = Object.assign(document.createElement('audio'), { id: 'player' });
+    document.body.append(audio);
+    const fake = new FakeEndpoint([
+      ...fixtureThread(),
+      makeComment({ id: '20', body: 'Listen from 12:34.' }),
+      makeComment({ id: '21', status: 'deleted', body: '', author: { name: '', url: null, avatar: '' } }),
+      makeComment({ id: '22', parentId: '21', body: 'A reply to a deleted comment.' }),
+      ...Array.from({ length: 3 }, (_, i) => makeComment({ id: String(30 + i) })),
+    ]);
+    try {
+      // Loading, then a load failure and its Retry.
+      fake.getReplies = ['hold', { status: 500, body: {} }];
+      const failing = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base} thread="t" loading="eager"></colloquy-comments>`);
+      await failing.updateComplete;
+      collect(failing);
+      fake.release();
+      await waitUntil(() => $(failing, '[part~="retry-button"]'));
+      collect(failing);
+
+      // A loaded thread with more pages, a timestamp, a placeholder, the player's "Add current time".
+      fake.newStatus = 'pending';
+      const el = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base} thread="t" loading="eager" page-size="5"></colloquy-comments>`);
+      await waitUntil(() => $(el, '[part~="load-more"]'));
+      await el.load();
+      collect(el);
+      // Errors, then a reply, a pending post with saved details, and the tools on one's own comment.
+      await submit(el);
+      collect(el);
+      $<HTMLButtonElement>(el, '[data-reply-to="1"]').click();
+      await settle(el);
+      collect(el);
+      await fillValid(el);
+      $<HTMLInputElement>(el, '#remember').click();
+      await submit(el);
+      const id = fake.comments.at(-1)!.id;
+      await waitUntil(() => $(el, '[part~="identity"]') && $(el, `[data-edit="${id}"]`));
+      collect(el);
+      $<HTMLButtonElement>(el, `[data-delete="${id}"]`).click();
+      await settle(el);
+      collect(el);
+      // Cancel the deletion, then edit instead.
+      $$<HTMLButtonElement>(el, '[part~="confirm-delete"] button').at(-1)!.click();
+      await settle(el);
+      $<HTMLButtonElement>(el, `[data-edit="${id}"]`).click();
+      await settle(el);
+      collect(el);
+    } finally {
+      fake.restore();
+      audio.remove();
+    }
+    for (const part of parts) expect(seen.has(part), `part "${part}" never rendered`).to.be.true;
+  });
+});
 
 describe('<colloquy-comments> theming', () => {
   let fake: FakeEndpoint;
