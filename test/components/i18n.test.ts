@@ -97,6 +97,14 @@ describe('<colloquy-comments> in other languages', () => {
     expect($(el, '[part~="submit"]').textContent!.trim()).to.equal('Kommentar abschicken');
   });
 
+  it('switches language when its lang changes', async () => {
+    const el = await widgetIn(html`<colloquy-comments endpoint=${fake.base} thread="t" loading="eager"></colloquy-comments>`);
+    el.lang = 'it';
+    await waitUntil(() => $(el, '[part~="heading"]').textContent === '9 commenti');
+    el.removeAttribute('lang');
+    await waitUntil(() => $(el, '[part~="heading"]').textContent === '9 Comments');
+  });
+
   it('else the nearest lang around it; regional tags use their language', async () => {
     const el = await widgetIn(html`<section lang="pt-BR">
       <div><colloquy-comments endpoint=${fake.base} thread="t" loading="eager"></colloquy-comments></div>

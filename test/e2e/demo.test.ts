@@ -129,4 +129,25 @@ describe('the demo episode page on the real server', () => {
     }
     assert.deepEqual(pageErrors, [], 'no uncaught exception on the page');
   });
+
+  it('keeps the draft and says so when offline before the form’s code arrived, then posts once back online', async () => {
+    const { page } = await openDemo();
+    const session = await page.createCDPSession();
+    await session.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await typeInto(page, 'body', 'Written in a tunnel.');
+    await typeInto(page, 'name', 'Offline Listener');
+    await typeInto(page, 'email', 'offline@example.com');
+    await (await page.$('colloquy-comments >>> [part~="submit"]'))!.click();
+    const error = await waitInShadow(page, 'colloquy-comments', '.form-error');
+    assert.equal(await error!.evaluate((e) => e.textContent), 'You seem to be offline. Your comment is kept; try again later.');
+    assert.equal(await page.$eval('colloquy-comments >>> #body', (b) => (b as HTMLTextAreaElement).value), 'Written in a tunnel.');
+
+    await session.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await (await page.$('colloquy-comments >>> [part~="submit"]'))!.click();
+    await page.waitForFunction(() =>
+      [...document.querySelector('colloquy-comments')!.shadowRoot!.querySelectorAll('article')].some((a) => a.textContent!.includes('Written in a tunnel.')),
+    );
+    assert.equal(await page.$eval('colloquy-comments >>> #body', (b) => (b as HTMLTextAreaElement).value), '');
+    await page.close();
+  });
 });

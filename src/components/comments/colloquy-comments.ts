@@ -298,6 +298,16 @@ export class ColloquyComments extends ColloquyElement {
     this.setAttribute('theme', value);
   }
 
+  // `lang` is HTML's own attribute (and property): watched, not redeclared, so it still reflects.
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  override attributeChangedCallback(attribute: string, old: string | null, value: string | null): void {
+    if (attribute === 'lang') void this.#useLocale();
+    else super.attributeChangedCallback(attribute, old, value);
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     if (!this.hasUpdated) {
