@@ -201,4 +201,43 @@ describe('<colloquy-comments> from the keyboard alone', () => {
     expect(el.shadowRoot!.activeElement, 'focus is on the new comment').to.equal($(el, `#comment-${id}`));
     expect(announced).to.deep.equal(['Comment posted.']);
   });
+
+  it('announces posted, pending and each error exactly once in the live region', async () => {
+    const el = await renderWidget(fake);
+    const announced: string[] = [];
+    const status = $(el, '[part~="status"]');
+    expect(status.getAttribute('role')).to.equal('status');
+    new MutationObserver(() => {
+      const text = status.textContent!.trim();
+      if (text) announced.push(text);
+    }).observe(status, { childList: true, characterData: true, subtree: true });
+    const settleAnnouncements = async () => {
+      await settle(el);
+      await new Promise((r) => setTimeout(r, 50));
+    };
+
+    await submit(el);
+    await settleAnnouncements();
+    expect(announced).to.deep.equal(['Please correct the 3 highlighted fields.']);
+
+    await fillValid(el);
+    await submit(el);
+    await waitUntil(() => fake.posts.length === 1);
+    await settleAnnouncements();
+    fake.newStatus = 'pending';
+    await fillValid(el, 'Second thought.');
+    await submit(el);
+    await waitUntil(() => fake.posts.length === 2);
+    await settleAnnouncements();
+    fake.postReplies = [{ status: 503, body: {} }];
+    await fillValid(el, 'Third thought.');
+    await submit(el);
+    await settleAnnouncements();
+    expect(announced).to.deep.equal([
+      'Please correct the 3 highlighted fields.',
+      'Comment posted.',
+      'Your comment is awaiting moderation.',
+      'The comment server failed. Your comment is kept; try again.',
+    ]);
+  });
 });
