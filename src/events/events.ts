@@ -17,7 +17,7 @@ export interface ColloquyEventDetails {
   /** The endpoint accepted a comment (approved or pending). */
   'colloquy-posted': { comment: Comment };
   /**
-   * Loading or posting failed. `code` is the contract's error code, or
+   * Loading, posting, editing or deleting failed. `code` is the contract's error code, or
    * `network` when no answer came; `message` is the text the visitor was shown.
    */
   'colloquy-error': { code: string; message: string };

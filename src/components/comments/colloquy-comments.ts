@@ -85,7 +85,7 @@ const SKELETON = html`<ol part="skeleton" class="skeleton" aria-hidden="true">
  * @fires colloquy-loaded - The thread loaded; `detail: {count}`.
  * @fires colloquy-submit - A valid comment is about to be posted; cancelable; `detail: {thread, parentId, author: {name, url}, body}` (never the email).
  * @fires colloquy-posted - The endpoint accepted a comment; `detail: {comment}`.
- * @fires colloquy-error - Loading or posting failed; `detail: {code, message}`.
+ * @fires colloquy-error - Loading, posting, editing or deleting failed; `detail: {code, message}`.
  * @fires colloquy-edited - The author changed their comment within its edit window; `detail: {comment}`.
  * @fires colloquy-deleted - The author deleted their comment within its edit window; `detail: {id}`.
  * @fires colloquy-seek - A timestamp was pressed; cancelable (a custom player handles it and calls `preventDefault()`); `detail: {seconds}`.

@@ -183,13 +183,19 @@ interface Change {
 
 const changes = new WeakMap<ColloquyComments, Map<string, Change>>();
 
+/** The grants kept for each endpoint, read from storage once: the tools ask on every render of every comment. */
+const kept = new Map<string, Grants>();
+
 function grants(host: ColloquyComments): Grants {
+  let all = kept.get(host.endpoint);
+  if (!all) kept.set(host.endpoint, (all = read<Grants>(grantsKey(host.endpoint)) ?? {}));
   const now = Date.now();
-  return Object.fromEntries(Object.entries(read<Grants>(grantsKey(host.endpoint)) ?? {}).filter(([, g]) => g.until > now));
+  return Object.fromEntries(Object.entries(all).filter(([, g]) => g.until > now));
 }
 
 /** Stores the unexpired grants (and nothing once there are none). */
 function saveGrants(host: ColloquyComments, all: Grants) {
+  kept.set(host.endpoint, all);
   write(grantsKey(host.endpoint), Object.keys(all).length ? all : null);
   host.requestUpdate();
 }
