@@ -122,9 +122,12 @@ export async function submit(host: ColloquyComments): Promise<void> {
       honeypot: host.honeypot,
     });
     const grant = { token: posted.editToken, until: Date.parse(posted.editableUntil) };
-    keepGrant(host, posted.comment.id, grant);
-    host.own = tools;
-    expireLater(host, grant);
+    // An endpoint of one's own may leave editing out: then there are simply no tools.
+    if (grant.token && grant.until > Date.now()) {
+      keepGrant(host, posted.comment.id, grant);
+      host.own = tools;
+      expireLater(host, grant);
+    }
     await settlePosted(host, posted.comment);
   } catch (error) {
     const errors = formErrors(host, error);
