@@ -149,10 +149,18 @@ describe('<colloquy-comments> from the keyboard alone', () => {
     await settle(el);
     page.querySelector<HTMLButtonElement>('#before')!.focus();
     const order: string[] = [];
+    const unringed: string[] = [];
     for (let i = 0; i < 20 && !order.includes('outside:after'); i++) {
       await sendKeys({ press: 'Tab' });
       order.push(focused(el));
+      const active = el.shadowRoot!.activeElement;
+      // Visible focus: every stop inside the widget draws its 2px ring.
+      if (document.activeElement === el && active) {
+        const style = getComputedStyle(active);
+        if (style.outlineStyle === 'none' || parseFloat(style.outlineWidth) < 2) unringed.push(focused(el));
+      }
     }
+    expect(unringed, 'focus stops without a visible ring').to.deep.equal([]);
     expect(order).to.deep.equal([
       'sort',
       'comment-author@comment-1',
