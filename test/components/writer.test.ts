@@ -26,6 +26,16 @@ describe('<colloquy-comments> editing your own comment', () => {
     return { el, id };
   }
 
+  /** Opens the editor on a comment and types `text` into it. */
+  async function editTo(el: ColloquyComments, id: string, text: string) {
+    $<HTMLButtonElement>(el, `[data-edit="${id}"]`).click();
+    await settle(el);
+    const box = $<HTMLTextAreaElement>(el, `#edit-${id}`);
+    box.value = text;
+    box.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    return box;
+  }
+
   const cancelButton = (el: ColloquyComments) =>
     $$<HTMLButtonElement>(el, '[part~="edit-form"] button').find((b) => b.textContent!.trim() === 'Cancel')!;
   const changes = () => fake.requests.filter((r) => r.method === 'PATCH' || r.method === 'DELETE');
@@ -81,11 +91,7 @@ describe('<colloquy-comments> editing your own comment', () => {
 
   it('Cancel puts the text back and focus on Edit; an empty edit is refused before sending', async () => {
     const { el, id } = await postOwn();
-    $<HTMLButtonElement>(el, `[data-edit="${id}"]`).click();
-    await settle(el);
-    const box = $<HTMLTextAreaElement>(el, `#edit-${id}`);
-    box.value = '   ';
-    box.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    const box = await editTo(el, id, '   ');
     $<HTMLButtonElement>(el, '[part~="edit-form"] [part~="submit"]').click();
     await settle(el);
     expect(changes()).to.have.length(0);
@@ -100,11 +106,7 @@ describe('<colloquy-comments> editing your own comment', () => {
 
   it('keeps the edited text through an offline failure and a reload', async () => {
     const { el, id } = await postOwn();
-    $<HTMLButtonElement>(el, `[data-edit="${id}"]`).click();
-    await settle(el);
-    const box = $<HTMLTextAreaElement>(el, `#edit-${id}`);
-    box.value = 'Fixed while the train was in a tunnel.';
-    box.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    await editTo(el, id, 'Fixed while the train was in a tunnel.');
     fake.changeReplies = ['offline'];
     $<HTMLButtonElement>(el, '[part~="edit-form"] [part~="submit"]').click();
     await waitUntil(() => $(el, `#edit-${id}-error`));
