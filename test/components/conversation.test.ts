@@ -394,7 +394,7 @@ describe('<colloquy-comments> permalinks', () => {
       makeComment({ id: '1', status: 'deleted', body: '', author: { name: '', url: null, avatar: '' } }),
       makeComment({ id: '2', parentId: '1', body: 'Still here' }),
     ];
-    // The fake lists only approved comments; list the placeholder too, as the server does.
+    // The page exactly as the server sends it: the placeholder with its reply.
     fake.getReplies = [{ status: 200, body: { thread: 't', count: 1, comments: fake.comments, nextCursor: null } }];
     const el = await renderWidget(fake);
     const placeholder = $(el, '#comment-1');
