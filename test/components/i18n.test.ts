@@ -155,6 +155,21 @@ describe('<colloquy-comments> in other languages', () => {
     expect($(el, '#body-error').textContent).to.equal((await loadLocale('fr')).requiredBody);
   });
 
+  it('copes with the thread failing before its locale arrived, then says so in that language', async () => {
+    fake.getReplies = [{ status: 500, body: { error: { code: 'server_error', message: 'boom' } } }];
+    const errors: string[] = [];
+    const el = await fixture<ColloquyComments>(html`<colloquy-comments
+      lang="nl"
+      endpoint=${fake.base}
+      thread="t"
+      loading="eager"
+      @colloquy-error=${(e: CustomEvent) => errors.push(e.detail.code)}
+    ></colloquy-comments>`);
+    await waitUntil(() => $(el, '[part~="load-error"]'), 'no load error shown');
+    expect(errors).to.deep.equal(['server_error']);
+    expect($(el, '[part~="load-error"] p').textContent).to.equal((await loadLocale('nl')).loadFailed);
+  });
+
   it('shows nothing in English while its locale is on the way', async () => {
     const el = await fixture<ColloquyComments>(html`<colloquy-comments lang="ja" endpoint=${fake.base} thread="t" loading="eager"></colloquy-comments>`);
     await el.updateComplete;

@@ -3,7 +3,7 @@ import { ApiError, listComments } from '../../api/client.js';
 import type { Comment, SortOrder } from '../../api/contract.js';
 import { isEmail, isHttpUrl } from '../../api/validate.js';
 import { emit } from '../../events/events.js';
-import type { Strings } from '../../i18n/en.js';
+import en, { type Strings } from '../../i18n/en.js';
 import { directionOf, localeOf, say, stringsFor, type Localized } from '../../i18n/i18n.js';
 import { baseStyles } from '../shared/base-styles.js';
 import { ColloquyElement, type PropertyValues } from '../shared/colloquy-element.js';
@@ -93,8 +93,11 @@ const SKELETON = html`<ol part="skeleton" class="skeleton" aria-hidden="true">
 export class ColloquyComments extends ColloquyElement {
   static override styles = [baseStyles, tokenStyles, styles];
 
-  /** @internal The locale's strings with the site's overrides; unset until the locale has arrived. */
-  localized!: Localized;
+  /**
+   * @internal The locale's strings with the site's overrides. English until the locale has
+   * arrived, so a failure that comes first is still worded; nothing is rendered with it meanwhile.
+   */
+  localized: Localized = en;
   /** @internal The locale in use, e.g. `de-CH`. */
   locale = '';
   #localeStrings?: Localized;
@@ -699,9 +702,9 @@ export class ColloquyComments extends ColloquyElement {
   }
 
   protected override render() {
-    const s = this.localized;
     // Until the locale has arrived, only the placeholder: no flash of English.
-    if (!s) return SKELETON;
+    if (!this.#localeStrings) return SKELETON;
+    const s = this.localized;
     const loading = this.loadState === 'loading';
     return html`<section
       aria-labelledby="heading"
