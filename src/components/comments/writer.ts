@@ -83,9 +83,13 @@ function fail(host: ColloquyComments, error: unknown, fieldErrors: Errors = {}):
     not_found: s.parentGone,
   };
   const fields = Object.keys(fieldErrors).length;
-  const message = fields ? say(s.fixFields, host.locale, fields) : (byCode[e.code] ?? s.rejected);
+  return report(host, e.code, fields ? say(s.fixFields, host.locale, fields) : (byCode[e.code] ?? s.rejected));
+}
+
+/** Announces a failure and fires `colloquy-error` with the same words; returns them. */
+function report(host: ColloquyComments, code: string, message: string): string {
   void host.announce(message);
-  emit(host, 'colloquy-error', { code: e.code, message });
+  emit(host, 'colloquy-error', { code, message });
   return message;
 }
 
@@ -285,7 +289,7 @@ const tools = {
         ${change.error ? html`<span part="error" role="alert">${change.error}</span>` : nothing}
       </span>`;
     }
-    return html`<button part="edit-button" type="button" data-edit=${id} @click=${() => setChange(host, id, { mode: 'editing' }, `#edit-${CSS.escape(id)}`)}>
+    return html`<button part="edit-button" type="button" data-edit=${id} @click=${() => setChange(host, id, { mode: 'editing' }, editBox(id))}>
         ${s.edit}</button
       ><button part="delete-button" type="button" data-delete=${id} @click=${() => setChange(host, id, { mode: 'confirming' }, `[data-confirm-delete="${CSS.escape(id)}"]`)}>
         ${s.delete}
@@ -295,17 +299,29 @@ const tools = {
 
 export type OwnTools = typeof tools;
 
+/** The selector of a comment's edit box. */
+const editBox = (id: string) => `#edit-${CSS.escape(id)}`;
+
+/** Keeps the grant but drops the edit being written (saved, or given up). */
+function forgetDraft(host: ColloquyComments, id: string) {
+  const grant = grants(host)[id];
+  if (grant) keepGrant(host, id, { token: grant.token, until: grant.until });
+}
+
 async function cancelEdit(host: ColloquyComments, comment: Comment) {
-  const grant = grants(host)[comment.id];
-  if (grant) keepGrant(host, comment.id, { token: grant.token, until: grant.until });
+  forgetDraft(host, comment.id);
   await setChange(host, comment.id, null, `[data-edit="${CSS.escape(comment.id)}"]`);
 }
 
-/** A refused token means the window has closed (or the comment is gone): the tools go, the text stays. */
-function expired(host: ColloquyComments, error: unknown): boolean {
+/**
+ * A refused token means the window has closed (or the comment is gone): says so, and the
+ * tools go while the comment's text stays. False for any other failure.
+ */
+async function closeIfExpired(host: ColloquyComments, id: string, error: unknown): Promise<boolean> {
   if (!(error instanceof ApiError) || (error.code !== 'forbidden' && error.code !== 'not_found')) return false;
-  void host.announce(words(host).editExpired);
-  emit(host, 'colloquy-error', { code: error.code, message: words(host).editExpired });
+  report(host, error.code, words(host).editExpired);
+  keepGrant(host, id, null);
+  await setChange(host, id, null);
   return true;
 }
 
@@ -314,26 +330,23 @@ async function save(host: ColloquyComments, comment: Comment, event: Event) {
   const grant = grants(host)[comment.id];
   const change = changesOf(host).get(comment.id);
   if (!grant || !change || change.saving) return;
-  const textarea = host.renderRoot.querySelector<HTMLTextAreaElement>(`#edit-${CSS.escape(comment.id)}`)!;
+  const textarea = host.renderRoot.querySelector<HTMLTextAreaElement>(editBox(comment.id))!;
   const problem = problemWith(host, 'body', textarea.value);
-  if (problem) return setChange(host, comment.id, { mode: 'editing', error: problem }, `#edit-${CSS.escape(comment.id)}`);
+  if (problem) return setChange(host, comment.id, { mode: 'editing', error: problem }, editBox(comment.id));
   await setChange(host, comment.id, { mode: 'editing', saving: true });
   try {
     const { comment: edited } = await editComment(host.endpoint, comment.id, grant.token, { body: textarea.value.trim() });
     host.comments = host.comments.map((c) => (c.id === edited.id ? edited : c));
-    keepGrant(host, comment.id, { token: grant.token, until: grant.until });
+    forgetDraft(host, comment.id);
     void host.announce(words(host).updated);
     emit(host, 'colloquy-edited', { comment: edited });
     await setChange(host, comment.id, null);
     host.article(comment.id)?.focus();
   } catch (error) {
-    if (expired(host, error)) {
-      keepGrant(host, comment.id, null);
-      return setChange(host, comment.id, null);
-    }
+    if (await closeIfExpired(host, comment.id, error)) return;
     const errors = formErrors(host, error, ['body']);
     const message = fail(host, error, errors);
-    await setChange(host, comment.id, { mode: 'editing', error: errors.body ?? message }, `#edit-${CSS.escape(comment.id)}`);
+    await setChange(host, comment.id, { mode: 'editing', error: errors.body ?? message }, editBox(comment.id));
   }
 }
 
@@ -356,10 +369,7 @@ async function remove(host: ColloquyComments, comment: Comment) {
     await setChange(host, comment.id, null);
     (hasReplies ? host.article(comment.id) : host.renderRoot.querySelector<HTMLElement>('#heading'))?.focus();
   } catch (error) {
-    if (expired(host, error)) {
-      keepGrant(host, comment.id, null);
-      return setChange(host, comment.id, null);
-    }
+    if (await closeIfExpired(host, comment.id, error)) return;
     await setChange(host, comment.id, { mode: 'confirming', error: fail(host, error) });
   }
 }
