@@ -60,6 +60,46 @@ export interface CommentPage {
    * than a person types (a spam defense).
    */
   formToken?: string;
+  /**
+   * Optional: the page size the endpoint used, when it is not the `limit` asked for (the
+   * reference server clamps `limit` to {@link PAGE_SIZE}`.max`).
+   */
+  limit?: number;
+  /**
+   * Optional: replies held back from this page, keyed by the id of their top-level
+   * comment: how many, and the cursor to fetch them with
+   * `GET {endpoint}/comments/replies?thread=&cursor=`. A page carries at most
+   * {@link REPLIES}`.perRoot` replies of each top-level comment (the oldest) and stops
+   * adding replies once its bodies reach {@link REPLIES}`.maxChars` characters.
+   * Absent (or empty) when every reply is in the page.
+   */
+  moreReplies?: Record<string, MoreReplies>;
+}
+
+/** Replies of one top-level comment not yet listed. */
+export interface MoreReplies {
+  /** How many replies of that comment are not listed yet. */
+  count: number;
+  /** Pass as `cursor` to `GET {endpoint}/comments/replies`. */
+  cursor: string;
+}
+
+/** `GET {endpoint}/comments/replies?thread=&cursor=` */
+export interface ListRepliesQuery {
+  thread: string;
+  /** A {@link MoreReplies} cursor from a page, or the `more` cursor of a previous reply page. */
+  cursor: string;
+}
+
+/** `200` answer to a replies request. */
+export interface ReplyPage {
+  thread: string;
+  /** The top-level comment these replies belong to. */
+  rootId: string;
+  /** The next replies of that comment, oldest first (so parents come before children). */
+  comments: Comment[];
+  /** What is still held back after these, or `null` when every reply has been listed. */
+  more: MoreReplies | null;
 }
 
 /** Body of `POST {endpoint}/comments` (`Content-Type: application/json`). */
@@ -153,3 +193,10 @@ export const EDIT_WINDOW_SECONDS = 15 * 60;
 
 /** Page size limits for `limit`. */
 export const PAGE_SIZE = { default: 50, max: 100 } as const;
+
+/**
+ * How many replies a response carries: at most `perRoot` of each top-level comment in a
+ * page of the thread, at most `perPage` in one replies page, and no more replies once the
+ * bodies in a response reach `maxChars` characters (a replies page always has at least one).
+ */
+export const REPLIES = { perRoot: 20, perPage: 50, maxChars: 250_000 } as const;
