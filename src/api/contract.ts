@@ -39,7 +39,7 @@ export interface Comment {
 /** `GET {endpoint}/comments?thread=&limit=&cursor=&sort=` */
 export interface ListCommentsQuery {
   thread: string;
-  /** Top-level comments per page; each comes with all its replies. */
+  /** Top-level comments per page (fewer when their bodies are long; see {@link REPLIES}); each comes with its first replies. */
   limit?: number;
   cursor?: string | null;
   sort?: SortOrder;
@@ -70,7 +70,7 @@ export interface CommentPage {
    * comment: how many, and the cursor to fetch them with
    * `GET {endpoint}/comments/replies?thread=&cursor=`. A page carries at most
    * {@link REPLIES}`.perRoot` replies of each top-level comment (the oldest) and stops
-   * adding replies once its bodies reach {@link REPLIES}`.maxChars` characters.
+   * adding replies once its bodies would pass {@link REPLIES}`.maxChars` characters.
    * Absent (or empty) when every reply is in the page.
    */
   moreReplies?: Record<string, MoreReplies>;
@@ -196,7 +196,17 @@ export const PAGE_SIZE = { default: 50, max: 100 } as const;
 
 /**
  * How many replies a response carries: at most `perRoot` of each top-level comment in a
- * page of the thread, at most `perPage` in one replies page, and no more replies once the
- * bodies in a response reach `maxChars` characters (a replies page always has at least one).
+ * page of the thread, at most `perPage` in one replies page, and no more comments once the
+ * bodies in a response would pass `maxChars` characters (counted as {@link LIMITS} count).
+ * The bodies of a page's top-level comments count first: a page of long top-level comments
+ * may hold fewer than `limit` (but always one), and its `nextCursor` continues after the
+ * last one it holds. A replies page always has at least one reply.
  */
 export const REPLIES = { perRoot: 20, perPage: 50, maxChars: 250_000 } as const;
+
+/**
+ * How deep replies go: a top-level comment is at depth 0, a reply to it at 1. The reference
+ * server refuses a reply to a comment already at this depth (`400`, `fields.parentId`:
+ * `invalid`); the widget draws every depth past its own `max-depth` flat.
+ */
+export const MAX_REPLY_DEPTH = 500;
