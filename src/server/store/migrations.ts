@@ -119,6 +119,43 @@ const MIGRATIONS: Migration[] = [
       await db.schema.createIndex('spam_checks_checked_at').on('spam_checks').column('checked_at').execute();
     },
   },
+  {
+    name: '006_comment_depth',
+    async up(db) {
+      // How deep a reply is, so a reply past MAX_REPLY_DEPTH can be refused with one key lookup.
+      await db.schema
+        .alterTable('comments')
+        .addColumn('depth', 'integer', (col) => col.notNull().defaultTo(0))
+        .execute();
+      // Worked out here rather than by a recursive query: a chain may be thousands deep, past
+      // what a recursive query should be asked to climb, and this reads each reply once.
+      const replies = await db.selectFrom('comments').select(['id', 'parent_id']).where('parent_id', 'is not', null).execute();
+      const parentOf = new Map<number, number>(replies.map((row) => [Number(row.id), Number(row.parent_id)]));
+      const depthOf = new Map<number, number>();
+      for (const id of parentOf.keys()) {
+        const path: number[] = [];
+        let at = id;
+        // Climbs to a top-level comment or a reply already placed; the bound stops any cycle.
+        while (parentOf.has(at) && !depthOf.has(at) && path.length <= parentOf.size) {
+          path.push(at);
+          at = parentOf.get(at)!;
+        }
+        let depth = depthOf.get(at) ?? 0;
+        for (let i = path.length - 1; i >= 0; i--) depthOf.set(path[i]!, ++depth);
+      }
+      const byDepth = new Map<number, number[]>();
+      for (const [id, depth] of depthOf) {
+        const ids = byDepth.get(depth);
+        if (ids) ids.push(id);
+        else byDepth.set(depth, [id]);
+      }
+      for (const [depth, ids] of byDepth) {
+        for (let i = 0; i < ids.length; i += 500) {
+          await db.updateTable('comments').set({ depth }).where('id', 'in', ids.slice(i, i + 500)).execute();
+        }
+      }
+    },
+  },
 ];
 
 /** Brings the schema up to date; returns the names of the migrations it ran. */
@@ -146,3 +183,6 @@ export async function migrate(db: Kysely<Database>, engine: Engine): Promise<str
 
 // Any fixed number will do; this one is "colloq" in ASCII.
 const MIGRATION_LOCK = sql.lit(0x636f6c6c6f71);
+
+/** Every migration's name, in order: what `colloquy doctor` compares a database with. */
+export const migrationNames = (): string[] => MIGRATIONS.map((migration) => migration.name);
