@@ -46,19 +46,37 @@ interface Open {
   captured: boolean;
 }
 
-const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const PREDEFINED = new Map([
+  ['lt', '<'],
+  ['gt', '>'],
+  ['amp', '&'],
+  ['quot', '"'],
+  ['apos', "'"],
+]);
 const NAME = /^[^\s/>"'=<&!?]+/;
+// Sticky, so a tag's attributes are read in one pass over it.
+const ATTRIBUTE = /\s+([^\s/>"'=<&]+)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/y;
+const ONLY_SPACE = /\s*$/y;
+/** An entity's name, after its `&`: up to the `;` that must end it. */
+const ENTITY_NAME = /[^;&\s<]*/y;
 const NAME_START = /^[^\d.\-]/;
 // Past this many consumed characters the buffer is trimmed, so memory follows the largest token, not the file.
 const COMPACT_AT = 1 << 16;
 
 export class XmlReader {
   private buffer = '';
+  /** Text written but not yet looked at (see `write`). */
+  private queued: string[] = [];
+  private queuedLength = 0;
   private pos = 0;
   /** Where a search for the current token's end may resume, so a long token is not rescanned per chunk. */
   private resumeAt = 0;
   private line = 1;
   private readonly stack: Open[] = [];
+  /** The open elements' names, root first: kept beside `stack`, so no tag costs more the deeper it is. */
+  private readonly path: string[] = [];
+  /** How far the scan for the end of the tag or DOCTYPE at `pos` got, so text arriving in chunks is read once. */
+  private scan = { offset: 0, quote: '', depth: 0 };
   private rootName: string | undefined;
   private rootClosed = false;
   private started = false;
@@ -75,15 +93,28 @@ export class XmlReader {
       this.started = true;
       if (chunk.startsWith('\uFEFF')) chunk = chunk.slice(1);
     }
-    this.buffer += chunk;
+    this.queued.push(chunk);
+    this.queuedLength += chunk.length;
+    // Each run copies the whole buffer (a token still waiting for its end, and what came before it)
+    // once; waiting for as much new text again keeps the copying linear in the file's size.
+    if (this.queuedLength < this.buffer.length) return;
+    this.flush();
     this.run(false);
   }
 
   end(): void {
+    this.flush();
     this.run(true);
     const open = this.stack.at(-1);
     if (open) throw new XmlSyntaxError(`<${open.name}> (opened on line ${open.line}) is never closed`, this.line);
     if (this.rootName === undefined) throw new XmlSyntaxError('there is no root element: the file is empty or not XML', this.line);
+  }
+
+  private flush(): void {
+    if (this.queued.length === 0) return;
+    this.buffer += this.queued.join('');
+    this.queued = [];
+    this.queuedLength = 0;
   }
 
   private run(final: boolean): void {
@@ -160,8 +191,9 @@ export class XmlReader {
 
   /** The index just past a tag's `>`, which may not be inside a quoted attribute value. */
   private tagEnd(text: string, at: number, final: boolean): number {
-    let quote = '';
-    for (let i = at + 1; i < text.length; i++) {
+    let quote = this.scan.quote;
+    let i = Math.max(at + 1, at + this.scan.offset);
+    for (; i < text.length; i++) {
       const char = text[i]!;
       if (quote) {
         if (char === quote) quote = '';
@@ -170,18 +202,21 @@ export class XmlReader {
       else if (char === '<') this.fail(`a tag is not closed before the next "<": ${JSON.stringify(text.slice(at, Math.min(i, at + 40)))}`);
     }
     if (final) this.fail(`a tag is never closed: ${JSON.stringify(text.slice(at, at + 40))}`);
+    this.scan = { offset: i - at, quote, depth: 0 };
     return -1;
   }
 
   private doctypeEnd(text: string, at: number, final: boolean): number {
-    let depth = 0;
-    for (let i = at + 2; i < text.length; i++) {
+    let depth = this.scan.depth;
+    let i = Math.max(at + 2, at + this.scan.offset);
+    for (; i < text.length; i++) {
       const char = text[i];
       if (char === '[') depth++;
       else if (char === ']') depth--;
       else if (char === '>' && depth <= 0) return i + 1;
     }
     if (final) this.fail('the DOCTYPE is never closed');
+    this.scan = { offset: i - at, quote: '', depth };
     return -1;
   }
 
@@ -189,6 +224,7 @@ export class XmlReader {
     for (let i = this.buffer.indexOf('\n', this.pos); i !== -1 && i < to; i = this.buffer.indexOf('\n', i + 1)) this.line++;
     this.pos = to;
     this.resumeAt = to;
+    this.scan = { offset: 0, quote: '', depth: 0 };
   }
 
   private fail(reason: string, line = this.line): never {
@@ -219,20 +255,50 @@ export class XmlReader {
     else element.children.push(text);
   }
 
-  /** Replaces entity and character references; anything else after an `&` is an error. */
+  /**
+   * Replaces entity and character references; anything else after an `&` is an error. One
+   * pass: each character is looked at once, lines counted as it goes.
+   */
   private decode(raw: string, line: number): string {
-    if (!raw.includes('&')) return raw;
-    return raw.replace(/&([^;&\s<]*);?/g, (match, name: string, offset: number) => {
-      const here = line + (raw.slice(0, offset).match(/\n/g)?.length ?? 0);
-      if (!match.endsWith(';')) this.fail(`"&" must be written as "&amp;" (found ${JSON.stringify(raw.slice(offset, offset + 12))})`, here);
-      if (name in PREDEFINED) return PREDEFINED[name]!;
-      const code = /^#x([0-9a-f]+)$/i.exec(name)?.[1];
-      const decimal = /^#(\d+)$/.exec(name)?.[1];
-      const point = code !== undefined ? parseInt(code, 16) : decimal !== undefined ? Number(decimal) : NaN;
-      if (Number.isNaN(point)) this.fail(`unknown entity &${name}; (XML knows only &lt; &gt; &amp; &quot; &apos; and numeric ones)`, here);
-      if (point === 0 || point > 0x10ffff || (point >= 0xd800 && point <= 0xdfff)) this.fail(`&${name}; is not a character`, here);
-      return String.fromCodePoint(point);
-    });
+    let amp = raw.indexOf('&');
+    if (amp === -1) return raw;
+    let out = '';
+    let copied = 0;
+    let here = line;
+    let newline = raw.indexOf('\n');
+    const lineOf = (offset: number) => {
+      while (newline !== -1 && newline < offset) {
+        here++;
+        newline = raw.indexOf('\n', newline + 1);
+      }
+      return here;
+    };
+    while (amp !== -1) {
+      ENTITY_NAME.lastIndex = amp + 1;
+      ENTITY_NAME.test(raw);
+      const end = ENTITY_NAME.lastIndex;
+      const name = raw.slice(amp + 1, end);
+      if (raw[end] !== ';') this.fail(`"&" must be written as "&amp;" (found ${JSON.stringify(raw.slice(amp, amp + 12))})`, lineOf(amp));
+      out += raw.slice(copied, amp) + this.entity(name, lineOf(amp));
+      copied = end + 1;
+      amp = raw.indexOf('&', copied);
+    }
+    return out + raw.slice(copied);
+  }
+
+  private entity(name: string, line: number): string {
+    const predefined = PREDEFINED.get(name);
+    if (predefined !== undefined) return predefined;
+    const shown = name.length > 16 ? `${name.slice(0, 16)}…` : name;
+    const code = /^#x([0-9a-f]{1,8})$/i.exec(name)?.[1];
+    const decimal = /^#(\d{1,10})$/.exec(name)?.[1];
+    const point = code !== undefined ? parseInt(code, 16) : decimal !== undefined ? Number(decimal) : NaN;
+    if (Number.isNaN(point)) {
+      if (/^#(x[0-9a-f]+|\d+)$/i.test(name)) this.fail(`&${shown}; is not a character`, line);
+      this.fail(`unknown entity &${shown}; (XML knows only &lt; &gt; &amp; &quot; &apos; and numeric ones)`, line);
+    }
+    if (point === 0 || point > 0x10ffff || (point >= 0xd800 && point <= 0xdfff)) this.fail(`&${shown}; is not a character`, line);
+    return String.fromCodePoint(point);
   }
 
   private startTag(body: string): void {
@@ -241,31 +307,35 @@ export class XmlReader {
     const name = NAME.exec(inner)?.[0];
     if (!name || !NAME_START.test(name)) this.fail(`malformed start tag <${inner.slice(0, 40)}>`);
     if (this.stack.length === 0 && this.rootClosed) this.fail(`a second root element <${name}> after the first one closed`);
-    const attributes: Record<string, string> = {};
-    let rest = inner.slice(name.length);
-    while (rest.trim() !== '') {
-      const match = /^\s+([^\s/>"'=<&]+)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/.exec(rest);
-      if (!match) this.fail(`malformed attribute in <${name}>: ${JSON.stringify(rest.trim().slice(0, 40))}`);
+    // A Map, so an attribute called `constructor` or `__proto__` is one like any other.
+    const attributes = new Map<string, string>();
+    let at = name.length;
+    for (;;) {
+      ONLY_SPACE.lastIndex = at;
+      if (ONLY_SPACE.test(inner)) break;
+      ATTRIBUTE.lastIndex = at;
+      const match = ATTRIBUTE.exec(inner);
+      if (!match) this.fail(`malformed attribute in <${name}>: ${JSON.stringify(inner.slice(at).trim().slice(0, 40))}`);
       const attribute = match[1]!;
-      if (attribute in attributes) this.fail(`<${name}> has the attribute ${attribute} twice`);
-      attributes[attribute] = this.decode((match[2] ?? match[3]!).replace(/[\t\n\r]/g, ' '), this.line);
-      rest = rest.slice(match[0].length);
+      if (attributes.has(attribute)) this.fail(`<${name}> has the attribute ${attribute} twice`);
+      attributes.set(attribute, this.decode((match[2] ?? match[3]!).replace(/[\t\n\r]/g, ' '), this.line));
+      at = ATTRIBUTE.lastIndex;
     }
 
     const parent = this.stack.at(-1);
     if (!parent) this.rootName = name;
-    const path = [...this.stack.map((open) => open.name), name];
+    this.path.push(name);
     let element: XmlElement | null = null;
     let captured = false;
     if (parent?.element) {
-      element = { name, attributes, children: [], line: this.line };
+      element = { name, attributes: Object.fromEntries(attributes), children: [], line: this.line };
       parent.element.children.push(element);
-    } else if (this.options.capture(path)) {
-      element = { name, attributes, children: [], line: this.line };
+    } else if (this.options.capture(this.path)) {
+      element = { name, attributes: Object.fromEntries(attributes), children: [], line: this.line };
       captured = true;
     }
     this.stack.push({ name, line: this.line, element, captured });
-    if (selfClosing) this.close(path);
+    if (selfClosing) this.close();
   }
 
   private endTag(body: string): void {
@@ -273,12 +343,13 @@ export class XmlReader {
     const open = this.stack.at(-1);
     if (!open) this.fail(`</${name}> closes nothing`);
     if (open.name !== name) this.fail(`</${name}> does not close <${open.name}> (opened on line ${open.line})`);
-    this.close(this.stack.map((item) => item.name));
+    this.close();
   }
 
-  private close(path: string[]): void {
+  private close(): void {
     const open = this.stack.pop()!;
-    if (open.captured) this.options.onElement(open.element!, path);
+    if (open.captured) this.options.onElement(open.element!, [...this.path]);
+    this.path.pop();
     if (this.stack.length === 0) this.rootClosed = true;
   }
 }
@@ -302,10 +373,17 @@ export function children(element: XmlElement, name: string): XmlElement[] {
   return element.children.filter((node): node is XmlElement => typeof node !== 'string' && node.name === name);
 }
 
-/** All the text inside an element, its descendants' included. */
+/** All the text inside an element, its descendants' included. Walked with a stack of its own: nesting depth is no limit. */
 export function textOf(element: XmlElement | undefined): string {
   if (!element) return '';
-  return element.children.map((node) => (typeof node === 'string' ? node : textOf(node))).join('');
+  let text = '';
+  const pending: XmlNode[] = [element];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    if (typeof node === 'string') text += node;
+    else for (let i = node.children.length - 1; i >= 0; i--) pending.push(node.children[i]!);
+  }
+  return text;
 }
 
 /** The text of the child `name`, trimmed; `''` when there is none. */
