@@ -1,13 +1,7 @@
 #!/usr/bin/env node
-// The `colloquy` command (package.json "bin"). The CLI is TypeScript run through tsx, a
-// dependency already, so the package needs no build step for it.
+// `colloquy` from a source checkout, through tsx (a devDependency): the same commands as the
+// published bin, dist/server/cli/bin.js, which is this file's bin.ts compiled by `npm run build`.
 import { register } from 'tsx/esm/api';
 
 register();
-const { runCli } = await import('./main.ts');
-process.exitCode = await runCli(process.argv.slice(2), {
-  env: process.env,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  stdin: process.stdin,
-});
+await import('./bin.ts');
