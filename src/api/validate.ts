@@ -19,15 +19,38 @@ export function isEmail(value: string): boolean {
   return EMAIL.test(value);
 }
 
-/** True only for absolute `http:`/`https:` URLs with a host. */
-export function isHttpUrl(value: string): boolean {
-  if (!/^https?:\/\//i.test(value)) return false;
+/** The URL `value` names when it is an absolute `http:`/`https:` URL with a host, else `undefined`. */
+function parseHttpUrl(value: string): URL | undefined {
+  if (!/^https?:\/\//i.test(value)) return undefined;
   try {
     const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' ? url : undefined;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/** True when `value` is an `http(s):` URL that carries a user name or password (`user:pass@host`). */
+export function hasCredentials(value: string): boolean {
+  const url = parseHttpUrl(value);
+  return url !== undefined && (url.username !== '' || url.password !== '');
+}
+
+/** True only for absolute `http:`/`https:` URLs with a host and no user name or password. */
+export function isHttpUrl(value: string): boolean {
+  return websiteHref(value) !== undefined;
+}
+
+/**
+ * A website as it is stored and shown: the WHATWG-normalized `URL.href`, with `'`, `"`
+ * and `` ` `` percent-encoded too (the URL standard leaves them as typed in a host or path),
+ * so it can never close a quoted attribute. `undefined` for anything {@link isHttpUrl}
+ * refuses. Normalizing a normalized website gives it back unchanged.
+ */
+export function websiteHref(value: string): string | undefined {
+  const url = parseHttpUrl(value);
+  if (!url || url.username !== '' || url.password !== '') return undefined;
+  return url.href.replace(/['"`]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 export type FieldProblems = Partial<Record<FieldName, FieldProblem>>;

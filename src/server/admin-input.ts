@@ -1,11 +1,11 @@
 /** The admin API's input, checked: list filters, a change to one comment, a bulk change. Anything wrong is a 400. */
 import { ADMIN_STATUSES, MAX_BULK_IDS, type AdminStatus } from '../api/admin-contract.js';
 import { LIMITS, PAGE_SIZE } from '../api/contract.js';
-import { charLength, hasUnstorableChars, isHttpUrl } from '../api/validate.js';
+import { charLength, hasUnstorableChars, websiteHref } from '../api/validate.js';
 import { decodeCursor } from './cursor.js';
 import { invalidRequest, type ErrorFields } from './errors.js';
 import { parseId } from './ids.js';
-import { isObject } from './input.js';
+import { isObject, problemsMessage } from './input.js';
 import type { AdminPageQuery, StoredStatus } from './store/comment-store.js';
 
 /** Longest search text: more than anyone types into a search box. */
@@ -86,11 +86,14 @@ export function parseAdminChange(input: unknown): AdminChange {
     if (problem) problems.name = problem;
     else fields.name = name;
   }
+  let typedUrl: string | undefined;
   if (input.url !== undefined) {
-    const url = input.url === null ? '' : typeof input.url === 'string' ? input.url.trim() : undefined;
-    const problem = url === undefined ? 'invalid' : textProblem(url, LIMITS.url, false) ?? (url !== '' && !isHttpUrl(url) ? 'invalid' : undefined);
+    typedUrl = input.url === null ? '' : typeof input.url === 'string' ? input.url.trim() : undefined;
+    // Stored as the public API stores one: normalized, never with a user name or password.
+    const href = typedUrl ? websiteHref(typedUrl) : undefined;
+    const problem = typedUrl === undefined ? 'invalid' : textProblem(typedUrl, LIMITS.url, false) ?? (typedUrl !== '' && !href ? 'invalid' : undefined);
     if (problem) problems.url = problem;
-    else fields.url = url === '' ? null : url;
+    else fields.url = href ?? null;
   }
   if (input.body !== undefined) {
     const body = typeof input.body === 'string' ? input.body.trim() : undefined;
@@ -98,10 +101,7 @@ export function parseAdminChange(input: unknown): AdminChange {
     if (problem) problems.body = problem;
     else fields.body = body;
   }
-  if (Object.keys(problems).length > 0) {
-    const missing = Object.values(problems).includes('required');
-    throw invalidRequest(missing ? 'Please fill in the required fields.' : 'Please check the highlighted fields.', problems);
-  }
+  if (Object.keys(problems).length > 0) throw invalidRequest(problemsMessage(problems, typedUrl), problems);
   if (Object.keys(fields).length > 0) change.fields = fields;
   if (!change.status && !change.fields) throw invalidRequest('Say what to change: status, name, url or body.');
   return change;

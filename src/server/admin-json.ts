@@ -1,4 +1,5 @@
 import type { AdminComment } from '../api/admin-contract.js';
+import { shownWebsite } from './comment-json.js';
 import type { AdminListedComment } from './store/comment-store.js';
 import { cut } from './webhook.js';
 
@@ -18,7 +19,7 @@ export function toAdminComment(comment: AdminListedComment, avatar: (email: stri
       excerpt: cut(parent.bodyStart.replace(/\s+/g, ' ').trim(), PARENT_EXCERPT_CHARS),
       status: parent.status,
     },
-    author: { name: comment.name, email: comment.email, url: comment.url, avatar: avatar(comment.email) },
+    author: { name: comment.name, email: comment.email, url: shownWebsite(comment.url), avatar: avatar(comment.email) },
     body: comment.body,
     status: comment.status,
     deletedByAuthor: comment.authorDeletion !== null,

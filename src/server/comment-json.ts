@@ -1,5 +1,15 @@
 import type { Comment } from '../api/contract.js';
+import { websiteHref } from '../api/validate.js';
 import type { ListedComment, StoredStatus } from './store/comment-store.js';
+
+/**
+ * A stored website as every response shows it: normalized, or `null` when it is not one a
+ * comment could be posted with now (a user name or password, another scheme). Rows stored
+ * before websites were normalized, or brought in by an import, are shown the same way.
+ */
+export function shownWebsite(url: string | null): string | null {
+  return url === null ? null : (websiteHref(url) ?? null);
+}
 
 /**
  * A comment as responses carry it: no email, no address hash, no key. A listed comment
@@ -11,7 +21,7 @@ export function toApiComment(comment: ListedComment & { status?: StoredStatus },
   return {
     id: String(comment.id),
     parentId: comment.parentId === null ? null : String(comment.parentId),
-    author: deleted ? { name: '', url: null, avatar: '' } : { name: comment.name, url: comment.url, avatar: avatar(comment.email) },
+    author: deleted ? { name: '', url: null, avatar: '' } : { name: comment.name, url: shownWebsite(comment.url), avatar: avatar(comment.email) },
     body: deleted ? '' : comment.body,
     createdAt: new Date(comment.createdAt).toISOString(),
     // Spam and a moderator's deletion are the moderator's business; to the author they are still waiting.

@@ -4,9 +4,18 @@
  * would become a 5xx.
  */
 import { LIMITS, PAGE_SIZE, type FieldName, type SortOrder } from '../api/contract.js';
-import { charLength, checkCommentFields, hasUnstorableChars, isHttpUrl, trimmedFields, type FieldProblems } from '../api/validate.js';
+import {
+  charLength,
+  checkCommentFields,
+  hasCredentials,
+  hasUnstorableChars,
+  isHttpUrl,
+  trimmedFields,
+  websiteHref,
+  type FieldProblems,
+} from '../api/validate.js';
 import { decodeCursor } from './cursor.js';
-import { invalidRequest } from './errors.js';
+import { invalidRequest, type ErrorFields } from './errors.js';
 import type { PageKey } from './store/comment-store.js';
 
 /** A new comment that passed every field rule; text trimmed, email lower-cased. */
@@ -16,6 +25,7 @@ export interface CheckedComment {
   parentId: string | null;
   name: string;
   email: string;
+  /** Normalized (`websiteHref`), or `null` for none. */
   url: string | null;
   body: string;
   idempotencyKey: string;
@@ -26,7 +36,10 @@ export interface CheckedComment {
 
 export interface ListQuery {
   thread: string;
+  /** The page size used: the `limit` asked for, at most PAGE_SIZE.max. */
   limit: number;
+  /** True when `limit` was more than PAGE_SIZE.max and was clamped: the page then says what it used. */
+  limitClamped: boolean;
   sort: SortOrder;
   after: PageKey | null;
 }
@@ -36,6 +49,16 @@ export const MAX_COUNTED_THREADS = 100;
 
 // Longer than any page address worth linking to; a longer `url` is ignored like a bad one.
 const MAX_PAGE_URL_LENGTH = 2000;
+
+/** What a 400 says when the website carries a user name or password. */
+export const CREDENTIALS_MESSAGE = 'A website cannot include a user name or password; please leave them out.';
+
+/** The message of a 400 about these field problems; `url` is the website as sent, when there is one. */
+export function problemsMessage(problems: ErrorFields, url?: string): string {
+  if (Object.values(problems).includes('required')) return 'Please fill in the required fields.';
+  if (problems.url === 'invalid' && url !== undefined && hasCredentials(url)) return CREDENTIALS_MESSAGE;
+  return 'Please check the highlighted fields.';
+}
 
 export function parseNewComment(input: unknown): CheckedComment {
   if (!isObject(input)) throw invalidRequest('The request body must be a JSON object.');
@@ -63,16 +86,14 @@ export function parseNewComment(input: unknown): CheckedComment {
   });
   // A field of the wrong type keeps its `invalid`; the shared rules judge the rest.
   const all = { ...checkCommentFields(fields), ...problems };
-  if (Object.keys(all).length > 0) {
-    const missing = Object.values(all).includes('required');
-    throw invalidRequest(missing ? 'Please fill in the required fields.' : 'Please check the highlighted fields.', all);
-  }
+  if (Object.keys(all).length > 0) throw invalidRequest(problemsMessage(all, fields.url), all);
   return {
     thread,
     parentId,
     name: fields.name,
     email: fields.email.toLowerCase(),
-    url: fields.url === '' ? null : fields.url,
+    // The length limit is on what was typed; percent-encoding may make the stored form longer.
+    url: fields.url === '' ? null : websiteHref(fields.url)!,
     body: fields.body,
     idempotencyKey,
     honeypot: input.honeypot,
@@ -84,9 +105,12 @@ export function parseListQuery(query: Record<string, string | undefined>): ListQ
   const thread = parseThreadKey(query.thread);
 
   let limit: number = PAGE_SIZE.default;
+  let limitClamped = false;
   if (query.limit !== undefined) {
-    limit = /^\d{1,3}$/.test(query.limit) ? Number(query.limit) : NaN;
-    if (!(limit >= 1 && limit <= PAGE_SIZE.max)) throw invalidRequest(`limit must be a whole number from 1 to ${PAGE_SIZE.max}.`);
+    limit = /^\d+$/.test(query.limit) ? Number(query.limit) : NaN;
+    if (!(limit >= 1)) throw invalidRequest(`limit must be a whole number, 1 or more (a page holds at most ${PAGE_SIZE.max}).`);
+    // A widget built for another endpoint may ask for more; it gets the largest page, told so.
+    if (limit > PAGE_SIZE.max) [limit, limitClamped] = [PAGE_SIZE.max, true];
   }
 
   const sort = query.sort ?? 'oldest';
@@ -102,7 +126,7 @@ export function parseListQuery(query: Record<string, string | undefined>): ListQ
     }
     after = cursor.after;
   }
-  return { thread, limit, sort, after };
+  return { thread, limit, limitClamped, sort, after };
 }
 
 /** The `thread` of a request about one thread. */

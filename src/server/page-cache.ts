@@ -63,5 +63,6 @@ export class PageCache {
 
 /** The part of a cache key that says which page of which thread, in which order. */
 export function pageKey(query: ListQuery): string {
-  return `${query.limit} ${query.sort} ${query.after ? `${query.after.createdAt}.${query.after.id}` : '-'} ${query.thread}`;
+  // A clamped page says so (its `limit`), so it is not the page asked for with that limit.
+  return `${query.limit}${query.limitClamped ? '!' : ''} ${query.sort} ${query.after ? `${query.after.createdAt}.${query.after.id}` : '-'} ${query.thread}`;
 }

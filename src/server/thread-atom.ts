@@ -2,7 +2,7 @@
  * A thread's newest comments as an Atom 1.0 feed (RFC 4287). Text is escaped and stripped
  * of what XML 1.0 cannot carry, so a stored comment never makes the feed unreadable.
  */
-import { isHttpUrl } from '../api/validate.js';
+import { shownWebsite } from './comment-json.js';
 import { escapeText } from './markup.js';
 import type { FeedComment } from './store/comment-store.js';
 
@@ -30,7 +30,8 @@ export function renderThreadAtom({ thread, pageUrl, comments, ids }: FeedInput):
   ];
   for (const comment of comments) {
     const name = escapeText(comment.name) || 'Anonymous';
-    const uri = comment.url !== null && isHttpUrl(comment.url) ? `<uri>${escapeText(comment.url)}</uri>` : '';
+    const website = shownWebsite(comment.url);
+    const uri = website !== null ? `<uri>${escapeText(website)}</uri>` : '';
     out.push(
       '<entry>\n',
       `<id>${ids.entry(comment.id)}</id>\n`,

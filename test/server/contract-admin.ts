@@ -277,6 +277,21 @@ export function adminContract({ server }: SuiteContext): void {
       assert.equal((await publicPage(s, thread)).count, 0);
     });
 
+    it('stores a website a moderator types normalized, and refuses one with a user name or password', async () => {
+      const s = server();
+      const thread = uniqueThread('admin-url');
+      const comment = created(await s.post({ thread, author: { url: 'https://reader.example/' } }));
+      const edited = ok(await s.admin('PATCH', `/comments/${comment.id}`, { body: { url: " HTTP://X'onmouseover=alert(1) " } })).comment as AdminComment;
+      assert.equal(edited.author.url, 'http://x%27onmouseover=alert(1)/');
+      assert.equal((await publicPage(s, thread)).comments[0]!.author.url, 'http://x%27onmouseover=alert(1)/');
+      for (const url of ['http://user:pass@host.example/', 'https://admin@host.example/']) {
+        const refused = await s.admin('PATCH', `/comments/${comment.id}`, { body: { url } });
+        assertError(refused, 400, { url: 'invalid' });
+        assert.match(refused.json.error.message, /user name or password/);
+      }
+      assert.equal((await publicPage(s, thread)).comments[0]!.author.url, 'http://x%27onmouseover=alert(1)/', 'unchanged');
+    });
+
     it('refuses bad changes with 400, unknown comments with 404, and edits of what its author erased', async () => {
       const s = server();
       const thread = uniqueThread();

@@ -251,7 +251,8 @@ export function documentsContract({ server, store }: SuiteContext): void {
       }
       const tricky = 'https://x.example/?q="><script>alert(1)</script>&a=\'b\'';
       created(await s.post({ thread, author: { name: 'Linker', url: tricky }, body: 'Has a url.' }));
-      expected.push({ author: 'Linker', link: tricky, body: 'Has a url.' });
+      // Stored normalized: the quotes and brackets arrive percent-encoded.
+      expected.push({ author: 'Linker', link: 'https://x.example/?q=%22%3E%3Cscript%3Ealert(1)%3C/script%3E&a=%27b%27', body: 'Has a url.' });
       // An import could bring urls the API refuses; they must not become links.
       for (const url of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'data:text/html,<script>alert(1)</script>', '//evil.example', ' javascript:alert(1)']) {
         await insert({ thread, name: `Imported ${url}`, url, body: NOT_XML + 'kept', createdAt: s.now + 1, updatedAt: s.now + 1 });
@@ -276,7 +277,8 @@ export function documentsContract({ server, store }: SuiteContext): void {
       assert.deepEqual(await ids({ limit: '2', sort: 'newest' }), ['Root 2', 'Reply 2', 'Root 1', 'Reply 1']);
       assert.deepEqual((await ids({})).length, 6);
       assert.equal(textOf(findAll(parseFragment((await s.document('html', thread, { limit: '1' })).text), 'h2')[0]!), '6 Comments', 'the heading counts the whole thread');
-      for (const limit of ['0', '101', 'x']) assertError(await s.document('html', thread, { limit }), 400);
+      for (const limit of ['0', 'x']) assertError(await s.document('html', thread, { limit }), 400);
+      assert.equal((await s.document('html', thread, { limit: '101' })).text, (await s.document('html', thread, { limit: '100' })).text, 'clamped to 100');
       assertError(await s.request('/api/threads/html'), 400, { thread: 'required' });
       assertError(await s.document('html', '😀'.repeat(LIMITS.thread + 1)), 400, { thread: 'too_long' });
     });
@@ -428,7 +430,7 @@ export function documentsContract({ server, store }: SuiteContext): void {
         posted.map((entry) => entry.content),
         bodies.reverse().map((body) => strip(body.trim())),
       );
-      assert.ok(posted.every((entry) => entry.uri === 'https://x.example/?a=1&b="2"'));
+      assert.ok(posted.every((entry) => entry.uri === 'https://x.example/?a=1&b=%222%22'), 'the website as stored: normalized');
       assert.ok(posted.every((entry) => entry.link?.startsWith('https://blog.example/a?x=1&y=%222%22%3C3%3E#comment-')));
     });
   });

@@ -96,7 +96,7 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
         assertError(await s.request('/api/comments'), 400, { thread: 'required' });
         assertError(await s.list('😀'.repeat(LIMITS.thread + 1)), 400, { thread: 'too_long' });
         assert.equal((await s.list('😀'.repeat(LIMITS.thread))).status, 200);
-        for (const limit of ['0', '101', 'abc', '1.5', '-1', '', '1e2']) assertError(await s.list(thread, { limit }), 400);
+        for (const limit of ['0', '00', 'abc', '1.5', '-1', '', '1e2', '+5', ' 5']) assertError(await s.list(thread, { limit }), 400);
         for (const limit of ['1', '100']) assert.equal((await s.list(thread, { limit })).status, 200);
         assertError(await s.list(thread, { sort: 'random' }), 400);
         const badJson = Buffer.from('{"t":').toString('base64url');
@@ -108,6 +108,30 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
         const broken = await s.request('/api/comments?thread=%E0%A4%A');
         assert.equal(broken.status, 200, 'a broken escape is taken literally');
         assert.equal(broken.json.thread, '%E0%A4%A');
+      });
+    });
+
+    describe('page size', () => {
+      it('clamps a limit above 100 to 100 and says so in the page; a limit it honours is not repeated', async () => {
+        const s = server();
+        const thread = uniqueThread();
+        for (let i = 0; i < 102; i++) created(await s.post({ thread, body: `Comment ${i}` }));
+        for (const limit of ['101', '1000', '99999999999999999999999']) {
+          const page = await s.list(thread, { limit });
+          assert.equal(page.status, 200, page.text);
+          assert.equal(page.json.limit, 100, limit);
+          assert.equal(page.json.comments.length, 100);
+          assert.notEqual(page.json.nextCursor, null);
+        }
+        for (const limit of ['100', '7']) {
+          const page = (await s.list(thread, { limit })).json as CommentPage;
+          assert.equal(page.limit, undefined, 'only a page that is not the size asked for says its size');
+          assert.equal(page.comments.length, Number(limit));
+        }
+        assert.equal(((await s.list(thread)).json as CommentPage).limit, undefined, 'the default size is no surprise');
+        // The clamped page and the page asked for at 100 are cached apart, each as it should read.
+        assert.equal((await s.list(thread, { limit: '500' })).json.limit, 100);
+        assert.equal((await s.list(thread, { limit: '100' })).json.limit, undefined);
       });
     });
 
@@ -223,6 +247,84 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
         created(await s.post({ thread, author: { url: 'HTTP://Example.com/path?q=1' } }));
       });
 
+      it('stores a website as its normalized URL, quotes percent-encoded, and refuses one with a user name or password', async () => {
+        const s = server();
+        const thread = uniqueThread();
+        const cases: [string, string][] = [
+          ["http://x'onmouseover=alert(1)", 'http://x%27onmouseover=alert(1)/'],
+          ['HTTP://Example.COM', 'http://example.com/'],
+          ['https://example.com/a b"<>`', 'https://example.com/a%20b%22%3C%3E%60'],
+          ["https://example.com/it's?q='x'#'", 'https://example.com/it%27s?q=%27x%27#%27'],
+          ['https://ÉBÈNE.example/café', 'https://xn--bne-6lad.example/caf%C3%A9'],
+          ['http://example.com:80/../x', 'http://example.com/x'],
+        ];
+        for (const [typed, normalized] of cases) {
+          const comment = created(await s.post({ thread, author: { url: typed } }));
+          assert.equal(comment.author.url, normalized, typed);
+        }
+        const page = (await s.list(thread)).json as CommentPage;
+        assert.deepEqual(
+          page.comments.map((c) => c.author.url),
+          cases.map(([, normalized]) => normalized),
+        );
+        const html = (await s.document('html', thread)).text;
+        assert.ok(html.includes('href="http://x%27onmouseover=alert(1)/"'), 'the crawler page links the normalized form');
+        assert.ok(!html.includes("x'onmouseover"));
+        for (const url of ['http://user:pass@example.com/', 'https://user@example.com', 'https://:secret@example.com/', 'HTTP://a%40b:c@example.com']) {
+          const reply = await s.post({ thread, author: { url } });
+          assertError(reply, 400, { url: 'invalid' });
+          assert.match(reply.json.error.message, /user name or password/, 'says what is wrong');
+        }
+        assert.equal(((await s.list(thread)).json as CommentPage).comments.length, cases.length, 'none of them stored');
+      });
+
+      it('shows websites stored before they were normalized (or imported) normalized, and credentials never', async () => {
+        const s = server();
+        const thread = uniqueThread();
+        const rows: [string, string | null][] = [
+          ["http://x'onmouseover=alert(1)", 'http://x%27onmouseover=alert(1)/'],
+          ['http://user:pass@host.example/', null],
+          ['javascript:alert(1)', null],
+          ['https://ok.example/', 'https://ok.example/'],
+        ];
+        const ids: number[] = [];
+        for (const [url] of rows) {
+          const at = Date.parse('2026-02-01T00:00:00.000Z') + ids.length;
+          const stored = await harness.store.write((tx) =>
+            tx.insert({
+              thread,
+              parentId: null,
+              rootId: null,
+              name: 'Old',
+              email: uniqueEmail(),
+              url,
+              body: 'Stored long ago.',
+              status: 'approved',
+              ipHash: null,
+              idempotencyKey: uniqueKey(),
+              createdAt: at,
+              updatedAt: at,
+            } as Parameters<typeof tx.insert>[0]),
+          );
+          ids.push(stored.id);
+        }
+        const shown = rows.map(([, normalized]) => normalized);
+        const page = (await s.list(thread)).json as CommentPage;
+        assert.deepEqual(
+          page.comments.map((c) => c.author.url),
+          shown,
+        );
+        const admin = await s.admin('GET', `/comments?${new URLSearchParams({ thread, sort: 'oldest' })}`);
+        assert.deepEqual(
+          admin.json.comments.map((c: { author: { url: string | null } }) => c.author.url),
+          shown,
+          'the admin API too',
+        );
+        const documents = (await s.document('html', thread)).text + (await s.document('atom', thread)).text;
+        for (const secret of ["x'onmouseover", 'user:pass', 'javascript:']) assert.ok(!documents.includes(secret), secret);
+        assert.ok(documents.includes('<uri>http://x%27onmouseover=alert(1)/</uri>'));
+      });
+
       it('refuses NUL and unpaired surrogates as invalid, never with a 5xx', async () => {
         const s = server();
         const thread = uniqueThread();
@@ -251,7 +353,8 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
             const atLimit = created(await s.post({ thread, ...draft(limit) }));
             if (field === 'body') assert.equal([...atLimit.body].length, limit);
             if (field === 'name') assert.equal(atLimit.author.name, char.repeat(limit));
-            if (field === 'url') assert.equal([...atLimit.author.url!].length, limit);
+            // The limit is on what was typed; the stored website is its normalized (percent-encoded) form.
+            if (field === 'url') assert.equal(atLimit.author.url, new URL(site + char.repeat(limit - site.length)).href);
             assertError(await s.post({ thread, ...draft(limit + 1) }), 400, { [field]: 'too_long' });
           }
           created(await s.post({ thread: char.repeat(LIMITS.thread) }));

@@ -58,6 +58,7 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
         count: stats.count,
         comments: comments.map((comment) => toApiComment(comment, hashes.avatar)),
         nextCursor: next ? encodeCursor(next, query.sort) : null,
+        ...(query.limitClamped ? { limit: query.limit } : {}),
       };
       return JSON.stringify(body);
     });
