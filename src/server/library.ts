@@ -46,8 +46,18 @@ export interface ColloquyOptions {
   secret?: string;
   /** `COLLOQUY_ADMIN_TOKEN`: at least 32 characters; unset, generated, saved and logged once. */
   adminToken?: string;
-  /** `COLLOQUY_ADMIN_URL`: the moderation page notifications link to. Set it when mounted under a path. */
+  /** `COLLOQUY_ADMIN_URL`: the moderation page notifications link to. Mounted under a path, set it (`https://site/comments/admin`). */
   adminUrl?: string;
+  /** `COLLOQUY_PUBLIC_URL`: the origin browsers reach this server at; the links it sends are built from it. */
+  publicUrl?: string;
+  /** `COLLOQUY_REQUEST_TIMEOUT_SECONDS`: only `colloquy serve` listens; mounted, the host server's limits apply. */
+  requestTimeoutSeconds?: number | string;
+  /** `COLLOQUY_HEADERS_TIMEOUT_SECONDS`: as `requestTimeoutSeconds`. */
+  headersTimeoutSeconds?: number | string;
+  /** `COLLOQUY_KEEP_ALIVE_TIMEOUT_SECONDS`: as `requestTimeoutSeconds`. */
+  keepAliveTimeoutSeconds?: number | string;
+  /** `COLLOQUY_MAX_CONNECTIONS`: as `requestTimeoutSeconds`. */
+  maxConnections?: number | string;
   /** `COLLOQUY_ORIGINS`: the sites that may call the API from a browser. */
   origins?: ListOption;
   /** `COLLOQUY_MODERATION`. */
@@ -96,6 +106,11 @@ export const OPTION_VARIABLES = {
   secret: 'COLLOQUY_SECRET',
   adminToken: 'COLLOQUY_ADMIN_TOKEN',
   adminUrl: 'COLLOQUY_ADMIN_URL',
+  publicUrl: 'COLLOQUY_PUBLIC_URL',
+  requestTimeoutSeconds: 'COLLOQUY_REQUEST_TIMEOUT_SECONDS',
+  headersTimeoutSeconds: 'COLLOQUY_HEADERS_TIMEOUT_SECONDS',
+  keepAliveTimeoutSeconds: 'COLLOQUY_KEEP_ALIVE_TIMEOUT_SECONDS',
+  maxConnections: 'COLLOQUY_MAX_CONNECTIONS',
   origins: 'COLLOQUY_ORIGINS',
   moderation: 'COLLOQUY_MODERATION',
   floodSeconds: 'COLLOQUY_FLOOD_SECONDS',

@@ -1,4 +1,4 @@
-/** `/admin`: the moderation page, a shell that loads `<colloquy-admin>` from the build. */
+/** `/admin`: the moderation page, a shell that loads `<colloquy-admin>` from the build. Its URLs are relative, so it works where the app is mounted under a path (`/comments/admin`). */
 import { Hono } from 'hono';
 
 const PAGE = `<!doctype html>
@@ -9,11 +9,11 @@ const PAGE = `<!doctype html>
     <meta name="robots" content="noindex" />
     <title>Comment moderation · Colloquy</title>
     <link rel="icon" href="data:," />
-    <script type="module" src="/colloquy-admin.js"></script>
+    <script type="module" src="colloquy-admin.js"></script>
     <style>body { margin: 0; background: #f6f8fa; font-family: system-ui, sans-serif; }</style>
   </head>
   <body>
-    <main><colloquy-admin endpoint="/api"></colloquy-admin></main>
+    <main><colloquy-admin endpoint="api"></colloquy-admin></main>
     <noscript>The moderation page needs JavaScript.</noscript>
   </body>
 </html>
