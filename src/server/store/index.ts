@@ -8,6 +8,7 @@ export * from './comment-store.js';
 export { openPostgresStore, type PostgresOptions } from './postgres.js';
 export { openSqliteDatabase, openSqliteStore } from './sqlite.js';
 
-export function openStore(database: DatabaseConfig): Promise<CommentStore> {
-  return database.engine === 'sqlite' ? openSqliteStore(database.path) : openPostgresStore(database.url);
+/** `secret`: the server's, so the keyed migrations run (see migrations.ts). */
+export function openStore(database: DatabaseConfig, { secret }: { secret?: string } = {}): Promise<CommentStore> {
+  return database.engine === 'sqlite' ? openSqliteStore(database.path, { secret }) : openPostgresStore(database.url, { secret });
 }

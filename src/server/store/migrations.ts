@@ -4,12 +4,25 @@
  * Append new migrations; never edit one that has shipped.
  */
 import { sql, type Kysely } from 'kysely';
+import { importKey, isSourceKey } from '../import-key.js';
 import type { Engine } from './comment-store.js';
 import type { Database } from './schema.js';
 
+/** What a start knows besides the database. */
+export interface MigrationContext {
+  /** The server's secret (COLLOQUY_SECRET or the saved one); a store opened without it runs no keyed migration. */
+  secret?: string;
+}
+
 interface Migration {
   name: string;
-  up(db: Kysely<any>, engine: Engine): Promise<void>;
+  /**
+   * Needs `context.secret`. Without it the migration waits, unrecorded, for the next start that
+   * has it (the server always does): it may then run after migrations listed below it, so a
+   * keyed migration changes data only, never the schema.
+   */
+  keyed?: boolean;
+  up(db: Kysely<any>, engine: Engine, context: MigrationContext): Promise<void>;
 }
 
 const MIGRATIONS: Migration[] = [
@@ -156,10 +169,34 @@ const MIGRATIONS: Migration[] = [
       }
     },
   },
+  {
+    name: '005_import_keys',
+    keyed: true,
+    async up(db, _engine, { secret }) {
+      // Imported comments were keyed by their source's ids (`wxr:<guid>:<id>`, `disqus:<id>`, the
+      // demo's `colloquy-demo-seed`), which anyone could guess: each becomes the HMAC an import
+      // now stores (import-key.ts), so importing the same file again still finds them. Once only:
+      // a key a visitor posts in the old form later is theirs, not an import's.
+      const rows = await db
+        .selectFrom('comments')
+        .select(['id', 'idempotency_key as key'])
+        .where(sql<boolean>`substr(idempotency_key, 1, 4) = 'wxr:' or substr(idempotency_key, 1, 7) = 'disqus:' or idempotency_key = 'colloquy-demo-seed'`)
+        .execute();
+      const renamed = rows.filter((row) => row.key !== null && isSourceKey(row.key)).map((row) => ({ id: Number(row.id), key: importKey(secret!, row.key) }));
+      for (let i = 0; i < renamed.length; i += 500) {
+        const part = renamed.slice(i, i + 500);
+        await db
+          .updateTable('comments')
+          .set({ idempotency_key: sql`case id ${sql.join(part.map((row) => sql`when ${row.id} then ${row.key}`), sql` `)} end` })
+          .where('id', 'in', part.map((row) => row.id))
+          .execute();
+      }
+    },
+  },
 ];
 
 /** Brings the schema up to date; returns the names of the migrations it ran. */
-export async function migrate(db: Kysely<Database>, engine: Engine): Promise<string[]> {
+export async function migrate(db: Kysely<Database>, engine: Engine, context: MigrationContext = {}): Promise<string[]> {
   return db.transaction().execute(async (trx) => {
     // Instances starting together against one PostgreSQL take turns; the lock ends with the transaction.
     if (engine === 'postgres') await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(trx);
@@ -172,8 +209,8 @@ export async function migrate(db: Kysely<Database>, engine: Engine): Promise<str
     const applied = new Set((await trx.selectFrom('colloquy_migrations').select('name').execute()).map((row) => row.name));
     const ran: string[] = [];
     for (const migration of MIGRATIONS) {
-      if (applied.has(migration.name)) continue;
-      await migration.up(trx, engine);
+      if (applied.has(migration.name) || (migration.keyed && context.secret === undefined)) continue;
+      await migration.up(trx, engine, context);
       await trx.insertInto('colloquy_migrations').values({ name: migration.name, applied_at: Date.now() }).execute();
       ran.push(migration.name);
     }

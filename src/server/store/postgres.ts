@@ -12,6 +12,8 @@ export interface PostgresOptions {
   schema?: string;
   /** Connections per instance. */
   poolSize?: number;
+  /** The server's secret, for the keyed migrations (see migrations.ts). */
+  secret?: string;
 }
 
 /** A PostgreSQL-backed {@link CommentStore}; runs the migrations before resolving. */
@@ -30,7 +32,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     if (options.schema) await sql`create schema if not exists ${sql.id(options.schema)}`.execute(db);
-    await migrate(db, 'postgres');
+    await migrate(db, 'postgres', { secret: options.secret });
   } catch (error) {
     await db.destroy();
     throw error;

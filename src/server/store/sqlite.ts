@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CommentStore } from './comment-store.js';
 import { KyselyCommentStore } from './kysely-store.js';
-import { migrate } from './migrations.js';
+import { migrate, type MigrationContext } from './migrations.js';
 import type { Database } from './schema.js';
 
 /** How long a write waits for another process's lock before failing, in milliseconds. */
@@ -32,11 +32,11 @@ export function openSqliteDatabase(path: string): BetterSqlite3.Database {
 }
 
 /** A SQLite-backed {@link CommentStore}; runs the migrations before resolving. */
-export async function openSqliteStore(path: string): Promise<CommentStore> {
+export async function openSqliteStore(path: string, context: MigrationContext = {}): Promise<CommentStore> {
   const sqlite = openSqliteDatabase(path);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   try {
-    await migrate(db, 'sqlite');
+    await migrate(db, 'sqlite', context);
   } catch (error) {
     await db.destroy();
     throw error;
