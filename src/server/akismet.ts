@@ -1,6 +1,7 @@
 /**
  * Akismet (https://akismet.com/developers/), when `AKISMET_KEY` is set: `comment-check` for
- * each new comment that the local rules did not already call spam, and `submit-spam` /
+ * each new comment, and each author's edit of one (with `recheck_reason=edit`), that the
+ * local rules did not already call spam, and `submit-spam` /
  * `submit-ham` when a moderator corrects it. A check never throws: no answer in time, an
  * error or an answer other than `true`/`false` is `unknown`, and the comment waits for a
  * person. Reports are sent one at a time in the background and only logged if they fail.
@@ -25,6 +26,8 @@ export interface CommentFacts {
   body: string;
   /** Milliseconds since the epoch. */
   createdAt: number;
+  /** Why a comment is checked again (`edit`: its author changed the text); absent for a new comment. */
+  recheckReason?: 'edit';
 }
 
 export interface Akismet {
@@ -83,6 +86,7 @@ export function akismet(config: AkismetConfig, log: Log = (message) => console.e
         comment_date_gmt: new Date(comment.createdAt).toISOString(),
         blog_lang: config.lang,
         blog_charset: 'UTF-8',
+        ...(comment.recheckReason ? { recheck_reason: comment.recheckReason } : {}),
       };
     },
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AdminComment } from '../../src/api/admin-contract.js';
-import type { CommentPage, PostedComment } from '../../src/api/contract.js';
+import type { Comment, CommentPage, PostedComment } from '../../src/api/contract.js';
 import type { AkismetConfig, SpamConfig } from '../../src/server/config.js';
 import { formTokens } from '../../src/server/form-token.js';
 import type { SuiteContext } from './contract-suite.js';
@@ -42,6 +42,30 @@ async function stored(s: TestServer, id: string): Promise<AdminComment> {
 
 async function listed(s: TestServer, thread: string): Promise<CommentPage> {
   return (await s.list(thread)).json;
+}
+
+/** The comments of the admin queue (pending) of one thread, by id. */
+async function queued(s: TestServer, thread: string): Promise<Map<string, AdminComment>> {
+  const reply = await s.admin('GET', `/comments?${new URLSearchParams({ thread, status: 'pending' })}`);
+  assert.equal(reply.status, 200, reply.text);
+  return new Map(reply.json.comments.map((comment: AdminComment) => [comment.id, comment]));
+}
+
+/**
+ * `comment` as a held edit of it is answered: pending, with the new text; the avatar seed is
+ * the answer's (an unpublished comment may be shown with a seed of its own).
+ */
+function heldAs(comment: Comment, body: string, answer: Comment): Comment {
+  assert.match(answer.author.avatar, /^[0-9a-f]{16,}$/);
+  return { ...comment, author: { ...comment.author, avatar: answer.author.avatar }, body, status: 'pending' };
+}
+
+/** An edit answered 200: the comment as its author is shown it. */
+async function edited(s: TestServer, id: string, body: string, token: string): Promise<PostedComment['comment']> {
+  const reply = await s.edit(id, body, token);
+  assert.equal(reply.status, 200, reply.text);
+  assert.deepEqual(Object.keys(reply.json), ['comment']);
+  return reply.json.comment;
 }
 
 export function spamContract({ server }: SuiteContext): void {
@@ -216,6 +240,89 @@ export function spamContract({ server }: SuiteContext): void {
       await s.admin('PATCH', `/comments/${first.comment.id}`, { body: { status: 'approved' } });
       assert.equal(posted(await s.post({ thread, author: { email }, body: 'Known now.' })).comment.status, 'approved');
       assert.equal(posted(await s.post({ thread, author: { email }, body: 'https://a.example https://b.example' })).comment.status, 'pending');
+    });
+  });
+
+  describe('an author’s edit', () => {
+    it('holds an approved comment edited to hold a moderation word: pending, unlisted, uncounted, queued with the reason', async () => {
+      const s = server({ spam: spamRules({ moderationWords: ['casino'] }) });
+      const thread = uniqueThread();
+      const { comment, editToken } = posted(await s.post({ thread, body: 'An honest comment.' }));
+      const other = posted(await s.post({ thread, body: 'Another one.' })).comment;
+      assert.equal(comment.status, 'approved');
+      const before = await s.list(thread);
+      assert.equal(before.json.count, 2);
+      s.advance(60);
+      const held = await edited(s, comment.id, 'Now with the best CASINO bonuses.', editToken);
+      assert.deepEqual(held, heldAs(comment, 'Now with the best CASINO bonuses.', held));
+      const after = await s.list(thread, {}, { headers: { 'If-None-Match': before.headers.get('ETag')! } });
+      assert.equal(after.status, 200, 'the old page is not served again');
+      assert.deepEqual(after.json, { thread, count: 1, comments: [other], nextCursor: null });
+      assert.equal((await s.counts([thread])).json.counts[thread], 1);
+      assert.ok(!(await s.document('html', thread)).text.includes('CASINO'), 'nor in the crawler page');
+      assert.ok(!(await s.document('atom', thread)).text.includes('CASINO'), 'nor in the feed');
+      const record = (await queued(s, thread)).get(comment.id);
+      assert.equal(record?.status, 'pending', 'in the moderation queue');
+      assert.equal(record.heldFor, 'moderation_word');
+      assert.equal(record.body, 'Now with the best CASINO bonuses.');
+      // A moderator's approval publishes the edited text.
+      await s.admin('PATCH', `/comments/${comment.id}`, { body: { status: 'approved' } });
+      assert.deepEqual((await listed(s, thread)).comments.map((c) => c.body), ['Now with the best CASINO bonuses.', 'Another one.']);
+    });
+
+    it('finds a moderation word in the name or website, as a post does', async () => {
+      const s = server({ spam: spamRules({ moderationWords: ['casino', 'ébène'] }) });
+      for (const author of [{ name: 'Casino Royale' }, { url: 'https://ébène.example/' }, { url: 'https://example.com/ébène' }]) {
+        // Posted while the list was empty, so published.
+        const open = server({ spam: spamRules() });
+        const thread = uniqueThread();
+        const { comment, editToken } = posted(await open.post({ thread, author }));
+        assert.equal(comment.status, 'approved');
+        assert.equal((await edited(s, comment.id, 'Only the text changed.', editToken)).status, 'pending', JSON.stringify(author));
+        assert.equal((await stored(s, comment.id)).heldFor, 'moderation_word');
+      }
+    });
+
+    it('calls an edit with a blocked word spam, answered exactly as a held edit', async () => {
+      const s = server({ spam: spamRules({ moderationWords: ['pills'], blockedWords: ['viagra'] }) });
+      const thread = uniqueThread();
+      const a = posted(await s.post({ thread, body: 'Fine words.' }));
+      const b = posted(await s.post({ thread, body: 'Other fine words.' }));
+      const spam = await edited(s, a.comment.id, 'Cheap VIAGRA pills', a.editToken);
+      const held = await edited(s, b.comment.id, 'Cheap pills', b.editToken);
+      assert.deepEqual(spam, heldAs(a.comment, 'Cheap VIAGRA pills', spam), 'never "spam"');
+      assert.deepEqual(Object.keys(spam), Object.keys(held));
+      assert.equal(held.status, 'pending');
+      const record = await stored(s, a.comment.id);
+      assert.deepEqual([record.status, record.heldFor], ['spam', 'blocked_word']);
+      assert.deepEqual([(await stored(s, b.comment.id)).heldFor], ['moderation_word']);
+      assert.deepEqual(await listed(s, thread), { thread, count: 0, comments: [], nextCursor: null });
+    });
+
+    it('holds an edit with more links than COLLOQUY_MAX_LINKS', async () => {
+      const s = server({ spam: spamRules({ maxLinks: 1 }) });
+      const thread = uniqueThread();
+      const { comment, editToken } = posted(await s.post({ thread, body: 'See https://a.example for more.' }));
+      assert.equal((await edited(s, comment.id, 'See https://a.example and https://b.example.', editToken)).status, 'pending');
+      assert.equal((await stored(s, comment.id)).heldFor, 'links');
+      assert.equal((await listed(s, thread)).count, 0);
+    });
+
+    it('makes a held comment spam with a blocked word, keeps spam spam, and leaves clean edits as they were', async () => {
+      const s = server({ moderation: 'all', spam: spamRules({ blockedWords: ['viagra'] }) });
+      const thread = uniqueThread();
+      const { comment, editToken } = posted(await s.post({ thread }));
+      assert.equal((await edited(s, comment.id, 'Still clean.', editToken)).status, 'pending');
+      assert.deepEqual([(await stored(s, comment.id)).status, (await stored(s, comment.id)).heldFor], ['pending', 'moderation']);
+      assert.equal((await edited(s, comment.id, 'viagra', editToken)).status, 'pending');
+      assert.deepEqual([(await stored(s, comment.id)).status, (await stored(s, comment.id)).heldFor], ['spam', 'blocked_word']);
+      assert.equal((await edited(s, comment.id, 'Clean again, honest.', editToken)).status, 'pending');
+      assert.equal((await stored(s, comment.id)).status, 'spam', 'a clean text does not take it out of spam');
+
+      const open = server({ spam: spamRules({ blockedWords: ['viagra'] }) });
+      const fine = posted(await open.post({ thread: uniqueThread() }));
+      assert.equal((await edited(open, fine.comment.id, 'A clean correction.', fine.editToken)).status, 'approved');
+      assert.equal((await stored(open, fine.comment.id)).heldFor, null);
     });
   });
 
@@ -395,7 +502,7 @@ export function spamContract({ server }: SuiteContext): void {
       posted(await s.post({ thread, idempotencyKey, author: { email } }, { address }));
       assert.equal(fake.callsTo('comment-check').length, before + 1);
       posted(await s.post({ thread, idempotencyKey, author: { email } }, { address }));
-      assert.equal((await s.post({ thread, author: { email } })).status, 409);
+      assert.equal((await s.post({ thread, author: { email } }, { address })).status, 409);
       const flooding = server({ floodSeconds: 15, spam: spamRules({ akismet: akismetConfig() }) });
       assert.equal((await flooding.post({ thread, body: 'Too soon.' }, { address })).status, 429);
       assert.equal((await s.post({ thread, body: '' })).status, 400);
@@ -416,6 +523,111 @@ export function spamContract({ server }: SuiteContext): void {
       await waiting;
       assert.deepEqual(finished, ['quick 201', 'quick 201', 'quick 201', 'slow 201']);
       fake.mode = 'normal';
+    });
+
+    describe('on an author’s edit', () => {
+      it('asks comment-check again with the new text and recheck_reason=edit; publishes on false', async () => {
+        const s = withAkismet();
+        const name = `Editor ${uniqueKey().slice(0, 8)}`;
+        const thread = '/episodes/43/';
+        const { comment, editToken } = posted(await s.post({ thread, author: { name, url: 'https://grace.example/' }, body: 'First words.' }));
+        const [first] = fake.callsTo('comment-check', name);
+        s.advance(120);
+        const reply = await s.edit(comment.id, 'Better words.', editToken, {
+          headers: { 'User-Agent': 'Editor UA', Referer: 'https://blog.example/episodes/43/' },
+        });
+        assert.equal(reply.status, 200, reply.text);
+        assert.equal(reply.json.comment.status, 'approved');
+        const checks = fake.callsTo('comment-check', name);
+        assert.equal(checks.length, 2);
+        const { user_ip: _postedFrom, ...posting } = first!.params;
+        const { user_ip: editedFrom, ...editing } = checks[1]!.params;
+        assert.ok(editedFrom, 'the editor’s address');
+        assert.deepEqual(editing, {
+          ...posting,
+          user_agent: 'Editor UA',
+          referrer: 'https://blog.example/episodes/43/',
+          comment_content: 'Better words.',
+          comment_date_gmt: comment.createdAt,
+          recheck_reason: 'edit',
+        });
+        await s.edit(comment.id, 'Better words.', editToken);
+        assert.equal(fake.callsTo('comment-check', name).length, 2, 'an unchanged text is not checked again');
+      });
+
+      it('calls the comment spam when Akismet says so, answered as held, and reports corrections with the edited text', async () => {
+        const s = withAkismet();
+        const name = `Turncoat ${uniqueKey().slice(0, 8)}`;
+        const thread = uniqueThread();
+        const { comment, editToken } = posted(await s.post({ thread, author: { name } }));
+        assert.equal(comment.status, 'approved');
+        fake.verdict = 'true';
+        const reply = await s.edit(comment.id, 'Buy now at my shop.', editToken);
+        fake.verdict = 'false';
+        assert.deepEqual(reply.json.comment, heldAs(comment, 'Buy now at my shop.', reply.json.comment));
+        const record = await stored(s, comment.id);
+        assert.deepEqual([record.status, record.heldFor], ['spam', 'akismet']);
+        assert.equal((await listed(s, thread)).count, 0);
+        await s.admin('PATCH', `/comments/${comment.id}`, { body: { status: 'approved' } });
+        await waitFor(() => fake.callsTo('submit-ham', name).length === 1, 2000, 'submit-ham');
+        assert.equal(fake.callsTo('submit-ham', name)[0]!.params.comment_content, 'Buy now at my shop.', 'what Akismet last judged');
+      });
+
+      it('turns a discard into spam: the comment exists, so it cannot be dropped', async () => {
+        const s = withAkismet({ discard: true });
+        const { comment, editToken } = posted(await s.post({ thread: uniqueThread() }));
+        fake.verdict = 'true';
+        fake.proTip = 'discard';
+        assert.equal((await edited(s, comment.id, 'Blatant.', editToken)).status, 'pending');
+        fake.verdict = 'false';
+        fake.proTip = null;
+        assert.equal((await stored(s, comment.id)).status, 'spam');
+      });
+
+      for (const mode of ['slow', 'error', 'garbage'] as const) {
+        it(`holds an edited comment for a person when Akismet is ${mode}, never publishing it unchecked`, async () => {
+          const s = withAkismet();
+          const thread = uniqueThread();
+          const { comment, editToken } = posted(await s.post({ thread }));
+          fake.mode = mode;
+          const started = Date.now();
+          assert.equal((await edited(s, comment.id, 'Edited while Akismet is away.', editToken)).status, 'pending');
+          assert.ok(Date.now() - started < 2000, 'answered within the configured timeout');
+          fake.mode = 'normal';
+          const record = (await queued(s, thread)).get(comment.id);
+          assert.deepEqual([record?.status, record?.heldFor], ['pending', 'akismet_unavailable']);
+          assert.equal((await listed(s, thread)).count, 0);
+        });
+      }
+
+      it('is not asked about an edit the local rules call spam, and keeps a local reason when it cannot answer', async () => {
+        const s = withAkismet({}, { blockedWords: ['forbidden'], maxLinks: 0 });
+        const name = `Local ${uniqueKey().slice(0, 8)}`;
+        const a = posted(await s.post({ thread: uniqueThread(), author: { name } }));
+        assert.equal((await edited(s, a.comment.id, 'forbidden words', a.editToken)).status, 'pending');
+        assert.equal(fake.callsTo('comment-check', name).length, 1, 'only the post was checked');
+        assert.equal((await stored(s, a.comment.id)).heldFor, 'blocked_word');
+        const b = posted(await s.post({ thread: uniqueThread() }));
+        fake.mode = 'error';
+        await edited(s, b.comment.id, 'See https://x.example', b.editToken);
+        fake.mode = 'normal';
+        assert.equal((await stored(s, b.comment.id)).heldFor, 'links');
+      });
+
+      it('holds no transaction while it waits: other posts are stored meanwhile', async () => {
+        const slow = withAkismet({ timeoutMs: 500 });
+        const { comment, editToken } = posted(await slow.post({ thread: uniqueThread() }));
+        fake.mode = 'slow';
+        const quick = server();
+        const finished: string[] = [];
+        const checks = fake.callsTo('comment-check').length;
+        const waiting = slow.edit(comment.id, 'Slowly checked.', editToken).then((reply) => finished.push(`edit ${reply.status}`));
+        await waitFor(() => fake.callsTo('comment-check').length > checks, 2000, 'the slow check to start');
+        for (let i = 0; i < 3; i++) finished.push(`quick ${(await quick.post({ thread: uniqueThread() })).status}`);
+        await waiting;
+        assert.deepEqual(finished, ['quick 201', 'quick 201', 'quick 201', 'edit 200']);
+        fake.mode = 'normal';
+      });
     });
 
     describe('reports a moderator’s corrections', () => {

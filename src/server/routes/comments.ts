@@ -104,8 +104,22 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
   router.patch('/:id', requireJson, async (c) => {
     const bytes = await readBody(c, MAX_BODY_BYTES);
     const now = clock();
-    const { id } = await authorizeEdit(store, tokens, c.req.param('id'), c.req.header('Authorization'), now);
-    const edited = await editComment(store, id, parseCommentEdit(parseJson(bytes)), now);
+    const comment = await authorizeEdit(store, tokens, c.req.param('id'), c.req.header('Authorization'), now);
+    const text = parseCommentEdit(parseJson(bytes));
+    const address = clientAddress(c);
+    const edited = await editComment(store, comment, text, clock, {
+      rules: options.spamRules,
+      akismet: options.akismet && {
+        client: options.akismet,
+        facts: {
+          ip: address ?? '',
+          userAgent: c.req.header('User-Agent') ?? '',
+          referrer: c.req.header('Referer') ?? '',
+          permalink: permalinkFor(comment.thread, c.req.header('Referer'), options.akismet.siteUrl),
+        },
+      },
+    });
+    // Held or called spam, it is answered as pending: the author is told it awaits moderation.
     const body: EditedComment = { comment: toApiComment(edited, hashes.avatar) };
     return sendJson(c, body);
   });

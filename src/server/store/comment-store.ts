@@ -30,7 +30,7 @@ export interface StoredComment {
   updatedAt: number;
   /** `null` unless the author deleted the comment; see {@link AuthorDeletion}. */
   authorDeletion: AuthorDeletion | null;
-  /** Why the server held it or called it spam when it arrived. */
+  /** Why the server held it or called it spam when it arrived, or when its author last edited it. */
   holdReason: HoldReason | null;
 }
 
@@ -184,11 +184,17 @@ export interface CommentTransaction {
    * decision replaces its author's deletion: a placeholder set to `deleted` leaves the thread.
    */
   setStatus(id: number, status: StoredStatus, now: number): Promise<StoredComment | undefined>;
-  /** Replaces a comment's body (its author's edit); its status stays as it is. */
-  updateBody(comment: StoredComment, body: string, now: number): Promise<StoredComment>;
+  /**
+   * Replaces a comment's body (its author's edit). Its status stays as it is, unless `held`
+   * says the new text is to wait for a moderator (or is spam), and why.
+   */
+  updateBody(comment: StoredComment, body: string, now: number, held?: { status: 'pending' | 'spam'; reason: HoldReason }): Promise<StoredComment>;
   /** A moderator's edit of the name, website or body; its status stays as it is. */
   updateFields(comment: StoredComment, fields: { name?: string; url?: string | null; body?: string }, now: number): Promise<StoredComment>;
-  /** Records what Akismet was asked and said, and forgets checks older than the retention period. */
+  /**
+   * Records what Akismet was asked and said (replacing what it was asked before about the
+   * same comment: an edit is checked again), and forgets checks older than the retention period.
+   */
   saveSpamCheck(check: SpamCheck): Promise<void>;
   findSpamCheck(commentId: number): Promise<SpamCheck | undefined>;
   /**

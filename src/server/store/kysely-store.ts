@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type {
+  HoldReason,
   AdminFilter,
   AdminListedComment,
   AdminPage,
@@ -228,9 +229,11 @@ class Queries implements CommentTransaction {
   }
 
   async saveSpamCheck(check: SpamCheck): Promise<void> {
+    const values = { verdict: check.verdict, params: JSON.stringify(check.params), checked_at: check.checkedAt };
     await this.db
       .insertInto('spam_checks')
-      .values({ comment_id: check.commentId, verdict: check.verdict, params: JSON.stringify(check.params), checked_at: check.checkedAt })
+      .values({ comment_id: check.commentId, ...values })
+      .onConflict((oc) => oc.column('comment_id').doUpdateSet(values))
       .execute();
     await this.db
       .deleteFrom('spam_checks')
@@ -262,11 +265,17 @@ class Queries implements CommentTransaction {
     }
   }
 
-  async updateBody(comment: StoredComment, body: string, now: number): Promise<StoredComment> {
-    await this.db.updateTable('comments').set({ body, updated_at: now }).where('id', '=', comment.id).execute();
-    // The count stays; the version moves, so no cache serves the old text.
-    await this.touchThread(comment.thread, 0);
-    return { ...comment, body, updatedAt: now };
+  async updateBody(comment: StoredComment, body: string, now: number, held?: { status: 'pending' | 'spam'; reason: HoldReason }): Promise<StoredComment> {
+    const status = held?.status ?? comment.status;
+    const holdReason = held ? held.reason : comment.holdReason;
+    await this.db
+      .updateTable('comments')
+      .set({ body, updated_at: now, ...(held ? { status, hold_reason: holdReason } : {}) })
+      .where('id', '=', comment.id)
+      .execute();
+    // The version moves, so no cache serves the old text; the count drops if it is no longer listed.
+    await this.touchThread(comment.thread, (status === 'approved' ? 1 : 0) - (comment.status === 'approved' ? 1 : 0));
+    return { ...comment, body, status, holdReason, updatedAt: now };
   }
 
   async updateFields(comment: StoredComment, fields: { name?: string; url?: string | null; body?: string }, now: number): Promise<StoredComment> {
