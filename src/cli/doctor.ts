@@ -166,6 +166,8 @@ function checkKey(variable: string, value: string | null, path: string): Line[] 
   try {
     saved = readKeyFile(path, variable);
   } catch (error) {
+    // Its folder is a file: the database's line already says so.
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
     return [{ kind: 'problem', text: error instanceof ConfigError ? error.message : `${variable}: ${path} cannot be read: ${(error as Error).message}.` }];
   }
   if (saved === undefined) return [{ kind: 'note', text: `${variable} is unset and ${path} does not exist yet; the server generates it at first start.` }];
