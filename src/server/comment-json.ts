@@ -1,6 +1,7 @@
 import type { Comment } from '../api/contract.js';
 import { websiteHref } from '../api/validate.js';
-import type { ListedComment, StoredStatus } from './store/comment-store.js';
+import type { KeyedHashes } from './keyed-hash.js';
+import type { ListedComment, StoredComment, StoredStatus } from './store/comment-store.js';
 
 /**
  * A stored website as every response shows it: normalized, or `null` when it is not one a
@@ -27,4 +28,13 @@ export function toApiComment(comment: ListedComment & { status?: StoredStatus },
     // Spam and a moderator's deletion are the moderator's business; to the author they are still waiting.
     status: deleted ? 'deleted' : comment.status === undefined || comment.status === 'approved' ? 'approved' : 'pending',
   };
+}
+
+/**
+ * A comment as its author is answered with, after a post or an edit. Published, it shows its
+ * email's avatar seed, as the thread does; otherwise (held, spam, deleted by a moderator) a seed
+ * of its own, so posting or editing under someone's email never tells what their seed is.
+ */
+export function toAuthorComment(comment: StoredComment, hashes: Pick<KeyedHashes, 'avatar' | 'unlistedAvatar'>): Comment {
+  return toApiComment(comment, comment.status === 'approved' ? hashes.avatar : () => hashes.unlistedAvatar(comment.id));
 }

@@ -6,6 +6,10 @@
  *   id (8 bytes) · end of the window in ms (6 bytes) · HMAC-SHA256 of those, first 16 bytes.
  *
  * The same comment always gets the same token, so a retried post hands out the same one.
+ *
+ * A decoy is what a post is answered with when its author may not edit it (spam, a discarded
+ * post, a retry after the window): the same bytes but for an HMAC under another purpose, so it
+ * names the comment and its window like a real token, and {@link EditTokens.verify} refuses it.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { EDIT_WINDOW_SECONDS } from '../api/contract.js';
@@ -31,7 +35,11 @@ export interface EditTokens {
 }
 
 export function editTokens(secret: string): EditTokens {
-  const mac = (payload: Buffer) => createHmac('sha256', secret).update('edit-token:').update(payload).digest().subarray(0, MAC_BYTES);
+  const macFor = (purpose: string) => (payload: Buffer) => createHmac('sha256', secret).update(purpose).update(payload).digest().subarray(0, MAC_BYTES);
+  const mac = macFor('edit-token:');
+  const decoyMac = macFor('edit-token-decoy:');
+  /** A token shaped like {@link issue}'s for the same comment, the same each time, that opens nothing. */
+  decoy(comment: { id: number; createdAt: number }): EditGrant;
   const payloadFor = (id: number, expiresAt: number) => {
     const payload = Buffer.alloc(PAYLOAD_BYTES);
     payload.writeBigUInt64BE(BigInt(id), 0);
@@ -55,6 +63,11 @@ export function editTokens(secret: string): EditTokens {
       const expiresAt = windowEnd(comment.createdAt);
       // Bound to the comment's creation too, so a token cannot outlive a database that reuses ids.
       return payload.equals(payloadFor(comment.id, expiresAt)) && now < expiresAt;
+    decoy({ id, createdAt }) {
+      const expiresAt = windowEnd(createdAt);
+      const payload = payloadFor(id, expiresAt);
+      return { token: Buffer.concat([payload, decoyMac(payload)]).toString('base64url'), expiresAt };
+    },
     },
   };
 }

@@ -25,7 +25,9 @@ export async function authorizeEdit(
 ): Promise<StoredComment> {
   const id = parseId(idText);
   const comment = id === undefined ? undefined : await store.findById(id);
-  if (!comment) throw commentNotFound();
+  // An id handed out with nothing stored under it (a discarded post) answers as an expired
+  // token does, so the post cannot be told apart from a held one here either.
+  if (!comment) throw id !== undefined && (await store.idIssued(id)) ? forbidden() : commentNotFound();
   if (!tokens.verify(authorization, comment, now)) throw forbidden();
   return comment;
 }

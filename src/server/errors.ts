@@ -48,6 +48,10 @@ export const duplicate = () =>
 export const tooLarge = (maxBytes: number) =>
   new ApiError(413, 'too_large', `The request body is larger than ${Math.floor(maxBytes / 1024)} KiB.`);
 
+/** A used idempotency key with a draft that is not the one stored under it: says nothing of that comment. */
+export const idempotencyKeyTaken = () =>
+  new ApiError(409, 'duplicate', 'This idempotencyKey was already used for another comment. Send each new comment with a new key.');
+
 export const unsupportedMediaType = () =>
   new ApiError(415, 'unsupported_media_type', 'Send the comment as JSON, with Content-Type: application/json.');
 

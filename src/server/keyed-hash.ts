@@ -8,6 +8,11 @@ import { createHmac } from 'node:crypto';
 export interface KeyedHashes {
   /** Stable per email (case and surrounding spaces ignored); 32 hex characters. */
   avatar(email: string): string;
+  /**
+   * The seed an unpublished comment (held, spam, discarded) is answered with: stable per
+   * comment, shaped like {@link avatar}'s, and no email's, so a post cannot learn an email's seed.
+   */
+  unlistedAvatar(commentId: number): string;
   /** The value stored for a client address, used only to slow down floods. */
   address(address: string): string;
   /**
@@ -33,6 +38,9 @@ export function keyedHashes(secret: string): KeyedHashes {
         avatars.set(normalized, avatar);
       }
       return avatar;
+    },
+    unlistedAvatar(commentId) {
+      return hmac('unlisted-avatar', String(commentId)).digest('hex').slice(0, 32);
     },
     address(address) {
       return hmac('address', address).digest('base64url').slice(0, 22);

@@ -1,16 +1,21 @@
 /**
- * Posting a comment: the checks after validation, in the contract's order (parent,
- * idempotency, duplicate, flood), then the insert, all in one transaction so concurrent
- * posts cannot slip between a check and the write.
+ * Posting a comment: the checks after validation, in the contract's order (parent, the brake
+ * on repeated 409s, idempotency, flood, duplicate), then the insert, all in one transaction
+ * so concurrent posts cannot slip between a check and the write.
  *
  * When Akismet is on, the same checks run once before it is asked, outside any
  * transaction: a retry, a duplicate or a flood is answered without a network call, and
  * no transaction (nor, with SQLite, every other writer) waits on Akismet. They run again
  * in the transaction, which settles any race with a post that arrived meanwhile.
+ *
+ * What a post is told gives away nothing about anyone else's comments: a used key is a
+ * replay only when the whole draft matches (anything else is a 409 that shows nothing), flood
+ * is checked before duplicate, and a duplicate is only ever the poster's own (same address).
+ * Every 409 is counted per client address in the database, so all instances brake together.
  */
 import type { Akismet, CommentFacts } from './akismet.js';
 import type { ModerationMode } from './config.js';
-import { duplicate, parentNotFound, tooFast } from './errors.js';
+import { duplicate, idempotencyKeyTaken, parentNotFound, tooFast } from './errors.js';
 import { parseId } from './ids.js';
 import type { CheckedComment } from './input.js';
 import type { Verdict } from './spam-rules.js';
@@ -20,11 +25,24 @@ import {
   type CommentTransaction,
   type PostingFacts,
   type SpamCheck,
+  type RateWindow,
   type StoredComment,
   type StoredStatus,
 } from './store/comment-store.js';
 
 export interface PostingPolicy {
+/**
+ * The brake on guessing: a client address that got this many 409s (a used key with another
+ * draft, or a duplicate) within one window of CONFLICT_WINDOW_SECONDS has every further post
+ * answered as a flood (429, `Retry-After` until the window ends) for the rest of that window.
+ */
+export const CONFLICT_LIMIT = 10;
+/** Length of the brake's fixed windows (aligned to the epoch), in seconds. */
+export const CONFLICT_WINDOW_SECONDS = 10 * 60;
+const CONFLICT_KIND = 'post-conflict';
+// Posts from no known address share one count: they cannot be told apart.
+const UNKNOWN_ADDRESS = 'unknown';
+
   moderation: ModerationMode;
   /** Minimum seconds between two comments of one author or address; 0 turns the check off. */
   floodSeconds: number;
@@ -47,15 +65,28 @@ export interface Screening {
 export type PostResult =
   | {
       comment: StoredComment;
-      /** `false` when the idempotency key was used before and `comment` is that original. */
+      /** `false` when the idempotency key was used before, for this very draft, and `comment` is that original. */
       created: boolean;
     }
-  /** Akismet called it blatant spam and COLLOQUY_AKISMET_DISCARD is on: nothing was stored. */
-  | { discarded: true; at: number };
+  /** Akismet called it blatant spam and COLLOQUY_AKISMET_DISCARD is on: nothing was stored; `id` was taken from the sequence. */
+  | { discarded: true; id: number; at: number };
 
 const UNSCREENED: Screening = { verdict: null, akismet: null };
 
-type Reads = Pick<CommentTransaction, 'findById' | 'postingFacts'>;
+type Reads = Pick<CommentTransaction, 'findById' | 'postingFacts' | 'rateHits'>;
+
+/** What the checks found: a replay of this very draft, a 409 to count, or a new comment. */
+type Checked =
+  | { replay: StoredComment }
+  | { conflict: 'key' | 'duplicate' }
+  | { parent: StoredComment | null; facts: PostingFacts };
+
+/** A 409 found in a transaction: kept out of the transaction's result so its count commits. */
+interface Conflict {
+  conflict: 'key' | 'duplicate';
+  /** The address's 409s in this window, this one included. */
+  count: number;
+}
 
 export async function postComment(
   store: CommentStore,
@@ -71,12 +102,21 @@ export async function postComment(
 
   // Akismet is not asked about what the local rules already call spam.
   if (screening.akismet && verdict?.status !== 'spam') {
-    const early = await checkPost(store, input, parentId, poster.addressHash, poster.clock(), policy.floodSeconds);
-    if (early.original) return { comment: early.original, created: false };
+    const at = poster.clock();
+    const early = await checkPost(store, input, parentId, poster.addressHash, at, policy.floodSeconds);
+    if ('replay' in early) return { comment: early.replay, created: false };
+    if ('conflict' in early) {
+      const count = await store.write((tx) => countConflict(tx, poster.addressHash, at));
+      throw conflictError({ conflict: early.conflict, count }, at);
+    }
     const { client, facts } = screening.akismet;
     const params = client.params({ ...facts, name: input.name, email: input.email, url: input.url, body: input.body, createdAt: poster.clock() });
     const answer = await client.check(params);
-    if (answer === 'discard') return { discarded: true, at: poster.clock() };
+    if (answer === 'discard') {
+      // A real id, as a held post's would be: the next post's id shows no gap that tells them apart.
+      const id = await store.write((tx) => tx.reserveId());
+      return { discarded: true, id, at: poster.clock() };
+    }
     spamCheck = { verdict: answer, params, checkedAt: poster.clock() };
     if (answer === 'spam') verdict = { status: 'spam', reason: 'akismet' };
     else if (answer === 'unknown' && verdict === null) verdict = { status: 'pending', reason: 'akismet_unavailable' };
@@ -85,13 +125,17 @@ export async function postComment(
   // Read after any Akismet call, so the comment is not dated seconds before it was stored.
   const now = poster.clock();
   try {
-    return await store.write(async (tx) => {
+  let outcome: Extract<PostResult, { comment: unknown }> | Conflict;
+    outcome = await store.write(async (tx): Promise<Extract<PostResult, { comment: unknown }> | Conflict> => {
       const address = poster.addressHash ? [`address:${poster.addressHash}`] : [];
       // The parent's lock keeps its author from deleting it between the check below and the insert.
       const parentLock = parentId === null ? [] : [`comment:${parentId}`];
       await tx.lockKeys([`email:${input.email}`, `key:${input.idempotencyKey}`, ...address, ...parentLock]);
-      const { original, parent, facts } = await checkPost(tx, input, parentId, poster.addressHash, now, policy.floodSeconds);
-      if (original) return { comment: original, created: false };
+      const checked = await checkPost(tx, input, parentId, poster.addressHash, now, policy.floodSeconds);
+      if ('replay' in checked) return { comment: checked.replay, created: false };
+      // Returned, not thrown: a throw would roll the count back with the transaction.
+      if ('conflict' in checked) return { conflict: checked.conflict, count: await countConflict(tx, poster.addressHash, now) };
+      const { parent, facts } = checked;
 
       const status = verdict?.status ?? initialStatus(facts.knownAuthor, policy.moderation);
       const comment = await tx.insert({
@@ -114,18 +158,20 @@ export async function postComment(
       return { comment, created: true };
     });
   } catch (error) {
-    // Lost a race for the key: the winner's comment is the answer.
-    if (error instanceof IdempotencyKeyTaken) {
-      const original = await store.findByIdempotencyKey(input.idempotencyKey);
-      if (original) return { comment: original, created: false };
-    }
-    throw error;
+    // Lost a race for the key: the winner's comment is the answer if it is this very draft.
+    if (!(error instanceof IdempotencyKeyTaken)) throw error;
+    const original = await store.findByIdempotencyKey(input.idempotencyKey);
+    if (!original) throw error;
+    if (sameDraft(original, input, parentId)) return { comment: original, created: false };
+    outcome = { conflict: 'key', count: await store.write((tx) => countConflict(tx, poster.addressHash, now)) };
   }
 }
+  if ('conflict' in outcome) throw conflictError(outcome, now);
+  return outcome;
 
 /**
- * The contract's checks after validation: the parent, then idempotency (answered with the
- * original), duplicate (409) and flood (429).
+ * The contract's checks after validation: the parent, the brake on 409s (429), idempotency
+ * (a replay, or a 409 for another draft), flood (429), then duplicate (409).
  */
 async function checkPost(
   reads: Reads,
@@ -134,7 +180,7 @@ async function checkPost(
   addressHash: string | null,
   now: number,
   floodSeconds: number,
-): Promise<{ original?: StoredComment; parent: StoredComment | null; facts: PostingFacts }> {
+): Promise<Checked> {
   let parent: StoredComment | null = null;
   if (parentId !== null) {
     parent = (await reads.findById(parentId)) ?? null;
@@ -142,23 +188,65 @@ async function checkPost(
   }
   const facts = await reads.postingFacts({
     idempotencyKey: input.idempotencyKey,
+  const window = conflictWindow(addressHash, now);
+  if ((await reads.rateHits(window)) >= CONFLICT_LIMIT) throw tooFast(retryAfter(window, now));
     email: input.email,
     thread: input.thread,
+    name: input.name,
     parentId,
     body: input.body,
     ipHash: addressHash,
   });
   if (facts.originalId !== undefined) {
     const original = await reads.findById(facts.originalId);
-    if (original) return { original, parent, facts };
+    if (original) return sameDraft(original, input, parentId) ? { replay: original } : { conflict: 'key' };
   }
-  if (facts.duplicateId !== undefined) throw duplicate();
+  // Flood first: a duplicate found while flooding would say who wrote what.
   checkFlood(facts, now, floodSeconds);
   return { parent, facts };
 }
+  if (facts.duplicateId !== undefined) return { conflict: 'duplicate' };
 
 function checkFlood(facts: PostingFacts, now: number, floodSeconds: number): void {
   if (floodSeconds === 0) return;
+/**
+ * Whether a retry is of the very draft stored under its key. The widget resends a draft
+ * unchanged; anything else with a used key is someone else's key, or a new comment.
+ */
+function sameDraft(original: StoredComment, input: CheckedComment, parentId: number | null): boolean {
+  return (
+    original.thread === input.thread &&
+    original.parentId === parentId &&
+    original.name === input.name &&
+    original.email === input.email &&
+    original.url === input.url &&
+    original.body === input.body
+  );
+}
+
+function conflictWindow(addressHash: string | null, now: number): RateWindow {
+  const length = CONFLICT_WINDOW_SECONDS * 1000;
+  return { kind: CONFLICT_KIND, key: addressHash ?? UNKNOWN_ADDRESS, windowStart: Math.floor(now / length) * length };
+}
+
+function countConflict(tx: CommentTransaction, addressHash: string | null, now: number): Promise<number> {
+  const window = conflictWindow(addressHash, now);
+  return tx.rateHit(window, window.windowStart - CONFLICT_WINDOW_SECONDS * 1000);
+}
+
+function retryAfter(window: RateWindow, now: number): number {
+  return Math.max(1, Math.ceil((window.windowStart + CONFLICT_WINDOW_SECONDS * 1000 - now) / 1000));
+}
+
+/** The 409, or the brake's 429 once this 409 is one more than the window allows. */
+function conflictError({ conflict, count }: Conflict, now: number): Error {
+  if (count > CONFLICT_LIMIT) {
+    // Any window of this length: the count's own, which `now` falls in.
+    return tooFast(retryAfter(conflictWindow(null, now), now));
+  }
+  return conflict === 'key' ? idempotencyKeyTaken() : duplicate();
+}
+
   const latest = Math.max(facts.lastByEmail ?? -Infinity, facts.lastByAddress ?? -Infinity);
   const wait = latest + floodSeconds * 1000 - now;
   if (wait > 0) throw tooFast(Math.min(floodSeconds, Math.max(1, Math.ceil(wait / 1000))));

@@ -70,8 +70,9 @@ export function notifyContract({ server }: SuiteContext): void {
       const s = server({ moderation: 'all', webhook: webhook(), spam: spamRules({ blockedWords: ['buy-now'] }) });
       const thread = uniqueThread('hooked-held');
       const idempotencyKey = uniqueKey();
-      const held = created(await s.post({ thread, idempotencyKey }));
-      created(await s.post({ thread, idempotencyKey }));
+      const email = uniqueEmail();
+      const held = created(await s.post({ thread, idempotencyKey, author: { email } }));
+      created(await s.post({ thread, idempotencyKey, author: { email } }));
       const spam = created(await s.post({ thread, body: 'buy-now cheap' }));
       await waitFor(() => deliveriesFor(held.id).length === 1, 2000, 'the delivery');
       await new Promise((resolve) => setTimeout(resolve, 100));

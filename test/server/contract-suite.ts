@@ -13,6 +13,7 @@ import { adminContract } from './contract-admin.js';
 import { documentsContract } from './contract-documents.js';
 import { editingContract } from './contract-editing.js';
 import { notifyContract } from './contract-notify.js';
+import { postingSecurityContract } from './contract-posting-security.js';
 import { spamContract } from './contract-spam.js';
 import {
   ALLOWED_ORIGIN,
@@ -462,12 +463,14 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
         const s = server();
         const thread = uniqueThread();
         const email = uniqueEmail();
-        const root = created(await s.post({ thread, author: { email }, body: 'Same words.' }));
-        const again = await s.post({ thread, author: { name: 'Someone Else', email: email.toUpperCase() }, body: '  Same words.\n' });
+        // From the same client: a duplicate is only ever the poster's own (see contract-posting-security.ts).
+        const address = uniqueAddress();
+        const root = created(await s.post({ thread, author: { email }, body: 'Same words.' }, { address }));
+        const again = await s.post({ thread, author: { name: 'Someone Else', email: email.toUpperCase() }, body: '  Same words.\n' }, { address });
         assertError(again, 409);
         assert.equal(again.json.error.message, "Duplicate comment detected; it looks as though you've already said that!");
-        created(await s.post({ thread, author: { email }, body: 'Same words.', parentId: root.id }));
-        assertError(await s.post({ thread, author: { email }, body: 'Same words.', parentId: root.id }), 409);
+        created(await s.post({ thread, author: { email }, body: 'Same words.', parentId: root.id }, { address }));
+        assertError(await s.post({ thread, author: { email }, body: 'Same words.', parentId: root.id }, { address }), 409);
         created(await s.post({ thread: uniqueThread(), author: { email }, body: 'Same words.' }));
         created(await s.post({ thread, body: 'Same words.' }));
         created(await s.post({ thread, author: { email }, body: 'Other words.' }));
@@ -550,8 +553,10 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
         // Within the flood interval and with the same text: a retry is neither flood nor duplicate.
         const retry = created(await s.post({ thread, idempotencyKey, author: { email } }, { address }));
         assert.deepEqual(retry, first);
-        const changed = created(await s.post({ thread, idempotencyKey, body: 'Edited before the retry.' }));
-        assert.deepEqual(changed, first);
+        // Another draft under the same key is no retry: a 409 that shows nothing of the original.
+        const changed = await s.post({ thread, idempotencyKey, author: { email }, body: 'Edited before the retry.' }, { address });
+        assertError(changed, 409);
+        assert.ok(!changed.text.includes(first.id));
         assert.equal((await s.list(thread)).json.count, 1);
       });
 
@@ -580,7 +585,8 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
         const s = server();
         const thread = uniqueThread();
         const email = uniqueEmail();
-        const replies = await Promise.all(Array.from({ length: 6 }, () => s.post({ thread, author: { email }, body: 'Same again.' })));
+        const address = uniqueAddress();
+        const replies = await Promise.all(Array.from({ length: 6 }, () => s.post({ thread, author: { email }, body: 'Same again.' }, { address })));
         assert.deepEqual(replies.map((reply) => reply.status).sort(), [201, 409, 409, 409, 409, 409]);
       });
 
@@ -887,7 +893,10 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
         await harness.store.setStatus(Number(first.id), 'approved');
         const page = (await s.list(thread)).json as CommentPage;
         assert.equal(page.count, 1);
-        assert.deepEqual(page.comments, [{ ...first, status: 'approved' }]);
+        // Held, it was answered with a seed of its own; published, it shows its email's.
+        const avatar = page.comments[0]!.author.avatar;
+        assert.notEqual(avatar, first.author.avatar);
+        assert.deepEqual(page.comments, [{ ...first, author: { ...first.author, avatar }, status: 'approved' }]);
         const second = created(await s.post({ thread, author: { email }, body: 'Still waits.' }));
         assert.equal(second.status, 'pending', 'even a known author waits');
         assert.equal((await s.list(thread)).json.count, 1);
@@ -941,3 +950,4 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
     });
   });
 }
+    postingSecurityContract(context);

@@ -1,9 +1,8 @@
 /** `/comments`: list a thread, post a comment, and its author's edit and deletion. */
 import { Hono, type Context } from 'hono';
-import { randomBytes, randomInt } from 'node:crypto';
 import { EDIT_WINDOW_SECONDS, type CommentPage, type EditedComment, type PostedComment } from '../../api/contract.js';
 import { permalinkFor, type Akismet } from '../akismet.js';
-import { toApiComment } from '../comment-json.js';
+import { toApiComment, toAuthorComment } from '../comment-json.js';
 import { encodeCursor } from '../cursor.js';
 import type { EditTokens } from '../edit-token.js';
 import { authorizeEdit, deleteComment, editComment } from '../editing.js';
@@ -16,7 +15,7 @@ import { pageKey, type PageCache } from '../page-cache.js';
 import { postComment, type PostingPolicy, type PostResult } from '../posting.js';
 import { parseJson, readBody, requireJson } from '../request-body.js';
 import { screen, type SpamRules } from '../spam-rules.js';
-import type { CommentStore } from '../store/comment-store.js';
+import type { CommentStore, StoredComment } from '../store/comment-store.js';
 import type { Notifier } from '../webhook.js';
 
 /**
@@ -90,7 +89,8 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
         },
       },
     );
-    const body = 'discarded' in result ? discardedAnswer(input, result.at, hashes) : postedAnswer(result, hashes, tokens);
+    const comment = 'discarded' in result ? discardedComment(input, result) : result.comment;
+    const body = postedAnswer(comment, clock(), hashes, tokens);
     if (!('discarded' in result) && result.created && options.notifier && result.comment.status !== 'spam') {
       options.notifier.commentCreated({
         thread: result.comment.thread,
@@ -134,31 +134,47 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
   return router;
 }
 
-function postedAnswer(result: Extract<PostResult, { comment: unknown }>, hashes: KeyedHashes, tokens: EditTokens): PostedComment {
-  const grant = tokens.issue(result.comment);
+/**
+ * The 201: the comment, and a token that lets its author edit it, only while they may, that is
+ * while it is published or held and inside its window. A comment they may not edit (spam, a
+ * moderator's deletion, a discarded post, a retry after the window) gets a decoy: the same
+ * shape, naming the same id and window, that opens nothing. And a comment not published is
+ * shown with a seed of its own, never its email's.
+ */
+function postedAnswer(comment: StoredComment, now: number, hashes: KeyedHashes, tokens: EditTokens): PostedComment {
+  const editable =
+    (comment.status === 'approved' || comment.status === 'pending') &&
+    comment.authorDeletion === null &&
+    now < comment.createdAt + EDIT_WINDOW_SECONDS * 1000;
+  const grant = editable ? tokens.issue(comment) : tokens.decoy(comment);
   return {
-    comment: toApiComment(result.comment, hashes.avatar),
+    comment: toAuthorComment(comment, hashes),
     editToken: grant.token,
     editableUntil: new Date(grant.expiresAt).toISOString(),
   };
 }
 
 /**
- * What a discarded post is told: what any held comment's author is told, so the bot learns
- * nothing. The id names no comment and the token, unsigned, opens none.
+ * A discarded post as if it had been stored as spam under the id it was given, so its answer
+ * is built exactly as a held post's: nothing but that id was kept.
  */
-function discardedAnswer(input: CheckedComment, at: number, hashes: KeyedHashes): PostedComment {
-  const expiresAt = at + EDIT_WINDOW_SECONDS * 1000;
+function discardedComment(input: CheckedComment, result: Extract<PostResult, { discarded: true }>): StoredComment {
   return {
-    comment: {
-      id: String(randomInt(1, 2 ** 31)),
-      parentId: input.parentId,
-      author: { name: input.name, url: input.url, avatar: hashes.avatar(input.email) },
-      body: input.body,
-      createdAt: new Date(at).toISOString(),
-      status: 'pending',
-    },
-    editToken: randomBytes(30).toString('base64url'),
-    editableUntil: new Date(expiresAt).toISOString(),
+    id: result.id,
+    thread: input.thread,
+    parentId: input.parentId === null ? null : Number(input.parentId),
+    rootId: null,
+    name: input.name,
+    email: input.email,
+    url: input.url,
+    body: input.body,
+    status: 'spam',
+    ipHash: null,
+    idempotencyKey: null,
+    createdAt: result.at,
+    updatedAt: result.at,
+    authorDeletion: null,
+    holdReason: 'akismet',
+    depth: 0,
   };
 }

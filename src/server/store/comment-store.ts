@@ -134,13 +134,17 @@ export interface ThreadStats {
 export interface PostingFacts {
   /** The comment that already holds the idempotency key. */
   originalId?: number;
-  /** A comment (not deleted) with the same author, thread, parent and body. */
+  /**
+   * A comment (not deleted) with the same email, thread, parent and body, posted from the same
+   * address hash (or, both unknown, from no known address): the poster's own, never a
+   * stranger's whose email was guessed.
+   */
   duplicateId?: number;
   /** When this email last posted. */
   lastByEmail?: number;
   /** When this address hash last posted. */
   lastByAddress?: number;
-  /** Whether this email has an approved comment anywhere. */
+  /** Whether this name and email, as a pair, have an approved comment anywhere. */
   knownAuthor: boolean;
 }
 
@@ -175,6 +179,14 @@ export interface CommentTransaction {
     body: string;
     ipHash: string | null;
   }): Promise<PostingFacts>;
+/** One fixed window of a rate limit: what is counted, for whom (a keyed hash), from when. */
+export interface RateWindow {
+  kind: string;
+  key: string;
+  /** Milliseconds since the epoch; a multiple of the kind's window length. */
+  windowStart: number;
+}
+
   /** Whether no comment has ever been stored. */
   isEmpty(): Promise<boolean>;
   /** Stores a comment. Throws {@link IdempotencyKeyTaken} when its key is used already. */
@@ -200,6 +212,7 @@ export interface CommentTransaction {
   /**
    * Stores an imported comment exactly as given (its id too, when it has one) and returns its
    * id. Unlike every other writing method it leaves `thread_stats` alone: an import calls
+    name: string;
    * {@link recountThreads} for the threads it wrote to before it commits.
    */
   insertImported(comment: ImportedComment): Promise<number>;
@@ -208,6 +221,18 @@ export interface CommentTransaction {
   /** Sets each thread's count from its comments and bumps its version. */
   recountThreads(threads: string[]): Promise<void>;
   /** After comments were stored with explicit ids: new comments get ids above them all. */
+  /** Hits counted in `window` so far. */
+  rateHits(window: RateWindow): Promise<number>;
+  /**
+   * Counts one more hit in `window` and returns the count including it, atomically (so
+   * concurrent hits are each counted), and forgets its kind's windows started before `forgetBefore`.
+   */
+  rateHit(window: RateWindow, forgetBefore: number): Promise<number>;
+  /**
+   * Takes the next comment id and stores nothing under it: the id a discarded post is
+   * answered with, so it is told apart from a held post by nothing, its place in the sequence included.
+   */
+  reserveId(): Promise<number>;
   syncIds(): Promise<void>;
   /**
    * Its author's deletion: erases the name, url and body and sets the status to `deleted`.
@@ -251,3 +276,7 @@ export interface CommentStore {
   setStatus(id: number, status: StoredStatus, now?: number): Promise<StoredComment | undefined>;
   close(): Promise<void>;
 }
+  /** {@link CommentTransaction.rateHits} outside a transaction. */
+  rateHits: CommentTransaction['rateHits'];
+  /** Whether `id` was ever handed out: stored, purged, or reserved for a discarded post. */
+  idIssued(id: number): Promise<boolean>;

@@ -14,6 +14,7 @@ import type {
   ListedComment,
   NewStoredComment,
   PostingFacts,
+  RateWindow,
   SpamCheck,
   StoredComment,
   ThreadPage,
@@ -151,18 +152,23 @@ class Queries implements CommentTransaction {
           .where('email', '=', post.email)
           .as('lastByEmail'),
         eb
+          // The poster's own: a stranger copying the words under a guessed email learns nothing.
+          .where((eb) => (post.ipHash === null ? eb('ip_hash', 'is', null) : eb('ip_hash', '=', post.ipHash)))
           .selectFrom('comments')
           .select((eb) => eb.fn.max('created_at').as('at'))
           .where('ip_hash', '=', post.ipHash ?? '')
           .as('lastByAddress'),
         eb
-          .exists(eb.selectFrom('comments').select('id').where('email', '=', post.email).where('status', '=', APPROVED))
+          .exists(
+            eb.selectFrom('comments').select('id').where('email', '=', post.email).where('name', '=', post.name).where('status', '=', APPROVED),
+          )
           .as('knownAuthor'),
       ])
       .executeTakeFirstOrThrow();
     return {
       originalId: row.originalId ?? undefined,
       duplicateId: row.duplicateId ?? undefined,
+        // The pair, not the email alone (which anyone may type); comments_approved_author serves it.
       lastByEmail: row.lastByEmail ?? undefined,
       lastByAddress: post.ipHash === null ? undefined : (row.lastByAddress ?? undefined),
       // SQLite answers EXISTS with 1 or 0, PostgreSQL with a boolean.
@@ -178,6 +184,44 @@ class Queries implements CommentTransaction {
   private async insertRow(values: ReturnType<typeof commentRow> & { id?: number }): Promise<number> {
     try {
       return (await this.db.insertInto('comments').values(values).returning('id').executeTakeFirstOrThrow()).id;
+  async rateHits(window: RateWindow): Promise<number> {
+    const row = await this.db
+      .selectFrom('rate_limits')
+      .select('hits')
+      .where('kind', '=', window.kind)
+      .where('window_start', '=', window.windowStart)
+      .where('key', '=', window.key)
+      .executeTakeFirst();
+    return Number(row?.hits ?? 0);
+  }
+
+  async rateHit(window: RateWindow, forgetBefore: number): Promise<number> {
+    const { hits } = await this.db
+      .insertInto('rate_limits')
+      .values({ kind: window.kind, window_start: window.windowStart, key: window.key, hits: 1 })
+      .onConflict((oc) => oc.columns(['kind', 'window_start', 'key']).doUpdateSet((eb) => ({ hits: eb('rate_limits.hits', '+', 1) })))
+      .returning('hits')
+      .executeTakeFirstOrThrow();
+    await this.db.deleteFrom('rate_limits').where('kind', '=', window.kind).where('window_start', '<', forgetBefore).execute();
+    return Number(hits);
+  }
+
+  async reserveId(): Promise<number> {
+    if (this.hooks.engine === 'postgres') {
+      // nextval is never rolled back, as the identity column's own use of it is not.
+      const { rows } = await sql<{ id: number }>`select nextval(pg_get_serial_sequence('comments', 'id')) as id`.execute(this.db);
+      return Number(rows[0]!.id);
+    }
+    // AUTOINCREMENT gives the next row max(seq, largest id) + 1, so moving seq past both takes the id.
+    await sql`insert into sqlite_sequence (name, seq) select 'comments', 0 where not exists (select 1 from sqlite_sequence where name = 'comments')`.execute(
+      this.db,
+    );
+    const { rows } = await sql<{ seq: number }>`
+      update sqlite_sequence set seq = max(seq, coalesce((select max(id) from comments), 0)) + 1
+      where name = 'comments' returning seq`.execute(this.db);
+    return Number(rows[0]!.seq);
+  }
+
     } catch (error) {
       if (this.hooks.isIdempotencyKeyConflict(error)) throw new IdempotencyKeyTaken();
       throw error;
@@ -556,3 +600,14 @@ function commentRow(comment: Omit<StoredComment, 'id'>) {
     hold_reason: comment.holdReason,
   };
 }
+  async idIssued(id: number): Promise<boolean> {
+    const last =
+      this.hooks.engine === 'postgres'
+        ? sql<number | null>`pg_sequence_last_value(pg_get_serial_sequence('comments', 'id')::regclass)`
+        : sql<number | null>`(select seq from sqlite_sequence where name = 'comments')`;
+    // The stored ids too: after an import's explicit ids, the sequence may not have moved yet.
+    const { rows } = await sql<{ issued: unknown }>`
+      select (coalesce(${last}, 0) >= ${id} or exists (select 1 from comments where id >= ${id})) as issued`.execute(this.db);
+    return Boolean(rows[0]?.issued);
+  }
+

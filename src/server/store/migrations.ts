@@ -170,6 +170,30 @@ const MIGRATIONS: Migration[] = [
     },
   },
   {
+    name: '004_rate_limits',
+    async up(db) {
+      // Counters of events (a post's 409s, say) per kind and key (a keyed address hash) in fixed
+      // windows, shared by every instance on the database. The key leads with the window, so
+      // old windows of a kind are forgotten with one range delete.
+      await db.schema
+        .createTable('rate_limits')
+        .addColumn('kind', 'text', (col) => col.notNull())
+        .addColumn('window_start', 'bigint', (col) => col.notNull())
+        .addColumn('key', 'text', (col) => col.notNull())
+        .addColumn('hits', 'bigint', (col) => col.notNull())
+        .addPrimaryKeyConstraint('rate_limits_pkey', ['kind', 'window_start', 'key'])
+        .execute();
+      // First-time moderation trusts an approved name and email pair: one probe of this index,
+      // where the status index alone made the planners walk every approved comment.
+      await db.schema
+        .createIndex('comments_approved_author')
+        .on('comments')
+        .columns(['email', 'name'])
+        .where(sql<boolean>`status = 'approved'`)
+        .execute();
+    },
+  },
+  {
     name: '005_import_keys',
     keyed: true,
     async up(db, _engine, { secret }) {

@@ -63,6 +63,18 @@ export interface ThreadStatsTable {
 
 export interface MigrationsTable {
   name: string;
+/**
+ * How often something happened per kind and key in a fixed window (migration 004): the brake on
+ * a client's repeated 409s. `key` is a keyed hash, never an address.
+ */
+export interface RateLimitsTable {
+  kind: string;
+  /** Milliseconds since the epoch, a multiple of the kind's window. */
+  window_start: number;
+  key: string;
+  hits: number;
+}
+
   applied_at: number;
 }
 
@@ -72,3 +84,4 @@ export interface Database {
   spam_checks: SpamChecksTable;
   colloquy_migrations: MigrationsTable;
 }
+  rate_limits: RateLimitsTable;
