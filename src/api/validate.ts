@@ -30,15 +30,21 @@ function parseHttpUrl(value: string): URL | undefined {
   }
 }
 
+/** The URL, if `value` is an {@link isHttpUrl} one. */
+function websiteUrl(value: string): URL | undefined {
+  const url = parseHttpUrl(value);
+  return url && !url.username && !url.password ? url : undefined;
+}
+
 /** True when `value` is an `http(s):` URL that carries a user name or password (`user:pass@host`). */
 export function hasCredentials(value: string): boolean {
   const url = parseHttpUrl(value);
-  return url !== undefined && (url.username !== '' || url.password !== '');
+  return !!url && !websiteUrl(value);
 }
 
 /** True only for absolute `http:`/`https:` URLs with a host and no user name or password. */
 export function isHttpUrl(value: string): boolean {
-  return websiteHref(value) !== undefined;
+  return !!websiteUrl(value);
 }
 
 /**
@@ -48,9 +54,7 @@ export function isHttpUrl(value: string): boolean {
  * refuses. Normalizing a normalized website gives it back unchanged.
  */
 export function websiteHref(value: string): string | undefined {
-  const url = parseHttpUrl(value);
-  if (!url || url.username !== '' || url.password !== '') return undefined;
-  return url.href.replace(/['"`]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+  return websiteUrl(value)?.href.replace(/['"`]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 export type FieldProblems = Partial<Record<FieldName, FieldProblem>>;

@@ -289,7 +289,7 @@ describe('<colloquy-comments>', () => {
       });
     }
 
-    for (const url of ['javascript:alert(1)', 'ftp://files.example.com', 'www.example.com', 'data:text/html,hi', 'https://']) {
+    for (const url of ['javascript:alert(1)', 'ftp://files.example.com', 'www.example.com', 'data:text/html,hi', 'https://', 'http://user:pass@example.com/', 'https://me@example.com']) {
       it(`refuses the website "${url}"`, async () => {
         const el = await renderWidget(fake);
         await fillValid(el);
