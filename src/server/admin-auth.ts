@@ -1,12 +1,19 @@
 /**
  * The admin API's lock: a bearer token compared in constant time, and a brake on guessing.
- * After MAX_FAILURES wrong tokens from one client address within FAILURE_WINDOW_MS, that
- * address is refused with 429 for a minute, then for twice as long after each further
- * wrong token, up to an hour; a right token clears its record. The records live in this
- * process's memory (each instance keeps its own, and a restart forgets them).
+ * After MAX_FAILURES wrong tokens from one client (an IPv4 address, or an IPv6 /64) within
+ * FAILURE_WINDOW_MS, further wrong tokens from it are answered 429 for a minute, then for
+ * twice as long after each further wrong token, up to an hour.
+ *
+ * The right token always gets in, braked or not: the brake is keyed by address, and an
+ * address is shared (a proxy without COLLOQUY_TRUST_PROXY, an office, a carrier's NAT), so a
+ * lockout would let anyone beside the admin shut them out. Guessing is still refused the
+ * answer it wants for as long as the brake lasts, and a token is at least 32 characters.
+ * The records live in this process's memory (each instance keeps its own, and a restart
+ * forgets them).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
+import { rateLimitKey } from './client-address.js';
 import { tooManyAttempts, unauthorized } from './errors.js';
 
 export const MAX_FAILURES = 5;
@@ -46,24 +53,22 @@ export function adminGuard({ token, clock, clientAddress }: AdminGuardOptions): 
   }
 
   return async (c, next) => {
+    const offered = BEARER.exec(c.req.header('Authorization') ?? '')?.[1];
+    if (offered !== undefined && expected !== null && timingSafeEqual(digest(offered), expected)) return next();
+
     const now = clock();
-    const address = clientAddress(c) ?? '';
-    let record = failures.get(address);
+    const address = clientAddress(c);
+    const key = address === undefined ? '' : rateLimitKey(address);
+    let record = failures.get(key);
     if (record && record.blockedUntil <= now && now - record.last > FAILURE_WINDOW_MS) {
-      failures.delete(address);
+      failures.delete(key);
       record = undefined;
     }
     if (record && record.blockedUntil > now) throw tooManyAttempts(Math.ceil((record.blockedUntil - now) / 1000));
-
-    const offered = BEARER.exec(c.req.header('Authorization') ?? '')?.[1];
-    if (offered !== undefined && expected !== null && timingSafeEqual(digest(offered), expected)) {
-      failures.delete(address);
-      return next();
-    }
     if (!record) {
       forget(now);
       record = { count: 0, last: now, blockedUntil: 0 };
-      failures.set(address, record);
+      failures.set(key, record);
     }
     record.count++;
     record.last = now;

@@ -43,7 +43,10 @@ export function uniqueEmail(): string {
   issuedEmails.add(email);
   return email;
 }
-export const uniqueAddress = () => `2001:db8::${(counter++ % 0xffff).toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}`;
+/** An IPv6 /64 of its own (flood control and the admin brake count IPv6 clients by /64), as `2001:db8:x:y`. */
+export const uniqueNetwork = () => `2001:db8:${((counter++ % 0xfffe) + 1).toString(16)}:${Math.floor(Math.random() * 0xfffe + 1).toString(16)}`;
+/** A client address no other test uses, in its canonical spelling: one in a {@link uniqueNetwork}. */
+export const uniqueAddress = () => `${uniqueNetwork()}::${Math.floor(Math.random() * 0xfffe + 1).toString(16)}`;
 
 export interface Reply {
   status: number;

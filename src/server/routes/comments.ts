@@ -2,6 +2,7 @@
 import { Hono, type Context } from 'hono';
 import { EDIT_WINDOW_SECONDS, type CommentPage, type EditedComment, type PostedComment } from '../../api/contract.js';
 import { permalinkFor, type Akismet } from '../akismet.js';
+import { rateLimitKey } from '../client-address.js';
 import { toApiComment, toAuthorComment } from '../comment-json.js';
 import { encodeCursor } from '../cursor.js';
 import type { EditTokens } from '../edit-token.js';
@@ -75,7 +76,8 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
       store,
       input,
       policy,
-      { addressHash: address ? hashes.address(address) : null, clock },
+      // Keyed by the IPv6 /64, not the address: one subscriber holds a whole /64.
+      { addressHash: address ? hashes.address(rateLimitKey(address)) : null, clock },
       {
         verdict,
         akismet: options.akismet && {
