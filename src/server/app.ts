@@ -9,13 +9,14 @@ import type { ErrorBody } from '../api/contract.js';
 import { akismet } from './akismet.js';
 import { clientAddress, nodeSocketAddress, type SocketAddress } from './client-address.js';
 import type { ServerConfig, SpamConfig } from './config.js';
-import { cors, ownOrigin } from './cors.js';
+import { cors } from './cors.js';
 import { editTokens } from './edit-token.js';
 import { ApiError, codeForStatus, notFound } from './errors.js';
 import { formTokens } from './form-token.js';
 import { sendJson } from './json.js';
 import { keyedHashes } from './keyed-hash.js';
 import { PageCache } from './page-cache.js';
+import { BodyAborted } from './request-body.js';
 import { adminPageRoutes } from './routes/admin-page.js';
 import { adminRoutes } from './routes/admin.js';
 import { assetRoutes, type AssetFolders } from './routes/assets.js';
@@ -28,10 +29,11 @@ import { derivedWebhookSecret, webhookNotifier } from './webhook.js';
 /**
  * The settings the app itself uses, with the secret and the admin token resolved. Left
  * out, `spam` turns every spam rule off, `webhook` sends none, and without `adminToken`
- * the admin API refuses every request.
+ * the admin API refuses every request. A `webhook` needs `publicUrl` or `adminUrl`: the
+ * links it sends are never built from a request.
  */
 export type AppConfig = Pick<ServerConfig, 'origins' | 'moderation' | 'floodSeconds' | 'trustProxy'> &
-  Partial<Pick<ServerConfig, 'spam' | 'webhook' | 'adminUrl'>> & {
+  Partial<Pick<ServerConfig, 'spam' | 'webhook' | 'adminUrl' | 'publicUrl'>> & {
     secret: string;
     adminToken?: string;
   };
@@ -63,21 +65,36 @@ export function createApp(options: AppOptions): Hono {
   const spam = config.spam ?? NO_SPAM_RULES;
   const spamChecker = spam.akismet ? akismet(spam.akismet, log) : null;
   const webhook = config.webhook ?? null;
+  const publicUrl = config.publicUrl ?? null;
+  const adminPage = config.adminUrl ?? (publicUrl === null ? null : `${publicUrl}/admin`);
+  if (webhook && adminPage === null) throw new Error('createApp: a webhook needs config.publicUrl (or config.adminUrl) to link to the admin page.');
   const notifier = webhook ? webhookNotifier({ ...webhook, secret: webhook.secret ?? derivedWebhookSecret(config.secret) }, log) : null;
 
   app.use(async (c, next) => {
     await next();
     c.res.headers.set('X-Content-Type-Options', 'nosniff');
   });
+  if (config.trustProxy === 0) {
+    let warned = false;
+    app.use(async (c, next) => {
+      if (!warned && c.req.header('X-Forwarded-For') !== undefined) {
+        warned = true;
+        log(
+          '[colloquy] requests carry X-Forwarded-For but COLLOQUY_TRUST_PROXY is off: every client behind that proxy counts as the proxy, one address, for flood control and the admin brake. If you run the proxy, set COLLOQUY_TRUST_PROXY to the number of proxies in front (1 for one).',
+        );
+      }
+      await next();
+    });
+  }
 
   // Before the public API, whose CORS lets other sites in: the admin API admits none.
   app.route(
     '/api/admin',
-    adminRoutes({ store, hashes, token: config.adminToken ?? null, trustProxy: config.trustProxy, clock, clientAddress: address, akismet: spamChecker, log }),
+    adminRoutes({ store, hashes, token: config.adminToken ?? null, trustProxy: config.trustProxy, publicUrl, clock, clientAddress: address, akismet: spamChecker, log }),
   );
 
   const api = new Hono();
-  api.use(cors({ origins: config.origins, trustProxy: config.trustProxy }));
+  api.use(cors({ origins: config.origins, trustProxy: config.trustProxy, publicUrl, log, clock }));
   api.route(
     '/comments',
     commentRoutes({
@@ -92,7 +109,7 @@ export function createApp(options: AppOptions): Hono {
       forms: spam.minFormSeconds > 0 ? formTokens(config.secret) : null,
       akismet: spamChecker,
       notifier,
-      adminLink: (c, id) => `${config.adminUrl ?? `${ownOrigin(c, config.trustProxy) ?? ''}/admin`}#comment-${id}`,
+      adminLink: (_c, id) => `${adminPage}#comment-${id}`,
     }),
   );
   api.route('/counts', countRoutes({ store }));
@@ -106,13 +123,17 @@ export function createApp(options: AppOptions): Hono {
     app.route('/', assetRoutes(assets));
   }
 
-  app.notFound((c) => errorResponse(c, notFound()));
-  app.onError((error, c) => errorResponse(c, error));
+  app.notFound((c) => errorResponse(c, notFound(), log));
+  app.onError((error, c) => errorResponse(c, error, log));
   return app;
 }
 
 /** Every error, whoever raised it, in the contract's error body. */
-function errorResponse(c: Context, error: Error): Response {
+function errorResponse(c: Context, error: Error, log: (message: string) => void): Response {
+  if (error instanceof BodyAborted) {
+    // A client that hung up, or trickled past COLLOQUY_REQUEST_TIMEOUT_SECONDS: one line, no stack.
+    log(`[colloquy] ${c.req.method} ${c.req.path}: the client stopped sending the request body (${error.reason}); nothing was stored.`);
+  }
   if (error instanceof ApiError) {
     for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
     const body: AdminErrorBody = { error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } };

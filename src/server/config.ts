@@ -67,9 +67,31 @@ export interface WebhookConfig {
   timeoutMs: number;
 }
 
+/**
+ * How long a client may take, and how many may be connected at once: what keeps slow or
+ * idle connections from piling up (Node's own defaults let a trickled body run for minutes).
+ */
+export interface HttpLimits {
+  /** `COLLOQUY_REQUEST_TIMEOUT_SECONDS`: the whole request, headers and body, must arrive within this. */
+  requestTimeoutMs: number;
+  /** `COLLOQUY_HEADERS_TIMEOUT_SECONDS`: the headers must arrive within this; at most the request timeout. */
+  headersTimeoutMs: number;
+  /** `COLLOQUY_KEEP_ALIVE_TIMEOUT_SECONDS`: an idle kept-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** `COLLOQUY_MAX_CONNECTIONS`: connections beyond this many open ones are closed at once. */
+  maxConnections: number;
+}
+
 export interface ServerConfig {
   port: number;
   host: string;
+  /**
+   * `COLLOQUY_PUBLIC_URL`: the origin browsers reach this server at (`https://comments.example.com`),
+   * or `null`. Links the server sends out are built from it, never from a request's `Host`;
+   * when set it is also the server's own origin for CORS.
+   */
+  publicUrl: string | null;
+  http: HttpLimits;
   database: DatabaseConfig;
   /** `COLLOQUY_SECRET`, or `null` to load (or create) the one saved at `secretPath`. */
   secret: string | null;
@@ -77,7 +99,10 @@ export interface ServerConfig {
   /** `COLLOQUY_ADMIN_TOKEN`, or `null` to load (or create) the one saved at `adminTokenPath`. */
   adminToken: string | null;
   adminTokenPath: string;
-  /** `COLLOQUY_ADMIN_URL`: the admin page notifications link to; `null` for this server's `/admin`. */
+  /**
+   * `COLLOQUY_ADMIN_URL`: the admin page notifications link to; `null` for `/admin` under
+   * `publicUrl`. In the demo, without either, `/admin` where it listens.
+   */
   adminUrl: string | null;
   /** Extra origins allowed to call the API, normalized (`https://example.com`). */
   origins: string[];
@@ -101,6 +126,11 @@ export const AKISMET_TIMEOUT_MS = 5000;
 export const WEBHOOK_ATTEMPTS = 5;
 export const WEBHOOK_FIRST_RETRY_MS = 2000;
 export const WEBHOOK_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
+export const DEFAULT_HEADERS_TIMEOUT_SECONDS = 10;
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_SECONDS = 5;
+export const DEFAULT_MAX_CONNECTIONS = 512;
+const MAX_TIMEOUT_SECONDS = 3600;
 const SECRET_FILE = 'colloquy.secret';
 const ADMIN_TOKEN_FILE = 'colloquy.admin-token';
 
@@ -123,15 +153,37 @@ export function parseConfig(env: Env = process.env, options: { demo?: boolean } 
   const database = parseDatabase(value(env, 'DATABASE_URL'));
   // Kept beside the database, as the data they protect is.
   const dataDir = database.engine === 'sqlite' ? dirname(database.path) : './data';
+  const port = parsePort(value(env, 'PORT'));
+  const host = value(env, 'HOST') ?? DEFAULT_HOST;
+  const publicUrl = parsePublicUrl(value(env, 'COLLOQUY_PUBLIC_URL'));
+  let adminUrl = parseHttpUrl(env, 'COLLOQUY_ADMIN_URL') ?? null;
+  const webhook = parseWebhook(env);
+  // Links that leave the server come from here alone: built from a request's Host, an
+  // attacker's request would pick where moderators are sent.
+  if (webhook && publicUrl === null) {
+    if (!demo) {
+      throw new ConfigError(
+        'COLLOQUY_PUBLIC_URL',
+        'must be set to the origin this server is reached at (for example https://comments.example.com) when COLLOQUY_WEBHOOK_URL is: notifications link to the admin page there.',
+      );
+    }
+    // The demo links to where it listens.
+    if (adminUrl === null && port === 0) {
+      throw new ConfigError('COLLOQUY_PUBLIC_URL', 'must be set when the demo sends webhooks and PORT is 0: the admin link needs the port.');
+    }
+    adminUrl ??= `${listenOrigin(host, port)}/admin`;
+  }
   return {
-    port: parsePort(value(env, 'PORT')),
-    host: value(env, 'HOST') ?? DEFAULT_HOST,
+    port,
+    host,
+    publicUrl,
+    http: parseHttpLimits(env),
     database,
     secret: parseSecret('COLLOQUY_SECRET', value(env, 'COLLOQUY_SECRET')),
     secretPath: resolve(dataDir, SECRET_FILE),
     adminToken: parseSecret('COLLOQUY_ADMIN_TOKEN', value(env, 'COLLOQUY_ADMIN_TOKEN')),
     adminTokenPath: resolve(dataDir, ADMIN_TOKEN_FILE),
-    adminUrl: parseHttpUrl(env, 'COLLOQUY_ADMIN_URL') ?? null,
+    adminUrl,
     origins: parseOrigins(value(env, 'COLLOQUY_ORIGINS')),
     moderation: parseModeration(value(env, 'COLLOQUY_MODERATION'), demo ? 'none' : 'first-time'),
     floodSeconds: parseWholeNumber(env, 'COLLOQUY_FLOOD_SECONDS', DEFAULT_FLOOD_SECONDS, '0 turns flood control off'),
@@ -143,7 +195,7 @@ export function parseConfig(env: Env = process.env, options: { demo?: boolean } 
       blockedWords: parseWords(env, 'COLLOQUY_BLOCKED_WORDS'),
       akismet: parseAkismet(env),
     },
-    webhook: parseWebhook(env),
+    webhook,
     demo,
   };
 }
@@ -217,7 +269,53 @@ function bareOrigin(text: string): string | undefined {
     return undefined;
   }
   const web = url.protocol === 'http:' || url.protocol === 'https:';
-  return web && url.pathname === '/' && !url.search && !url.hash && !url.username ? url.origin : undefined;
+  return web && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password ? url.origin : undefined;
+}
+
+/** The origin a browser on this machine reaches `host:port` at. */
+export function listenOrigin(host: string, port: number): string {
+  const local = ['127.0.0.1', 'localhost', '0.0.0.0', '::', '::1', ''].includes(host);
+  const name = local ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
+
+function parsePublicUrl(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  const origin = bareOrigin(raw);
+  if (origin === undefined) {
+    throw new ConfigError(
+      'COLLOQUY_PUBLIC_URL',
+      `must be the origin this server is reached at: http(s), host and optional port, no path or credentials, such as https://comments.example.com; "${raw}" is not one.`,
+    );
+  }
+  return origin;
+}
+
+function parseHttpLimits(env: Env): HttpLimits {
+  const seconds = (variable: string, fallback: number) => {
+    const raw = value(env, variable);
+    if (raw === undefined) return fallback;
+    if (!/^\d{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_TIMEOUT_SECONDS) {
+      throw new ConfigError(variable, `must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, not "${raw}".`);
+    }
+    return Number(raw);
+  };
+  const request = seconds('COLLOQUY_REQUEST_TIMEOUT_SECONDS', DEFAULT_REQUEST_TIMEOUT_SECONDS);
+  const headers = seconds('COLLOQUY_HEADERS_TIMEOUT_SECONDS', Math.min(DEFAULT_HEADERS_TIMEOUT_SECONDS, request));
+  if (headers > request) {
+    throw new ConfigError('COLLOQUY_HEADERS_TIMEOUT_SECONDS', `must be no more than COLLOQUY_REQUEST_TIMEOUT_SECONDS (${request}), not "${headers}".`);
+  }
+  const keepAlive = seconds('COLLOQUY_KEEP_ALIVE_TIMEOUT_SECONDS', DEFAULT_KEEP_ALIVE_TIMEOUT_SECONDS);
+  const rawMax = value(env, 'COLLOQUY_MAX_CONNECTIONS');
+  if (rawMax !== undefined && (!/^\d{1,7}$/.test(rawMax) || Number(rawMax) < 1)) {
+    throw new ConfigError('COLLOQUY_MAX_CONNECTIONS', `must be a whole number of connections, 1 or more, not "${rawMax}".`);
+  }
+  return {
+    requestTimeoutMs: request * 1000,
+    headersTimeoutMs: headers * 1000,
+    keepAliveTimeoutMs: keepAlive * 1000,
+    maxConnections: rawMax === undefined ? DEFAULT_MAX_CONNECTIONS : Number(rawMax),
+  };
 }
 
 function parseModeration(raw: string | undefined, fallback: ModerationMode): ModerationMode {

@@ -9,13 +9,34 @@
  * to the declared length).
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { invalidRequest, tooLarge, unsupportedMediaType } from './errors.js';
+import { ApiError, invalidRequest, tooLarge, unsupportedMediaType } from './errors.js';
+
+/**
+ * The client went away (or was cut off by the request timeout) before its body arrived in
+ * full. Nothing is wrong with the server, and nobody is left to read an answer: `app.ts`
+ * logs one line for it and no stack.
+ */
+export class BodyAborted extends ApiError {
+  constructor(readonly reason: string) {
+    super(400, 'invalid_request', 'The request body did not arrive in full.');
+    this.name = 'BodyAborted';
+  }
+}
+
+/** Awaits a read of the body, turning the connection's failure into {@link BodyAborted}. */
+async function fromClient<T>(read: Promise<T>): Promise<T> {
+  try {
+    return await read;
+  } catch (error) {
+    throw new BodyAborted(error instanceof Error ? error.message : String(error));
+  }
+}
 
 export async function readBody(c: Context, maxBytes: number): Promise<Uint8Array> {
   const declared = c.req.header('Content-Length');
   if (declared !== undefined && c.req.header('Transfer-Encoding') === undefined) {
     if (!/^\d+$/.test(declared) || Number(declared) > maxBytes) throw tooLarge(maxBytes);
-    const body = new Uint8Array(await c.req.raw.arrayBuffer());
+    const body = new Uint8Array(await fromClient(c.req.raw.arrayBuffer()));
     // Only a runtime without node's framing could deliver more than was declared.
     if (body.byteLength > maxBytes) throw tooLarge(maxBytes);
     return body;
@@ -26,7 +47,7 @@ export async function readBody(c: Context, maxBytes: number): Promise<Uint8Array
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await fromClient(reader.read());
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {

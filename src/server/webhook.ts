@@ -43,6 +43,9 @@ export const TIMESTAMP_HEADER = 'X-Colloquy-Timestamp';
 const USER_AGENT = 'Colloquy-Webhook/1';
 // Chat messages show a glimpse; the admin page has the rest.
 const EXCERPT_CHARS = 300;
+const NAME_CHARS = 80;
+const THREAD_CHARS = 150;
+const DISCORD_MAX_CHARS = 2000;
 const MAX_RETRY_AFTER_MS = 5 * 60 * 1000;
 
 /** The secret a webhook is signed with when `COLLOQUY_WEBHOOK_SECRET` is unset: derived from the server's. */
@@ -119,26 +122,59 @@ function formatWait(ms: number): string {
 
 function render(format: WebhookConfig['format'], notice: NewCommentNotice, deliveryId: string, timestamp: number): { text: string; timestamp: number } {
   const { comment, thread, adminUrl } = notice;
-  const excerpt = cut(comment.body, EXCERPT_CHARS);
   const waiting = comment.status === 'pending';
+  const what = waiting ? 'New comment awaiting moderation' : 'New comment';
+  // Everything but the admin link is the visitor's: the name, the thread key (any page may
+  // post under any key) and the body. Each is cut, kept to its line, and has the format's
+  // markup escaped, so none can add a link, a mention or a line of its own.
+  const name = oneLine(cut(comment.author.name, NAME_CHARS));
+  const where = oneLine(cut(thread, THREAD_CHARS));
   if (format === 'slack') {
-    // Slack reads &, < and > as markup (<!channel> pings everyone), so they are escaped.
-    const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-    const headline = `${waiting ? 'New comment awaiting moderation' : 'New comment'} by *${escape(comment.author.name)}* on ${escape(thread)}`;
-    const quote = escape(excerpt).replace(/^/gm, '> ');
-    return { text: JSON.stringify({ text: `${headline}\n${quote}\n<${adminUrl}|Open in the admin page>` }), timestamp };
+    const headline = `${what} by *${escapeSlack(name)}* on ${escapeSlack(where)}`;
+    const quote = quoted(escapeSlack(cut(comment.body, EXCERPT_CHARS)));
+    return { text: JSON.stringify({ text: `${headline}\n${quote}\n<${slackLinkTarget(adminUrl)}|Open in the admin page>` }), timestamp };
   }
   if (format === 'discord') {
-    const headline = `${waiting ? 'New comment awaiting moderation' : 'New comment'} by **${comment.author.name}** on ${thread}`;
-    const quote = excerpt.replace(/^/gm, '> ');
-    // allowed_mentions: a comment saying @everyone must not ping the channel.
-    return {
-      text: JSON.stringify({ content: `${headline}\n${quote}\n[Open in the admin page](<${adminUrl}>)`, allowed_mentions: { parse: [] } }),
-      timestamp,
-    };
+    const headline = `${what} by **${escapeDiscord(name)}** on ${escapeDiscord(where)}`;
+    const link = `[Open in the admin page](<${adminUrl}>)`;
+    let excerptChars = EXCERPT_CHARS;
+    let content: string;
+    do {
+      content = `${headline}\n${quoted(escapeDiscord(cut(comment.body, excerptChars)))}\n${link}`;
+      excerptChars = Math.floor(excerptChars / 2);
+    } while ([...content].length > DISCORD_MAX_CHARS && excerptChars > 0);
+    // allowed_mentions: nothing in the message may ping anyone, whatever it says.
+    return { text: JSON.stringify({ content, allowed_mentions: { parse: [] } }), timestamp };
   }
   const payload: WebhookPayload = { event: 'comment.created', deliveryId, timestamp, thread, status: comment.status, adminUrl, comment };
   return { text: JSON.stringify(payload), timestamp };
+}
+
+/** Every line a quote (`> `), in both chat formats; the visitor's own `>` is escaped before. */
+const quoted = (text: string) => text.replace(/^/gm, '> ');
+
+const oneLine = (text: string) => text.replace(/\s+/g, ' ');
+
+/**
+ * Slack's mrkdwn: `&`, `<` and `>` are its only markup that can link or mention (`<url|text>`,
+ * `<!channel>`, `<@U123>`), and escaping them as entities is how Slack says to show them.
+ */
+export function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+// `|` and `>` would end Slack's `<url|text>` early; a configured URL rarely holds them, but it can.
+const slackLinkTarget = (url: string) => url.replace(/\|/g, '%7C').replace(/>/g, '%3E').replace(/</g, '%3C');
+
+/**
+ * Discord's markdown: a backslash before any of its markup characters shows the character
+ * itself — masked links (`[text](url)`), `<…>` links, mentions and emoji, emphasis, spoilers,
+ * code, quotes, headings and lists; `:` too, so a bare `https://…` is shown, not linked.
+ * `@everyone` and `@here` get a zero-width space as well, so they read as text even where
+ * `allowed_mentions` is ignored.
+ */
+export function escapeDiscord(text: string): string {
+  return text.replace(/[\\*_`~|>#\-\[\]()<:]/g, '\\$&').replace(/@(everyone|here)/gi, '@\u200b$1');
 }
 
 /** The first `max` characters (code points) of `text`, with `…` when cut. */

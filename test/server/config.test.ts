@@ -12,6 +12,8 @@ describe('configuration', () => {
     assert.deepEqual(config, {
       port: 8787,
       host: '127.0.0.1',
+      publicUrl: null,
+      http: { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5000, maxConnections: 512 },
       database: { engine: 'sqlite', path: resolve('data/colloquy.db') },
       secret: null,
       secretPath: resolve('data/colloquy.secret'),
@@ -78,7 +80,9 @@ describe('configuration', () => {
         COLLOQUY_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X',
         COLLOQUY_WEBHOOK_FORMAT: 'slack',
         COLLOQUY_WEBHOOK_SECRET: 'w'.repeat(32),
+        COLLOQUY_PUBLIC_URL: 'https://Comments.Example.com/',
       });
+      assert.equal(config.publicUrl, 'https://comments.example.com');
       assert.equal(config.adminToken, 'a'.repeat(32));
       assert.equal(config.adminTokenPath, join(dir, 'db', 'colloquy.admin-token'));
       assert.equal(config.adminUrl, 'https://comments.example.com/admin');
@@ -117,7 +121,8 @@ describe('configuration', () => {
     assert.equal(config.spam.akismet, null);
     assert.equal(parseConfig({ COLLOQUY_MAX_LINKS: '0' }).spam.maxLinks, 0);
     assert.equal(parseConfig({ AKISMET_KEY: 'k', COLLOQUY_SITE_URL: 'https://b.example/' }).spam.akismet?.endpoint, 'https://rest.akismet.com/1.1/');
-    assert.equal(parseConfig({ COLLOQUY_WEBHOOK_URL: 'https://h.example/' }).webhook?.secret, null, 'derived from the secret at start');
+    const hooked = { COLLOQUY_WEBHOOK_URL: 'https://h.example/', COLLOQUY_PUBLIC_URL: 'https://c.example' };
+    assert.equal(parseConfig(hooked).webhook?.secret, null, 'derived from the secret at start');
     assert.equal(parseConfig({ DATABASE_URL: 'postgres://x@y/z' }).adminTokenPath, resolve('data/colloquy.admin-token'));
   });
 
@@ -125,6 +130,37 @@ describe('configuration', () => {
     assert.throws(
       () => parseConfig({ AKISMET_KEY: 'k' }),
       (error: unknown) => error instanceof ConfigError && error.variable === 'COLLOQUY_SITE_URL',
+    );
+  });
+
+  it('needs COLLOQUY_PUBLIC_URL with COLLOQUY_WEBHOOK_URL outside the demo, and names it', () => {
+    for (const extra of [{}, { COLLOQUY_ADMIN_URL: 'https://c.example/admin' }]) {
+      assert.throws(
+        () => parseConfig({ COLLOQUY_WEBHOOK_URL: 'https://h.example/', ...extra }),
+        (error: unknown) => error instanceof ConfigError && error.variable === 'COLLOQUY_PUBLIC_URL' && /COLLOQUY_WEBHOOK_URL/.test(error.message),
+      );
+    }
+    const demo = parseConfig({ COLLOQUY_WEBHOOK_URL: 'https://h.example/', PORT: '8790' }, { demo: true });
+    assert.deepEqual([demo.publicUrl, demo.adminUrl], [null, 'http://localhost:8790/admin'], 'the demo links to where it listens');
+    assert.throws(
+      () => parseConfig({ COLLOQUY_WEBHOOK_URL: 'https://h.example/', PORT: '0' }, { demo: true }),
+      (error: unknown) => error instanceof ConfigError && error.variable === 'COLLOQUY_PUBLIC_URL',
+    );
+    assert.equal(parseConfig({ COLLOQUY_PUBLIC_URL: 'http://[::1]:8787' }).publicUrl, 'http://[::1]:8787');
+  });
+
+  it('reads the HTTP timeouts and the connection cap; the headers may not outlast the request', () => {
+    const config = parseConfig({
+      COLLOQUY_REQUEST_TIMEOUT_SECONDS: '60',
+      COLLOQUY_HEADERS_TIMEOUT_SECONDS: '20',
+      COLLOQUY_KEEP_ALIVE_TIMEOUT_SECONDS: '2',
+      COLLOQUY_MAX_CONNECTIONS: '100',
+    });
+    assert.deepEqual(config.http, { requestTimeoutMs: 60_000, headersTimeoutMs: 20_000, keepAliveTimeoutMs: 2000, maxConnections: 100 });
+    assert.equal(parseConfig({ COLLOQUY_REQUEST_TIMEOUT_SECONDS: '4' }).http.headersTimeoutMs, 4000, 'the default headers timeout shrinks to fit');
+    assert.throws(
+      () => parseConfig({ COLLOQUY_REQUEST_TIMEOUT_SECONDS: '5', COLLOQUY_HEADERS_TIMEOUT_SECONDS: '6' }),
+      (error: unknown) => error instanceof ConfigError && error.variable === 'COLLOQUY_HEADERS_TIMEOUT_SECONDS',
     );
   });
 
@@ -180,6 +216,22 @@ describe('configuration', () => {
     ['COLLOQUY_WEBHOOK_URL', 'not a url'],
     ['COLLOQUY_WEBHOOK_FORMAT', 'teams'],
     ['COLLOQUY_WEBHOOK_SECRET', 'short'],
+    ['COLLOQUY_PUBLIC_URL', 'comments.example.com'],
+    ['COLLOQUY_PUBLIC_URL', 'https://comments.example.com/colloquy'],
+    ['COLLOQUY_PUBLIC_URL', 'https://admin:pw@comments.example.com'],
+    ['COLLOQUY_PUBLIC_URL', 'https://:pw@comments.example.com'],
+    ['COLLOQUY_PUBLIC_URL', 'https://comments.example.com/?x=1'],
+    ['COLLOQUY_PUBLIC_URL', 'javascript:alert(1)'],
+    ['COLLOQUY_PUBLIC_URL', 'ftp://comments.example.com'],
+    ['COLLOQUY_ORIGINS', 'https://:pw@blog.example'],
+    ['COLLOQUY_REQUEST_TIMEOUT_SECONDS', '0'],
+    ['COLLOQUY_REQUEST_TIMEOUT_SECONDS', 'soon'],
+    ['COLLOQUY_REQUEST_TIMEOUT_SECONDS', '3601'],
+    ['COLLOQUY_HEADERS_TIMEOUT_SECONDS', '-1'],
+    ['COLLOQUY_KEEP_ALIVE_TIMEOUT_SECONDS', '0'],
+    ['COLLOQUY_KEEP_ALIVE_TIMEOUT_SECONDS', '1.5'],
+    ['COLLOQUY_MAX_CONNECTIONS', '0'],
+    ['COLLOQUY_MAX_CONNECTIONS', 'lots'],
   ];
   for (const [variable, value] of bad) {
     it(`rejects ${variable}=${value} with a message naming the variable`, () => {

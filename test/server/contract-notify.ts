@@ -14,6 +14,8 @@ import { WebhookReceiver, waitFor } from './fakes.js';
 import { SECRET, issuedEmails, uniqueEmail, uniqueKey, uniqueThread, type Reply } from './helpers.js';
 
 const WEBHOOK_SECRET = 'whsec-test-secret-at-least-32-characters';
+/** COLLOQUY_PUBLIC_URL: where every link a notice carries points. */
+const PUBLIC_URL = 'https://comments.example.com';
 
 function created(reply: Reply) {
   assert.equal(reply.status, 201, reply.text);
@@ -25,6 +27,8 @@ const hmac = (secret: string, body: string) => `sha256=${createHmac('sha256', se
 export function notifyContract({ server }: SuiteContext): void {
   describe('webhook notifications', () => {
     let receiver: WebhookReceiver;
+    // A webhook needs COLLOQUY_PUBLIC_URL (or COLLOQUY_ADMIN_URL); the tests that are not about links set the former.
+    const hooked = (config: Parameters<SuiteContext['server']>[0] = {}) => server({ publicUrl: PUBLIC_URL, ...config });
     before(async () => {
       receiver = await WebhookReceiver.start();
     });
@@ -42,7 +46,7 @@ export function notifyContract({ server }: SuiteContext): void {
     const deliveriesFor = (id: string) => receiver.deliveries.filter((delivery) => new RegExp(`#comment-${id}(?!\\d)`).test(delivery.body));
 
     it('POSTs each new comment, signed, with the public fields, thread, status and an admin link, and no email', async () => {
-      const s = server({ webhook: webhook() });
+      const s = hooked({ webhook: webhook() });
       const thread = uniqueThread('hooked');
       const email = uniqueEmail();
       const comment = created(await s.post({ thread, author: { name: 'Ada', email, url: 'https://ada.example/' }, body: 'Hello hooks.' }));
@@ -59,7 +63,7 @@ export function notifyContract({ server }: SuiteContext): void {
         timestamp: 0,
         thread,
         status: 'approved',
-        adminUrl: `http://localhost/admin#comment-${comment.id}`,
+        adminUrl: `${PUBLIC_URL}/admin#comment-${comment.id}`,
         comment,
       });
       assert.ok(!delivery!.body.toLowerCase().includes(email.split('@')[0]!), 'no email');
@@ -67,7 +71,7 @@ export function notifyContract({ server }: SuiteContext): void {
     });
 
     it('announces held comments with status pending, and never spam, retries or discarded posts', async () => {
-      const s = server({ moderation: 'all', webhook: webhook(), spam: spamRules({ blockedWords: ['buy-now'] }) });
+      const s = hooked({ moderation: 'all', webhook: webhook(), spam: spamRules({ blockedWords: ['buy-now'] }) });
       const thread = uniqueThread('hooked-held');
       const idempotencyKey = uniqueKey();
       const email = uniqueEmail();
@@ -82,7 +86,7 @@ export function notifyContract({ server }: SuiteContext): void {
     });
 
     it('retries with growing waits, under one delivery id, until the receiver takes it', async () => {
-      const s = server({ webhook: webhook({ attempts: 4, firstRetryMs: 30 }) });
+      const s = hooked({ webhook: webhook({ attempts: 4, firstRetryMs: 30 }) });
       receiver.failures = 2;
       const comment = created(await s.post({ thread: uniqueThread() }));
       await waitFor(() => deliveriesFor(comment.id).length === 3, 3000, 'three tries');
@@ -97,7 +101,7 @@ export function notifyContract({ server }: SuiteContext): void {
     });
 
     it('gives up after the last try, logging it; a 4xx is not retried; the comment is kept either way', async () => {
-      const s = server({ webhook: webhook({ attempts: 3, firstRetryMs: 10 }) });
+      const s = hooked({ webhook: webhook({ attempts: 3, firstRetryMs: 10 }) });
       receiver.failures = 100;
       const thread = uniqueThread();
       const comment = created(await s.post({ thread }));
@@ -111,7 +115,7 @@ export function notifyContract({ server }: SuiteContext): void {
     });
 
     it('answers the post at once while the receiver hangs', async () => {
-      const s = server({ webhook: webhook({ attempts: 1, timeoutMs: 300 }) });
+      const s = hooked({ webhook: webhook({ attempts: 1, timeoutMs: 300 }) });
       receiver.hang = true;
       const started = Date.now();
       const comment = created(await s.post({ thread: uniqueThread() }));
@@ -121,7 +125,7 @@ export function notifyContract({ server }: SuiteContext): void {
     });
 
     it('signs with a secret derived from COLLOQUY_SECRET when none is set, and links to COLLOQUY_ADMIN_URL', async () => {
-      const s = server({ webhook: webhook({ secret: null }), adminUrl: 'https://comments.example.com/moderate/' });
+      const s = hooked({ webhook: webhook({ secret: null }), adminUrl: 'https://comments.example.com/moderate/' });
       const comment = created(await s.post({ thread: uniqueThread() }));
       await waitFor(() => deliveriesFor(comment.id).length === 1, 2000, 'the delivery');
       const [delivery] = deliveriesFor(comment.id);
@@ -131,7 +135,7 @@ export function notifyContract({ server }: SuiteContext): void {
     });
 
     it('speaks Slack ({text}) and Discord ({content}), with markup and mentions in comments defused', async () => {
-      const slack = server({ webhook: webhook({ format: 'slack' }), moderation: 'all' });
+      const slack = hooked({ webhook: webhook({ format: 'slack' }), moderation: 'all' });
       const hostile = 'Hi <!channel> & <https://evil.example|click> @everyone';
       const a = created(await slack.post({ thread: uniqueThread('slack'), author: { name: 'Ada <b>' }, body: hostile }));
       await waitFor(() => deliveriesFor(a.id).length === 1, 2000, 'the Slack delivery');
@@ -139,16 +143,72 @@ export function notifyContract({ server }: SuiteContext): void {
       assert.deepEqual(Object.keys(slackBody), ['text']);
       assert.match(slackBody.text, /^New comment awaiting moderation by \*Ada &lt;b&gt;\* on slack\//);
       assert.ok(slackBody.text.includes('> Hi &lt;!channel&gt; &amp; &lt;https://evil.example|click&gt; @everyone'));
-      assert.ok(slackBody.text.endsWith(`<http://localhost/admin#comment-${a.id}|Open in the admin page>`));
+      assert.ok(slackBody.text.endsWith(`<${PUBLIC_URL}/admin#comment-${a.id}|Open in the admin page>`));
 
-      const discord = server({ webhook: webhook({ format: 'discord' }) });
+      const discord = hooked({ webhook: webhook({ format: 'discord' }) });
       const b = created(await discord.post({ thread: uniqueThread('discord'), body: hostile }));
       await waitFor(() => deliveriesFor(b.id).length === 1, 2000, 'the Discord delivery');
       const discordBody = JSON.parse(deliveriesFor(b.id)[0]!.body);
       assert.deepEqual(discordBody.allowed_mentions, { parse: [] });
       assert.match(discordBody.content, /^New comment by \*\*Ada\*\* on discord\//);
-      assert.ok(discordBody.content.includes(`[Open in the admin page](<http://localhost/admin#comment-${b.id}>)`));
+      assert.ok(discordBody.content.includes(`[Open in the admin page](<${PUBLIC_URL}/admin#comment-${b.id}>)`));
       assert.ok([...discordBody.content].length <= 2000);
+    });
+
+    it('links to COLLOQUY_PUBLIC_URL, never to the Host or X-Forwarded-Host a request names', async () => {
+      const forged = { Host: 'evil.example', 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'https' };
+      for (const trustProxy of [0, 1] as const) {
+        const s = hooked({ webhook: webhook(), trustProxy });
+        const comment = created(await s.post({ thread: uniqueThread() }, { headers: forged }));
+        await waitFor(() => deliveriesFor(comment.id).length === 1, 2000, 'the delivery');
+        const body = deliveriesFor(comment.id)[0]!.body;
+        assert.equal(JSON.parse(body).adminUrl, `${PUBLIC_URL}/admin#comment-${comment.id}`);
+        assert.ok(!body.includes('evil.example'));
+      }
+      const moderatePage = hooked({ webhook: webhook(), adminUrl: 'https://mod.example.com/queue' });
+      const comment = created(await moderatePage.post({ thread: uniqueThread() }, { headers: forged }));
+      await waitFor(() => deliveriesFor(comment.id).length === 1, 2000, 'the delivery');
+      assert.equal(JSON.parse(deliveriesFor(comment.id)[0]!.body).adminUrl, `https://mod.example.com/queue#comment-${comment.id}`, 'COLLOQUY_ADMIN_URL wins');
+      assert.throws(() => server({ webhook: webhook() }), /publicUrl/, 'no webhook without a configured link');
+    });
+
+    it('lets no name, thread or body add a link, a mention or markup of its own in Slack and Discord', async () => {
+      const fake = '[Open in the admin page](https://evil.example)';
+      const draft = {
+        thread: `${uniqueThread('chat')}<https://evil.example|x>${fake}`,
+        author: { name: `Ada ${fake} *bold* <!here>\nline` },
+        body: `${fake}\n> [Open in the admin page](<https://evil.example>) @everyone @here <@123> <#456> ||spoiler|| \`code\` ~~s~~ # h\n- item`,
+      };
+      const slack = hooked({ webhook: webhook({ format: 'slack' }) });
+      const a = created(await slack.post(draft));
+      await waitFor(() => deliveriesFor(a.id).length === 1, 2000, 'the Slack delivery');
+      const text: string = JSON.parse(deliveriesFor(a.id)[0]!.body).text;
+      // Slack links and mentions are <…>: the visitor's < and > are entities, so only the admin link remains.
+      assert.deepEqual(text.match(/<[^>]*>/g), [`<${PUBLIC_URL}/admin#comment-${a.id}|Open in the admin page>`]);
+      assert.ok(text.includes('&lt;!here&gt;'));
+      assert.equal(text.split('\n')[0]!.includes('line'), true, 'the name stays on the headline');
+      assert.ok(text.split('\n').slice(1, -1).every((line) => line.startsWith('> ')), 'the body is all quote');
+
+      const discord = hooked({ webhook: webhook({ format: 'discord' }) });
+      const b = created(await discord.post(draft));
+      await waitFor(() => deliveriesFor(b.id).length === 1, 2000, 'the Discord delivery');
+      const message = JSON.parse(deliveriesFor(b.id)[0]!.body);
+      assert.deepEqual(message.allowed_mentions, { parse: [] });
+      const content: string = message.content;
+      const link = `[Open in the admin page](<${PUBLIC_URL}/admin#comment-${b.id}>)`;
+      assert.ok(content.endsWith(`\n${link}`));
+      // What is left once the message's own markup (the bold name, the quote marks) is taken out.
+      const visitor = content
+        .slice(0, -link.length)
+        .replace(/^(New comment by )\*\*/, '$1')
+        .replace(/\*\* on /, ' on ')
+        .replace(/^> /gm, '');
+      // Every [, ], (, ), <, > and markup character the visitor wrote is escaped; nothing can open a link or a mention.
+      assert.doesNotMatch(visitor, /(?<!\\)[[\]()<*_`~|#]/);
+      assert.ok(visitor.includes('\\[Open in the admin page\\]\\(https\\://evil.example\\)'));
+      assert.doesNotMatch(visitor, /@everyone|@here/, 'broken by a zero-width space');
+      assert.ok(content.slice(0, -link.length).trimEnd().split('\n').slice(1).every((line) => line.startsWith('> ')), 'the body is all quote');
+      assert.equal(content.split('\n')[0]!.includes('line'), true, 'the name stays on the headline');
     });
   });
 }

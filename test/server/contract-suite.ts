@@ -25,6 +25,7 @@ import {
   uniqueAddress,
   uniqueEmail,
   uniqueKey,
+  uniqueNetwork,
   uniqueThread,
   type Reply,
 } from './helpers.js';
@@ -478,6 +479,40 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
     });
 
     describe('flood control', () => {
+      it('counts every spelling of one address, and every address of one IPv6 /64, as one client', async () => {
+        const s = server({ floodSeconds: 15 });
+        const thread = uniqueThread();
+        const network = uniqueNetwork();
+        // 2001:db8:1:2::1, 2001:DB8:1:2:0:0:0:1, 2001:db8:1:2::2 and …:ffff:… are one subscriber's.
+        created(await s.post({ thread }, { address: `${network}::1` }));
+        for (const address of [`${network.toUpperCase()}:0:0:0:1`, `${network}::2`, `${network}:ffff:ffff:ffff:ffff`]) {
+          assertError(await s.post({ thread }, { address }), 429);
+        }
+        created(await s.post({ thread }, { address: `${uniqueNetwork()}::1` })); // another /64, another client
+        const ipv4 = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+        created(await s.post({ thread }, { address: `::ffff:${ipv4}` }));
+        assertError(await s.post({ thread }, { address: ipv4 }), 429);
+        s.advance(15);
+        created(await s.post({ thread }, { address: `${network}::3` }));
+      });
+
+      it('reads the forwarded address in any spelling, with a port or in brackets', async () => {
+        const s = server({ floodSeconds: 15, trustProxy: 1 });
+        const thread = uniqueThread();
+        const network = uniqueNetwork();
+        created(await s.post({ thread }, { headers: { 'X-Forwarded-For': `${network}::1` } }));
+        for (const forwarded of [`[${network.toUpperCase()}::1]:443`, `${network}:0:0:0:99`]) {
+          assertError(await s.post({ thread }, { headers: { 'X-Forwarded-For': forwarded } }), 429);
+        }
+        const ipv4 = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+        created(await s.post({ thread }, { headers: { 'X-Forwarded-For': `${ipv4}:5678` } }));
+        assertError(await s.post({ thread }, { headers: { 'X-Forwarded-For': ipv4 } }), 429);
+        // Not an address at all: the socket's peer stands in, so flooding with garbage stays limited.
+        const proxy = uniqueAddress();
+        created(await s.post({ thread }, { address: proxy, headers: { 'X-Forwarded-For': 'not-an-address' } }));
+        assertError(await s.post({ thread }, { address: proxy, headers: { 'X-Forwarded-For': 'still not one' } }), 429);
+      });
+
       it('answers 429 with Retry-After to a second comment from the same address', async () => {
         const s = server({ floodSeconds: 15 });
         const address = uniqueAddress();
@@ -729,6 +764,48 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
         assert.equal((await trusting.post({ thread: uniqueThread() }, { origin, headers })).status, 201);
         assertError(await server({ trustProxy: 0 }).post({ thread: uniqueThread() }, { origin, headers }), 403);
       });
+
+      it('takes COLLOQUY_PUBLIC_URL as its own origin when set, whatever Host says (no DNS rebinding)', async () => {
+        const s = server({ publicUrl: 'https://comments.example.org', trustProxy: 1 });
+        // A page on rebind.example whose name now resolves to this server: Host and Origin agree, and are not us.
+        const rebound = { Host: 'rebind.example:8787', 'X-Forwarded-Host': 'rebind.example:8787', 'X-Forwarded-Proto': 'http' };
+        const origin = 'http://rebind.example:8787';
+        assertError(await s.post({ thread: uniqueThread() }, { origin, headers: rebound }), 403);
+        const preflight = await s.request('/api/comments', { method: 'OPTIONS', headers: { ...rebound, Origin: origin, 'Access-Control-Request-Method': 'POST' } });
+        assert.equal(preflight.status, 403);
+        assert.equal(preflight.headers.get('Access-Control-Allow-Origin'), null);
+        const admin = await s.admin('GET', '/comments', { headers: { ...rebound, Origin: origin } });
+        assert.equal(admin.headers.get('Access-Control-Allow-Origin'), null, 'the admin API does not answer the rebound page either');
+        assertError(await s.admin('POST', '/comments/bulk', { body: { ids: ['1'], status: 'spam' }, headers: { ...rebound, Origin: origin } }), 403);
+        const own = await s.post({ thread: uniqueThread() }, { origin: 'https://comments.example.org', headers: rebound });
+        assert.equal(own.status, 201, own.text);
+        assert.equal(own.headers.get('Access-Control-Allow-Origin'), 'https://comments.example.org');
+        assert.equal((await s.post({ thread: uniqueThread() }, { origin: ALLOWED_ORIGIN })).status, 201, 'COLLOQUY_ORIGINS still count');
+        assert.equal(s.logged.filter((line) => line.includes('refused a request from origin http://rebind.example:8787')).length, 1);
+      });
+
+      it('logs each refused origin once per 5 minutes, and how to allow it', async () => {
+        const s = server();
+        const thread = uniqueThread();
+        for (let i = 0; i < 3; i++) await s.list(thread, {}, { headers: { Origin: FOREIGN_ORIGIN } });
+        await s.post({ thread }, { origin: FOREIGN_ORIGIN });
+        await s.list(thread, {}, { headers: { Origin: ALLOWED_ORIGIN } });
+        await s.list(thread, {}, { headers: { Origin: 'https://other.example' } });
+        assert.deepEqual(s.logged, [
+          `[colloquy] refused a request from origin ${FOREIGN_ORIGIN}: add it to COLLOQUY_ORIGINS if the widget is embedded there (this server allows only its own origin and COLLOQUY_ORIGINS).`,
+          '[colloquy] refused a request from origin https://other.example: add it to COLLOQUY_ORIGINS if the widget is embedded there (this server allows only its own origin and COLLOQUY_ORIGINS).',
+        ]);
+        s.advance(4 * 60);
+        await s.list(thread, {}, { headers: { Origin: FOREIGN_ORIGIN } });
+        assert.equal(s.logged.length, 2);
+        s.advance(61);
+        await s.list(thread, {}, { headers: { Origin: FOREIGN_ORIGIN } });
+        assert.equal(s.logged.length, 3);
+        // Made-up origins by the thousand: each logged once, and memory stays bounded (not observable here, but no crash).
+        const preflight = { method: 'OPTIONS', headers: { 'Access-Control-Request-Method': 'POST' } };
+        for (let i = 0; i < 1100; i++) await s.app.request('/api/comments', { ...preflight, headers: { ...preflight.headers, Origin: `https://spray${i}.example` } });
+        assert.equal(s.logged.length, 1103);
+      });
     });
 
     describe('pagination', () => {
@@ -941,6 +1018,7 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
     documentsContract(context);
     adminContract(context);
     spamContract(context);
+    postingSecurityContract(context);
     notifyContract(context);
 
     describe('privacy', () => {
@@ -950,4 +1028,3 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
     });
   });
 }
-    postingSecurityContract(context);

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { after, describe, it } from 'node:test';
 import type { CommentPage } from '../../src/api/contract.js';
 import { DEMO_THREAD } from '../../src/server/demo.js';
 import { MAX_BODY_BYTES } from '../../src/server/routes/comments.js';
+import { WebhookReceiver, waitFor } from './fakes.js';
 import { runMainToExit, startMain } from './main-process.js';
 
 const dirs: string[] = [];
@@ -62,6 +64,78 @@ describe('src/server/main.ts', () => {
       assert.match(output, new RegExp(`^\\[colloquy\\] Cannot start: ${variable} `, 'm'));
     });
   }
+
+  it('stops with exit code 1 and names COLLOQUY_PUBLIC_URL when a webhook is set without it', async () => {
+    const { code, output } = await runMainToExit({ DATABASE_URL: `sqlite:${tempDir()}/c.db`, COLLOQUY_WEBHOOK_URL: 'http://127.0.0.1:9/hook' });
+    assert.equal(code, 1);
+    assert.match(output, /^\[colloquy\] Cannot start: COLLOQUY_PUBLIC_URL must be set .*COLLOQUY_WEBHOOK_URL/m);
+  });
+
+  it('links webhooks to COLLOQUY_PUBLIC_URL whatever Host a request forges, and takes it as its own origin', async () => {
+    const receiver = await WebhookReceiver.start();
+    const server = await startMain({
+      DATABASE_URL: `sqlite:${tempDir()}/colloquy.db`,
+      COLLOQUY_PUBLIC_URL: 'https://comments.example.com',
+      COLLOQUY_WEBHOOK_URL: receiver.url,
+      COLLOQUY_MODERATION: 'none',
+      COLLOQUY_MIN_FORM_SECONDS: '0',
+      COLLOQUY_FLOOD_SECONDS: '0',
+      COLLOQUY_TRUST_PROXY: '1',
+    });
+    try {
+      const { port } = new URL(server.url);
+      const send = (method: string, headers: Record<string, string>, body?: string) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = request({ host: '127.0.0.1', port, path: '/api/comments', method, agent: false, headers }, (res) => {
+            let text = '';
+            res.on('data', (chunk) => (text += chunk));
+            res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+      const forged = { Host: 'evil.example', 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'https' };
+      const draft = (n: number) =>
+        JSON.stringify({ thread: 'forged-host', parentId: null, author: { name: 'Mallory', email: `m${n}@mail.example` }, body: `Hi ${n}`, idempotencyKey: randomUUID() });
+      const posted = await send('POST', { ...forged, 'Content-Type': 'application/json' }, draft(1));
+      assert.equal(posted.status, 201, posted.body);
+      const id = JSON.parse(posted.body).comment.id;
+      await waitFor(() => receiver.deliveries.length === 1, 5000, 'the delivery');
+      assert.equal(JSON.parse(receiver.deliveries[0]!.body).adminUrl, `https://comments.example.com/admin#comment-${id}`);
+      assert.ok(!receiver.deliveries[0]!.body.includes('evil.example'));
+
+      // DNS rebinding: a page on evil.example, resolved to this server, names itself in Host and Origin.
+      const rebound = await send('POST', { ...forged, Origin: 'https://evil.example', 'Content-Type': 'application/json' }, draft(2));
+      assert.equal(rebound.status, 403);
+      const preflight = await send('OPTIONS', { ...forged, Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' });
+      assert.equal(preflight.status, 403);
+      const own = await send('POST', { Origin: 'https://comments.example.com', 'Content-Type': 'application/json' }, draft(3));
+      assert.equal(own.status, 201, own.body);
+      await waitFor(() => /refused a request from origin https:\/\/evil\.example/.test(server.output()), 2000, 'the refused origin log');
+      await send('POST', { ...forged, Origin: 'https://evil.example', 'Content-Type': 'application/json' }, draft(4));
+      const refusals = server.output().split('\n').filter((line) => line.includes('refused a request from origin'));
+      assert.deepEqual(refusals, [
+        '[colloquy] refused a request from origin https://evil.example: add it to COLLOQUY_ORIGINS if the widget is embedded there (this server allows only its own origin and COLLOQUY_ORIGINS).',
+      ]);
+    } finally {
+      await server.stop();
+      await receiver.close();
+    }
+  });
+
+  it('warns once when requests carry X-Forwarded-For while COLLOQUY_TRUST_PROXY is off', async () => {
+    const server = await startMain({ DATABASE_URL: `sqlite:${tempDir()}/colloquy.db` });
+    try {
+      assert.doesNotMatch(server.output(), /X-Forwarded-For/);
+      for (let i = 0; i < 3; i++) await fetch(`${server.url}api/counts?thread=a`, { headers: { 'X-Forwarded-For': `203.0.113.${i}` } });
+      await waitFor(() => server.output().includes('X-Forwarded-For'), 2000, 'the warning');
+      const warnings = server.output().split('\n').filter((line) => line.includes('X-Forwarded-For'));
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0]!, /^\[colloquy\] requests carry X-Forwarded-For but COLLOQUY_TRUST_PROXY is off: /);
+    } finally {
+      await server.stop();
+    }
+  });
 
   it('in demo mode, seeds the demo thread once, publishes at once, serves the page, and exits 0 on SIGINT', async () => {
     const dir = tempDir();
@@ -142,6 +216,87 @@ describe('src/server/main.ts', () => {
       assert.equal(chunked.status, 413);
       assert.equal(JSON.parse(chunked.body).error.code, 'too_large');
     } finally {
+      await server.stop();
+    }
+  });
+
+  it('closes a trickled body at COLLOQUY_REQUEST_TIMEOUT_SECONDS, and logs it and an aborted upload as one line each', async () => {
+    const server = await startMain({ DATABASE_URL: `sqlite:${tempDir()}/colloquy.db`, COLLOQUY_REQUEST_TIMEOUT_SECONDS: '2' });
+    try {
+      const { port } = new URL(server.url);
+      const open = () =>
+        new Promise<Socket>((resolve, reject) => {
+          const socket = connect(Number(port), '127.0.0.1', () => resolve(socket));
+          socket.on('error', reject);
+        });
+      const head = 'POST /api/comments HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n';
+
+      // One byte every 100 ms: with Node's defaults this stayed open for minutes.
+      const trickle = await open();
+      const started = Date.now();
+      trickle.write(head);
+      const timer = setInterval(() => trickle.writable && trickle.write('x'), 100);
+      let answer = '';
+      trickle.on('data', (chunk) => (answer += chunk));
+      await new Promise((resolve) => trickle.once('close', resolve));
+      clearInterval(timer);
+      const held = Date.now() - started;
+      assert.ok(held >= 1900 && held < 4000, `closed after ${held} ms`);
+      assert.match(answer, /^HTTP\/1\.1 408 /);
+
+      // A client that sends half its body and hangs up.
+      const aborted = await open();
+      aborted.write(`${head}{"thread":`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      aborted.destroy();
+
+      await waitFor(() => server.output().split('the client stopped sending').length === 3, 3000, 'two log lines');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const lines = server.output().trim().split('\n');
+      lines.splice(0, lines.findIndex((line) => line.includes('Colloquy is running at')) + 1);
+      assert.deepEqual(
+        lines.map((line) => line.replace(/\(.*\)/, '(…)')),
+        [
+          '[colloquy] POST /api/comments: the client stopped sending the request body (…); nothing was stored.',
+          '[colloquy] POST /api/comments: the client stopped sending the request body (…); nothing was stored.',
+        ],
+        server.output(),
+      );
+      assert.equal((await fetch(`${server.url}api/counts?thread=a`)).status, 200, 'still serving');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('closes connections beyond COLLOQUY_MAX_CONNECTIONS as they arrive', async () => {
+    const server = await startMain({ DATABASE_URL: `sqlite:${tempDir()}/colloquy.db`, COLLOQUY_MAX_CONNECTIONS: '2' });
+    const sockets: Socket[] = [];
+    try {
+      const { port } = new URL(server.url);
+      const ask = () =>
+        new Promise<{ socket: Socket; answer: Promise<string> }>((resolve, reject) => {
+          const socket = connect(Number(port), '127.0.0.1', () => {
+            socket.write('GET /api/counts?thread=a HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+            let text = '';
+            socket.on('data', (chunk) => (text += chunk));
+            const answer = new Promise<string>((done) => {
+              socket.on('data', () => text.includes('\r\n\r\n') && done(text));
+              socket.on('close', () => done(text));
+            });
+            resolve({ socket, answer });
+          });
+          socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? undefined : reject(error)));
+          sockets.push(socket);
+        });
+      // Two kept-alive connections fill the cap; a third is closed unanswered.
+      for (let i = 0; i < 2; i++) assert.match(await (await ask()).answer, /^HTTP\/1\.1 200 /);
+      const third = await ask();
+      assert.equal(await third.answer, '');
+      sockets[0]!.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.match(await (await ask()).answer, /^HTTP\/1\.1 200 /, 'room again once one closes');
+    } finally {
+      for (const socket of sockets) socket.destroy();
       await server.stop();
     }
   });

@@ -28,16 +28,18 @@ export interface AdminRoutesOptions {
   /** `null`: no token is configured, and every request is refused. */
   token: string | null;
   trustProxy: TrustProxy;
+  /** `COLLOQUY_PUBLIC_URL`: when set, the only origin the admin API answers a browser from. */
+  publicUrl?: string | null;
   clock: () => number;
   clientAddress: (c: Context) => string | undefined;
   akismet: Akismet | null;
   log: (message: string) => void;
 }
 
-export function adminRoutes({ store, hashes, token, trustProxy, clock, clientAddress, akismet, log }: AdminRoutesOptions): Hono {
+export function adminRoutes({ store, hashes, token, trustProxy, publicUrl, clock, clientAddress, akismet, log }: AdminRoutesOptions): Hono {
   const router = new Hono();
   // No other origin, not even one allowed to use the public API: the admin page is served from here.
-  router.use(cors({ origins: [], trustProxy }));
+  router.use(cors({ origins: [], trustProxy, publicUrl }));
   router.use(async (c, next) => {
     c.header('Cache-Control', 'no-store');
     await next();
