@@ -1,6 +1,7 @@
 /** The SQLite store's durability settings, migrations, and survival of a restart. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -12,6 +13,45 @@ const dir = mkdtempSync(join(tmpdir(), 'colloquy-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the SQLite store', () => {
+  const mode = (file: string) => (statSync(file).mode & 0o777).toString(8);
+
+  it('creates the database, its -wal and its -shm readable by their owner alone (0600)', async () => {
+    const previous = process.umask(0o022);
+    try {
+      const path = join(dir, 'private', 'modes.db');
+      const store = await openSqliteStore(path);
+      try {
+        // The migrations have written: the -wal and -shm exist while the store is open.
+        for (const file of [path, `${path}-wal`, `${path}-shm`]) assert.equal(mode(file), '600', file);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('tightens a database and its -wal and -shm left world-readable by an older version', () => {
+    const previous = process.umask(0o022);
+    const path = join(dir, 'loose.db');
+    // What the server made before: SQLite's 0644 less the umask, the WAL files held open by a writer.
+    const old = new BetterSqlite3(path);
+    try {
+      old.pragma('journal_mode = WAL');
+      old.exec('create table t (x); insert into t values (1)');
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+        chmodSync(file, 0o644);
+        assert.equal(mode(file), '644');
+      }
+      const db = openSqliteDatabase(path);
+      db.close();
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) assert.equal(mode(file), '600', file);
+    } finally {
+      old.close();
+      process.umask(previous);
+    }
+  });
+
   it('uses WAL with synchronous=FULL, a busy timeout and foreign keys', () => {
     const db = openSqliteDatabase(join(dir, 'nested', 'pragmas.db'));
     try {

@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CommentStore } from './comment-store.js';
 import { KyselyCommentStore } from './kysely-store.js';
@@ -10,13 +10,22 @@ import type { Database } from './schema.js';
 /** How long a write waits for another process's lock before failing, in milliseconds. */
 const BUSY_TIMEOUT_MS = 5000;
 const STATEMENT_CACHE_SIZE = 200;
+/** The database and its `-wal` and `-shm` hold emails and addresses: for their owner alone. */
+const FILE_MODE = 0o600;
+const COMPANIONS = ['', '-wal', '-shm', '-journal'];
 
 /**
  * Opens (creating if needed) the SQLite file at `path` with the durability settings
- * the server relies on: a comment is acknowledged only once it is on disk.
+ * the server relies on: a comment is acknowledged only once it is on disk. The file is
+ * readable by its owner alone (0600), and so are the `-wal` and `-shm` beside it, which
+ * SQLite creates with the database's own mode; files left more open by an older version
+ * are tightened.
  */
 export function openSqliteDatabase(path: string): BetterSqlite3.Database {
   mkdirSync(dirname(path), { recursive: true });
+  // Created here, with its mode, before SQLite would create it with 0644 (less the umask).
+  closeSync(openSync(path, 'a', FILE_MODE));
+  tighten(path);
   const db = new BetterSqlite3(path);
   const mode = db.pragma('journal_mode = WAL', { simple: true });
   if (mode !== 'wal') throw new Error(`SQLite refused WAL mode for ${path} (got ${String(mode)}).`);
@@ -28,7 +37,22 @@ export function openSqliteDatabase(path: string): BetterSqlite3.Database {
   // SQLite's own lower() folds ASCII only; PostgreSQL's folds every letter. JavaScript's
   // does too, so an admin search for "élodie" finds "Élodie" on either engine.
   db.function('lower', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : text));
+  // Again now that WAL made its files: another process may have made them before this one.
+  tighten(path);
   return db;
+}
+
+/** Sets the database and each companion file that exists to {@link FILE_MODE}. */
+function tighten(path: string): void {
+  for (const file of COMPANIONS.map((suffix) => `${path}${suffix}`)) {
+    if (!existsSync(file)) continue;
+    try {
+      chmodSync(file, FILE_MODE);
+    } catch (error) {
+      // A file this user may write but not chmod (another owner): say so, and carry on.
+      console.error(`[colloquy] Could not make ${file} private to its owner (mode 0600): ${(error as Error).message}`);
+    }
+  }
 }
 
 /** A SQLite-backed {@link CommentStore}; runs the migrations before resolving. */
