@@ -342,7 +342,7 @@ function targets(results: Map<Row, Record<Kind, Sample[]>>): string {
       `- ${ROW_LABELS[row]}: all painted ≤ 1.0× the floor: ${f(painted, 2, '×')} ${mark(painted === null ? null : painted <= 1)}; ` +
         `first screenful no later than the floor's: ${f(first, 2, '×')} ${mark(first === null ? null : first <= 1)}; ` +
         `no task over 50 ms: ${f(longest, 0, ' ms')} ${mark(longest === null ? null : longest <= 50)}; ` +
-        `idle ≤ 0.1 %: ${f(idle, 2, ' %')} ${mark(idle === null ? null : idle <= 0.1)}; ` +
+        `idle ≤ 0.1 %: ${f(idle, 3, ' %')} ${mark(idle === null ? null : idle <= 0.1)}; ` +
         `no layout shift above the widget: ${f(above, 3)} ${mark(above === null ? null : above === 0)}`,
     );
   }
