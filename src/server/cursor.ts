@@ -1,6 +1,7 @@
 /**
  * Page cursors: the position of a page's last top-level comment and the order it was
- * read in, as base64url JSON. Clients treat them as opaque; the server checks every
+ * read in, as base64url JSON; replies cursors: a top-level comment and the position of
+ * the last of its replies listed. Clients treat them as opaque; the server checks every
  * part before using one.
  */
 import type { SortOrder } from '../api/contract.js';
@@ -37,4 +38,37 @@ export function decodeCursor(cursor: string): Cursor | undefined {
   // The round trip rejects anything but the exact form encodeCursor writes.
   if (Number.isNaN(createdAt) || new Date(createdAt).toISOString() !== t || id === undefined) return undefined;
   return { after: { createdAt, id }, ...(s === undefined ? {} : { sort: s }) };
+}
+
+/** Where a replies page starts: a top-level comment, and the last of its replies already listed (`null`: none yet). */
+export interface RepliesCursor {
+  rootId: number;
+  after: PageKey | null;
+}
+
+export function encodeRepliesCursor({ rootId, after }: RepliesCursor): string {
+  const position = after ? { t: new Date(after.createdAt).toISOString(), i: String(after.id) } : {};
+  return Buffer.from(JSON.stringify({ r: String(rootId), ...position })).toString('base64url');
+}
+
+/** What a replies cursor says, or `undefined` when it is not one this server made. */
+export function decodeRepliesCursor(cursor: string): RepliesCursor | undefined {
+  if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { r, t, i, ...rest } = value as Record<string, unknown>;
+  if (Object.keys(rest).length > 0 || typeof r !== 'string') return undefined;
+  const rootId = parseId(r);
+  if (rootId === undefined) return undefined;
+  if (t === undefined && i === undefined) return { rootId, after: null };
+  if (typeof t !== 'string' || typeof i !== 'string') return undefined;
+  const createdAt = Date.parse(t);
+  const id = parseId(i);
+  if (Number.isNaN(createdAt) || new Date(createdAt).toISOString() !== t || id === undefined) return undefined;
+  return { rootId, after: { createdAt, id } };
 }

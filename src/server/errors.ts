@@ -42,15 +42,18 @@ export const commentNotFound = () => notFound('There is no such comment.');
 export const parentNotFound = () =>
   notFound('The comment you are replying to does not exist, or is not published.');
 
+export const replyTooDeep = (maxDepth: number) =>
+  invalidRequest(`Replies can nest at most ${maxDepth} levels deep; reply to a comment higher up this conversation.`, { parentId: 'invalid' });
+
 export const duplicate = () =>
   new ApiError(409, 'duplicate', "Duplicate comment detected; it looks as though you've already said that!");
-
-export const tooLarge = (maxBytes: number) =>
-  new ApiError(413, 'too_large', `The request body is larger than ${Math.floor(maxBytes / 1024)} KiB.`);
 
 /** A used idempotency key with a draft that is not the one stored under it: says nothing of that comment. */
 export const idempotencyKeyTaken = () =>
   new ApiError(409, 'duplicate', 'This idempotencyKey was already used for another comment. Send each new comment with a new key.');
+
+export const tooLarge = (maxBytes: number) =>
+  new ApiError(413, 'too_large', `The request body is larger than ${Math.floor(maxBytes / 1024)} KiB.`);
 
 export const unsupportedMediaType = () =>
   new ApiError(415, 'unsupported_media_type', 'Send the comment as JSON, with Content-Type: application/json.');

@@ -13,9 +13,10 @@
  * is checked before duplicate, and a duplicate is only ever the poster's own (same address).
  * Every 409 is counted per client address in the database, so all instances brake together.
  */
+import { MAX_REPLY_DEPTH } from '../api/contract.js';
 import type { Akismet, CommentFacts } from './akismet.js';
 import type { ModerationMode } from './config.js';
-import { duplicate, idempotencyKeyTaken, parentNotFound, tooFast } from './errors.js';
+import { duplicate, idempotencyKeyTaken, parentNotFound, replyTooDeep, tooFast } from './errors.js';
 import { parseId } from './ids.js';
 import type { CheckedComment } from './input.js';
 import type { Verdict } from './spam-rules.js';
@@ -24,13 +25,12 @@ import {
   type CommentStore,
   type CommentTransaction,
   type PostingFacts,
-  type SpamCheck,
   type RateWindow,
+  type SpamCheck,
   type StoredComment,
   type StoredStatus,
 } from './store/comment-store.js';
 
-export interface PostingPolicy {
 /**
  * The brake on guessing: a client address that got this many 409s (a used key with another
  * draft, or a duplicate) within one window of CONFLICT_WINDOW_SECONDS has every further post
@@ -43,6 +43,7 @@ const CONFLICT_KIND = 'post-conflict';
 // Posts from no known address share one count: they cannot be told apart.
 const UNKNOWN_ADDRESS = 'unknown';
 
+export interface PostingPolicy {
   moderation: ModerationMode;
   /** Minimum seconds between two comments of one author or address; 0 turns the check off. */
   floodSeconds: number;
@@ -124,8 +125,8 @@ export async function postComment(
 
   // Read after any Akismet call, so the comment is not dated seconds before it was stored.
   const now = poster.clock();
-  try {
   let outcome: Extract<PostResult, { comment: unknown }> | Conflict;
+  try {
     outcome = await store.write(async (tx): Promise<Extract<PostResult, { comment: unknown }> | Conflict> => {
       const address = poster.addressHash ? [`address:${poster.addressHash}`] : [];
       // The parent's lock keeps its author from deleting it between the check below and the insert.
@@ -165,9 +166,9 @@ export async function postComment(
     if (sameDraft(original, input, parentId)) return { comment: original, created: false };
     outcome = { conflict: 'key', count: await store.write((tx) => countConflict(tx, poster.addressHash, now)) };
   }
-}
   if ('conflict' in outcome) throw conflictError(outcome, now);
   return outcome;
+}
 
 /**
  * The contract's checks after validation: the parent, the brake on 409s (429), idempotency
@@ -185,14 +186,15 @@ async function checkPost(
   if (parentId !== null) {
     parent = (await reads.findById(parentId)) ?? null;
     if (!parent || parent.thread !== input.thread || parent.status !== 'approved') throw parentNotFound();
+    if (parent.depth >= MAX_REPLY_DEPTH) throw replyTooDeep(MAX_REPLY_DEPTH);
   }
-  const facts = await reads.postingFacts({
-    idempotencyKey: input.idempotencyKey,
   const window = conflictWindow(addressHash, now);
   if ((await reads.rateHits(window)) >= CONFLICT_LIMIT) throw tooFast(retryAfter(window, now));
+  const facts = await reads.postingFacts({
+    idempotencyKey: input.idempotencyKey,
+    name: input.name,
     email: input.email,
     thread: input.thread,
-    name: input.name,
     parentId,
     body: input.body,
     ipHash: addressHash,
@@ -203,12 +205,10 @@ async function checkPost(
   }
   // Flood first: a duplicate found while flooding would say who wrote what.
   checkFlood(facts, now, floodSeconds);
+  if (facts.duplicateId !== undefined) return { conflict: 'duplicate' };
   return { parent, facts };
 }
-  if (facts.duplicateId !== undefined) return { conflict: 'duplicate' };
 
-function checkFlood(facts: PostingFacts, now: number, floodSeconds: number): void {
-  if (floodSeconds === 0) return;
 /**
  * Whether a retry is of the very draft stored under its key. The widget resends a draft
  * unchanged; anything else with a used key is someone else's key, or a new comment.
@@ -247,6 +247,8 @@ function conflictError({ conflict, count }: Conflict, now: number): Error {
   return conflict === 'key' ? idempotencyKeyTaken() : duplicate();
 }
 
+function checkFlood(facts: PostingFacts, now: number, floodSeconds: number): void {
+  if (floodSeconds === 0) return;
   const latest = Math.max(facts.lastByEmail ?? -Infinity, facts.lastByAddress ?? -Infinity);
   const wait = latest + floodSeconds * 1000 - now;
   if (wait > 0) throw tooFast(Math.min(floodSeconds, Math.max(1, Math.ceil(wait / 1000))));

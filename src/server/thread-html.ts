@@ -9,8 +9,11 @@ import { escapeText } from './markup.js';
 
 const DATE = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone: 'UTC' });
 
-/** Renders `comments` (a page: top-level comments, each followed by its replies) under a heading counting `count`. */
-export function renderThreadHtml(count: number, comments: Comment[]): string {
+/**
+ * Renders `comments` (a page: top-level comments, each followed by its replies) under a heading
+ * counting `count`; `moreReplies` says, by top-level comment id, how many replies the page held back.
+ */
+export function renderThreadHtml(count: number, comments: Comment[], moreReplies: ReadonlyMap<string, number> = new Map()): string {
   const children = new Map<string | null, Comment[]>();
   for (const comment of comments) {
     const siblings = children.get(comment.parentId);
@@ -35,7 +38,8 @@ export function renderThreadHtml(count: number, comments: Comment[]): string {
       continue;
     }
     out.push(`<li>${article(step.comment)}\n`);
-    stack.push({ close: '</li>\n' });
+    const held = step.comment.parentId === null ? (moreReplies.get(step.comment.id) ?? 0) : 0;
+    stack.push({ close: held > 0 ? `<p>${held.toLocaleString('en-US')} more ${held === 1 ? 'reply' : 'replies'}</p>\n</li>\n` : '</li>\n' });
     pushList(children.get(step.comment.id), '</ol>\n');
   }
   out.push('</section>\n');

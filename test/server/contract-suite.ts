@@ -13,6 +13,7 @@ import { adminContract } from './contract-admin.js';
 import { documentsContract } from './contract-documents.js';
 import { editingContract } from './contract-editing.js';
 import { notifyContract } from './contract-notify.js';
+import { repliesContract } from './contract-replies.js';
 import { postingSecurityContract } from './contract-posting-security.js';
 import { spamContract } from './contract-spam.js';
 import {
@@ -1020,6 +1021,7 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
     spamContract(context);
     postingSecurityContract(context);
     notifyContract(context);
+    repliesContract(context);
 
     describe('privacy', () => {
       it('never sends an email: not in any response body or header seen by this suite', () => {

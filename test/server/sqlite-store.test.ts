@@ -71,9 +71,42 @@ describe('the SQLite store', () => {
     const db = openSqliteDatabase(path);
     try {
       const rows = db.prepare('select name from colloquy_migrations').all() as { name: string }[];
-      assert.deepEqual(rows.map((row) => row.name), ['001_comments', '002_author_deletion', '003_moderation']);
+      const names = rows.map((row) => row.name);
+      assert.deepEqual(names, [...new Set(names)], 'each once');
+      for (const name of ['001_comments', '002_author_deletion', '003_moderation', '006_comment_depth']) assert.ok(names.includes(name), name);
     } finally {
       db.close();
+    }
+  });
+
+  it('works out the depth of every stored reply when migration 006 runs, however deep the chain', async () => {
+    const path = join(dir, 'depth.db');
+    const thread = uniqueThread('depth');
+    const store = await openSqliteStore(path);
+    const at = Date.parse('2026-02-01T00:00:00.000Z');
+    const row = { thread, name: 'A', email: 'a@mail.example', url: null, body: 'x', status: 'approved' as const, ipHash: null, createdAt: at, updatedAt: at };
+    const ids = await store.write(async (tx) => {
+      const root = await tx.insert({ ...row, parentId: null, rootId: null, idempotencyKey: 'depth-root' });
+      const chain = [root];
+      for (let i = 1; i <= 3000; i++) {
+        chain.push(await tx.insert({ ...row, parentId: chain.at(-1)!.id, rootId: root.id, idempotencyKey: `depth-${i}` }));
+      }
+      const branch = await tx.insert({ ...row, parentId: chain[10]!.id, rootId: root.id, idempotencyKey: 'depth-branch' });
+      return { root: root.id, deepest: chain.at(-1)!.id, middle: chain[1500]!.id, branch: branch.id };
+    });
+    await store.close();
+    // As before migration 006: no depth column, and the migration not yet run.
+    const db = openSqliteDatabase(path);
+    db.exec("alter table comments drop column depth; delete from colloquy_migrations where name = '006_comment_depth'");
+    db.close();
+    const migrated = await openSqliteStore(path);
+    try {
+      assert.equal((await migrated.findById(ids.root))?.depth, 0);
+      assert.equal((await migrated.findById(ids.middle))?.depth, 1500);
+      assert.equal((await migrated.findById(ids.deepest))?.depth, 3000);
+      assert.equal((await migrated.findById(ids.branch))?.depth, 11);
+    } finally {
+      await migrated.close();
     }
   });
 

@@ -1,22 +1,30 @@
-/** `/comments`: list a thread, post a comment, and its author's edit and deletion. */
+/** `/comments`: list a thread and the rest of a conversation's replies, post a comment, and its author's edit and deletion. */
 import { Hono, type Context } from 'hono';
-import { EDIT_WINDOW_SECONDS, type CommentPage, type EditedComment, type PostedComment } from '../../api/contract.js';
+import {
+  EDIT_WINDOW_SECONDS,
+  type CommentPage,
+  type EditedComment,
+  type MoreReplies,
+  type PostedComment,
+  type ReplyPage,
+} from '../../api/contract.js';
 import { permalinkFor, type Akismet } from '../akismet.js';
 import { rateLimitKey } from '../client-address.js';
 import { toApiComment, toAuthorComment } from '../comment-json.js';
-import { encodeCursor } from '../cursor.js';
+import { decodeRepliesCursor, encodeCursor, encodeRepliesCursor } from '../cursor.js';
 import type { EditTokens } from '../edit-token.js';
 import { authorizeEdit, deleteComment, editComment } from '../editing.js';
+import { invalidRequest, notFound } from '../errors.js';
 import { withFormToken, type FormTokens } from '../form-token.js';
 import { sendCacheable, weak } from '../http-cache.js';
-import { parseCommentEdit, parseListQuery, parseNewComment, type CheckedComment } from '../input.js';
+import { parseCommentEdit, parseListQuery, parseNewComment, parseThreadKey, type CheckedComment } from '../input.js';
 import { JSON_TYPE, sendJson } from '../json.js';
 import type { KeyedHashes } from '../keyed-hash.js';
 import { pageKey, type PageCache } from '../page-cache.js';
 import { postComment, type PostingPolicy, type PostResult } from '../posting.js';
 import { parseJson, readBody, requireJson } from '../request-body.js';
 import { screen, type SpamRules } from '../spam-rules.js';
-import type { CommentStore, StoredComment } from '../store/comment-store.js';
+import type { CommentStore, HeldReplies, StoredComment } from '../store/comment-store.js';
 import type { Notifier } from '../webhook.js';
 
 /**
@@ -52,13 +60,16 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
     // The version is read before the page, so a cached page is never older than its version.
     const stats = await store.threadStats(query.thread);
     const page = await pages.getOrRender(pageKey(query), stats.version, async () => {
-      const { comments, next } = await store.listThread(query);
+      const { comments, next, moreReplies } = await store.listThread(query);
       const body: CommentPage = {
         thread: query.thread,
         count: stats.count,
         comments: comments.map((comment) => toApiComment(comment, hashes.avatar)),
         nextCursor: next ? encodeCursor(next, query.sort) : null,
         ...(query.limitClamped ? { limit: query.limit } : {}),
+        ...(moreReplies.size > 0
+          ? { moreReplies: Object.fromEntries([...moreReplies].map(([rootId, held]) => [String(rootId), moreOf(rootId, held)])) }
+          : {}),
       };
       return JSON.stringify(body);
     });
@@ -66,6 +77,28 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
     // Answers differ in the token alone, so they share one weak ETag and a 304 keeps the
     // client's copy, whose older token only makes its form look older.
     return sendCacheable(c, withFormToken(page.text, forms.issue(clock())), weak(page.etag), JSON_TYPE);
+  });
+
+  router.get('/replies', async (c) => {
+    const thread = parseThreadKey(c.req.query('thread'));
+    const text = c.req.query('cursor');
+    if (text === undefined || text === '') throw invalidRequest('Say which replies: ?cursor=<a moreReplies cursor from a page>.');
+    const cursor = decodeRepliesCursor(text);
+    if (!cursor) throw invalidRequest('The replies cursor is not valid; load the thread again.');
+    const stats = await store.threadStats(thread);
+    const position = cursor.after ? `${cursor.after.createdAt}.${cursor.after.id}` : '-';
+    const page = await pages.getOrRender(`replies ${cursor.rootId} ${position} ${thread}`, stats.version, async () => {
+      const replies = await store.listReplies({ thread, rootId: cursor.rootId, after: cursor.after });
+      if (!replies) throw notFound('These replies belong to no published comment of this thread.');
+      const body: ReplyPage = {
+        thread,
+        rootId: String(cursor.rootId),
+        comments: replies.comments.map((comment) => toApiComment(comment, hashes.avatar)),
+        more: replies.more && moreOf(cursor.rootId, replies.more),
+      };
+      return JSON.stringify(body);
+    });
+    return sendCacheable(c, page.text, page.etag, JSON_TYPE);
   });
 
   router.post('/', requireJson, async (c) => {
@@ -134,6 +167,10 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
   });
 
   return router;
+}
+
+function moreOf(rootId: number, held: HeldReplies): MoreReplies {
+  return { count: held.count, cursor: encodeRepliesCursor({ rootId, after: held.after }) };
 }
 
 /**

@@ -1,5 +1,7 @@
 /** `/threads`: a thread as documents for those who run no script: HTML for crawlers and `<noscript>`, Atom for feed readers. */
 import { Hono } from 'hono';
+import { REPLIES } from '../../api/contract.js';
+import { charLength } from '../../api/validate.js';
 import { toApiComment } from '../comment-json.js';
 import { sendCacheable } from '../http-cache.js';
 import { parseListQuery, parsePageUrl, parseThreadKey } from '../input.js';
@@ -12,7 +14,10 @@ import { renderThreadHtml } from '../thread-html.js';
 export const HTML_TYPE = 'text/html; charset=utf-8';
 export const ATOM_TYPE = 'application/atom+xml; charset=utf-8';
 
-/** Entries in a feed: the newest comments, replies included. */
+/**
+ * Entries in a feed: the newest comments, replies included; fewer (but always one) when
+ * their bodies would pass REPLIES.maxChars characters, as a page of the thread.
+ */
 export const FEED_SIZE = 50;
 
 // Opened on its own, the fragment is a page of this origin: it may load and run nothing.
@@ -25,10 +30,12 @@ export function threadRoutes({ store, hashes, pages }: { store: CommentStore; ha
     const query = parseListQuery(c.req.query());
     const stats = await store.threadStats(query.thread);
     const page = await pages.getOrRender(`html ${pageKey(query)}`, stats.version, async () => {
-      const { comments } = await store.listThread(query);
+      // The same bounded page as the JSON list; held-back replies are counted, not shown.
+      const { comments, moreReplies } = await store.listThread(query);
       return renderThreadHtml(
         stats.count,
         comments.map((comment) => toApiComment(comment, hashes.avatar)),
+        new Map([...moreReplies].map(([rootId, held]) => [String(rootId), held.count])),
       );
     });
     c.header('Content-Security-Policy', HTML_POLICY);
@@ -43,7 +50,7 @@ export function threadRoutes({ store, hashes, pages }: { store: CommentStore; ha
       renderThreadAtom({
         thread,
         pageUrl,
-        comments: await store.recentComments(thread, FEED_SIZE),
+        comments: withinBudget(await store.recentComments(thread, FEED_SIZE)),
         ids: { feed: (key) => hashes.urn('feed', key), entry: (id) => hashes.urn('comment', String(id)) },
       }),
     );
@@ -51,4 +58,14 @@ export function threadRoutes({ store, hashes, pages }: { store: CommentStore; ha
   });
 
   return router;
+}
+
+/** The first of `comments` whose bodies fit in REPLIES.maxChars characters, and always the first. */
+function withinBudget<T extends { body: string }>(comments: T[]): T[] {
+  let chars = 0;
+  for (const [index, comment] of comments.entries()) {
+    chars += charLength(comment.body);
+    if (index > 0 && chars > REPLIES.maxChars) return comments.slice(0, index);
+  }
+  return comments;
 }

@@ -32,13 +32,15 @@ export interface StoredComment {
   authorDeletion: AuthorDeletion | null;
   /** Why the server held it or called it spam when it arrived, or when its author last edited it. */
   holdReason: HoldReason | null;
+  /** Levels below its top-level comment (0 for one); the store works it out from the parent. */
+  depth: number;
 }
 
 /** A comment to store; no comment is deleted by its author at birth. */
-export type NewStoredComment = Omit<StoredComment, 'id' | 'authorDeletion' | 'holdReason'> & { holdReason?: HoldReason | null };
+export type NewStoredComment = Omit<StoredComment, 'id' | 'authorDeletion' | 'holdReason' | 'depth'> & { holdReason?: HoldReason | null };
 
 /** A comment as an import brings it: every stored field, its id when it should keep one, and its spam check. */
-export type ImportedComment = Omit<StoredComment, 'id'> & { id?: number; spamCheck?: Omit<SpamCheck, 'commentId'> | null };
+export type ImportedComment = Omit<StoredComment, 'id' | 'depth'> & { id?: number; spamCheck?: Omit<SpamCheck, 'commentId'> | null };
 
 /** What was asked of Akismet about a comment, and what it said. */
 export interface SpamCheck {
@@ -117,10 +119,39 @@ export interface ThreadPageQuery {
 }
 
 export interface ThreadPage {
-  /** Listed top-level comments in order, each followed by its listed replies, oldest first. */
+  /**
+   * Listed top-level comments in order, each followed by its first listed replies, oldest
+   * first: at most REPLIES.perRoot each, and no more comments once the bodies would pass
+   * REPLIES.maxChars (the first top-level comment always comes).
+   */
   comments: ListedComment[];
   /** Where the next page starts, or `null` when this is the last. */
   next: PageKey | null;
+  /** Replies held back, by the id of their top-level comment; roots with none are absent. */
+  moreReplies: Map<number, HeldReplies>;
+}
+
+/** The listed replies of one top-level comment not in a response yet. */
+export interface HeldReplies {
+  /** Exactly how many. */
+  count: number;
+  /** The last reply listed so far, or `null` when none was: where the next replies page starts. */
+  after: PageKey | null;
+}
+
+export interface RepliesQuery {
+  thread: string;
+  /** The top-level comment whose replies to list. */
+  rootId: number;
+  /** The last reply already listed, or `null` to start from the first. */
+  after: PageKey | null;
+}
+
+export interface RepliesPage {
+  /** The next listed replies, oldest first: at most REPLIES.perPage, and REPLIES.maxChars of bodies, but at least one. */
+  comments: ListedComment[];
+  /** What is still held back after these, or `null`. */
+  more: HeldReplies | null;
 }
 
 export interface ThreadStats {
@@ -148,6 +179,14 @@ export interface PostingFacts {
   knownAuthor: boolean;
 }
 
+/** One fixed window of a rate limit: what is counted, for whom (a keyed hash), from when. */
+export interface RateWindow {
+  kind: string;
+  key: string;
+  /** Milliseconds since the epoch; a multiple of the kind's window length. */
+  windowStart: number;
+}
+
 /** Thrown by {@link CommentTransaction.insert} when another comment already holds the idempotency key. */
 export class IdempotencyKeyTaken extends Error {
   constructor() {
@@ -173,22 +212,27 @@ export interface CommentTransaction {
   /** Everything the posting rules check about a new comment, in one query. */
   postingFacts(post: {
     idempotencyKey: string;
+    name: string;
     email: string;
     thread: string;
     parentId: number | null;
     body: string;
     ipHash: string | null;
   }): Promise<PostingFacts>;
-/** One fixed window of a rate limit: what is counted, for whom (a keyed hash), from when. */
-export interface RateWindow {
-  kind: string;
-  key: string;
-  /** Milliseconds since the epoch; a multiple of the kind's window length. */
-  windowStart: number;
-}
-
   /** Whether no comment has ever been stored. */
   isEmpty(): Promise<boolean>;
+  /** Hits counted in `window` so far. */
+  rateHits(window: RateWindow): Promise<number>;
+  /**
+   * Counts one more hit in `window` and returns the count including it, atomically (so
+   * concurrent hits are each counted), and forgets its kind's windows started before `forgetBefore`.
+   */
+  rateHit(window: RateWindow, forgetBefore: number): Promise<number>;
+  /**
+   * Takes the next comment id and stores nothing under it: the id a discarded post is
+   * answered with, so it is told apart from a held post by nothing, its place in the sequence included.
+   */
+  reserveId(): Promise<number>;
   /** Stores a comment. Throws {@link IdempotencyKeyTaken} when its key is used already. */
   insert(comment: NewStoredComment): Promise<StoredComment>;
   /**
@@ -212,7 +256,6 @@ export interface RateWindow {
   /**
    * Stores an imported comment exactly as given (its id too, when it has one) and returns its
    * id. Unlike every other writing method it leaves `thread_stats` alone: an import calls
-    name: string;
    * {@link recountThreads} for the threads it wrote to before it commits.
    */
   insertImported(comment: ImportedComment): Promise<number>;
@@ -221,18 +264,6 @@ export interface RateWindow {
   /** Sets each thread's count from its comments and bumps its version. */
   recountThreads(threads: string[]): Promise<void>;
   /** After comments were stored with explicit ids: new comments get ids above them all. */
-  /** Hits counted in `window` so far. */
-  rateHits(window: RateWindow): Promise<number>;
-  /**
-   * Counts one more hit in `window` and returns the count including it, atomically (so
-   * concurrent hits are each counted), and forgets its kind's windows started before `forgetBefore`.
-   */
-  rateHit(window: RateWindow, forgetBefore: number): Promise<number>;
-  /**
-   * Takes the next comment id and stores nothing under it: the id a discarded post is
-   * answered with, so it is told apart from a held post by nothing, its place in the sequence included.
-   */
-  reserveId(): Promise<number>;
   syncIds(): Promise<void>;
   /**
    * Its author's deletion: erases the name, url and body and sets the status to `deleted`.
@@ -246,6 +277,10 @@ export interface CommentStore {
   readonly engine: Engine;
   /** The posting rules' facts outside a transaction, to settle cheap refusals before a slow spam check. */
   postingFacts: CommentTransaction['postingFacts'];
+  /** {@link CommentTransaction.rateHits} outside a transaction. */
+  rateHits: CommentTransaction['rateHits'];
+  /** Whether `id` was ever handed out: stored, purged, or reserved for a discarded post. */
+  idIssued(id: number): Promise<boolean>;
   /** One page of the admin list, across all threads; keyset paged like a thread. */
   adminList(query: AdminPageQuery): Promise<AdminPage>;
   /** Comments per status matching `filter` (whose `statuses` is ignored). */
@@ -257,6 +292,11 @@ export interface CommentStore {
   exportRows(afterId: number, limit: number): Promise<ExportedRow[]>;
   /** One page of a thread's approved comments; its cost does not grow with the thread. */
   listThread(query: ThreadPageQuery): Promise<ThreadPage>;
+  /**
+   * The next replies of one listed top-level comment of `thread`; `undefined` when `rootId`
+   * is not one (another thread's, a reply, held or deleted).
+   */
+  listReplies(query: RepliesQuery): Promise<RepliesPage | undefined>;
   /** A thread's count and version: one key lookup. */
   threadStats(thread: string): Promise<ThreadStats>;
   /** Approved comments per thread for each of `threads` (none for a thread never written to): one query. */
@@ -276,7 +316,3 @@ export interface CommentStore {
   setStatus(id: number, status: StoredStatus, now?: number): Promise<StoredComment | undefined>;
   close(): Promise<void>;
 }
-  /** {@link CommentTransaction.rateHits} outside a transaction. */
-  rateHits: CommentTransaction['rateHits'];
-  /** Whether `id` was ever handed out: stored, purged, or reserved for a discarded post. */
-  idIssued(id: number): Promise<boolean>;

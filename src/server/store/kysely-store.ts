@@ -1,4 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import { REPLIES } from '../../api/contract.js';
+import { charLength } from '../../api/validate.js';
 import type {
   HoldReason,
   AdminFilter,
@@ -10,11 +12,15 @@ import type {
   Engine,
   ExportedRow,
   FeedComment,
+  HeldReplies,
   ImportedComment,
   ListedComment,
   NewStoredComment,
+  PageKey,
   PostingFacts,
   RateWindow,
+  RepliesPage,
+  RepliesQuery,
   SpamCheck,
   StoredComment,
   ThreadPage,
@@ -54,6 +60,7 @@ const COLUMNS = [
   'updated_at as updatedAt',
   'author_deletion as authorDeletion',
   'hold_reason as holdReason',
+  'depth',
 ] as const;
 
 // What a listed comment needs, and no more: building row objects is most of a page's cost.
@@ -144,6 +151,8 @@ class Queries implements CommentTransaction {
           .where((eb) => (post.parentId === null ? eb('parent_id', 'is', null) : eb('parent_id', '=', post.parentId)))
           .where('body', '=', post.body)
           .where('status', '!=', 'deleted')
+          // The poster's own: a stranger copying the words under a guessed email learns nothing.
+          .where((eb) => (post.ipHash === null ? eb('ip_hash', 'is', null) : eb('ip_hash', '=', post.ipHash)))
           .limit(1)
           .as('duplicateId'),
         eb
@@ -152,12 +161,11 @@ class Queries implements CommentTransaction {
           .where('email', '=', post.email)
           .as('lastByEmail'),
         eb
-          // The poster's own: a stranger copying the words under a guessed email learns nothing.
-          .where((eb) => (post.ipHash === null ? eb('ip_hash', 'is', null) : eb('ip_hash', '=', post.ipHash)))
           .selectFrom('comments')
           .select((eb) => eb.fn.max('created_at').as('at'))
           .where('ip_hash', '=', post.ipHash ?? '')
           .as('lastByAddress'),
+        // The pair, not the email alone (which anyone may type); comments_approved_author serves it.
         eb
           .exists(
             eb.selectFrom('comments').select('id').where('email', '=', post.email).where('name', '=', post.name).where('status', '=', APPROVED),
@@ -168,7 +176,6 @@ class Queries implements CommentTransaction {
     return {
       originalId: row.originalId ?? undefined,
       duplicateId: row.duplicateId ?? undefined,
-        // The pair, not the email alone (which anyone may type); comments_approved_author serves it.
       lastByEmail: row.lastByEmail ?? undefined,
       lastByAddress: post.ipHash === null ? undefined : (row.lastByAddress ?? undefined),
       // SQLite answers EXISTS with 1 or 0, PostgreSQL with a boolean.
@@ -176,14 +183,6 @@ class Queries implements CommentTransaction {
     };
   }
 
-  async isEmpty(): Promise<boolean> {
-    return (await this.db.selectFrom('comments').select('id').limit(1).executeTakeFirst()) === undefined;
-  }
-
-  /** Inserts a comment's row and returns its id; a taken idempotency key becomes IdempotencyKeyTaken. */
-  private async insertRow(values: ReturnType<typeof commentRow> & { id?: number }): Promise<number> {
-    try {
-      return (await this.db.insertInto('comments').values(values).returning('id').executeTakeFirstOrThrow()).id;
   async rateHits(window: RateWindow): Promise<number> {
     const row = await this.db
       .selectFrom('rate_limits')
@@ -222,6 +221,21 @@ class Queries implements CommentTransaction {
     return Number(rows[0]!.seq);
   }
 
+  async isEmpty(): Promise<boolean> {
+    return (await this.db.selectFrom('comments').select('id').limit(1).executeTakeFirst()) === undefined;
+  }
+
+  /**
+   * Inserts a comment's row and returns its id and depth; a taken idempotency key becomes
+   * IdempotencyKeyTaken. The depth is worked out from the parent's in the same statement,
+   * so every insert (posting, the importers, a backup's restore) stores it right.
+   */
+  private async insertRow(values: ReturnType<typeof commentRow> & { id?: number }): Promise<{ id: number; depth: number }> {
+    const depth =
+      values.parent_id === null ? 0 : sql<number>`coalesce((select parent.depth + 1 from comments parent where parent.id = ${values.parent_id}), 1)`;
+    try {
+      const row = await this.db.insertInto('comments').values({ ...values, depth }).returning(['id', 'depth']).executeTakeFirstOrThrow();
+      return { id: row.id, depth: Number(row.depth) };
     } catch (error) {
       if (this.hooks.isIdempotencyKeyConflict(error)) throw new IdempotencyKeyTaken();
       throw error;
@@ -229,13 +243,13 @@ class Queries implements CommentTransaction {
   }
 
   async insert(comment: NewStoredComment): Promise<StoredComment> {
-    const id = await this.insertRow(commentRow({ ...comment, authorDeletion: null, holdReason: comment.holdReason ?? null }));
+    const { id, depth } = await this.insertRow(commentRow({ ...comment, authorDeletion: null, holdReason: comment.holdReason ?? null }));
     await this.touchThread(comment.thread, comment.status === 'approved' ? 1 : 0);
-    return { ...comment, id, authorDeletion: null, holdReason: comment.holdReason ?? null };
+    return { ...comment, id, depth, authorDeletion: null, holdReason: comment.holdReason ?? null };
   }
 
   async insertImported(comment: ImportedComment): Promise<number> {
-    const id = await this.insertRow({ ...(comment.id !== undefined ? { id: comment.id } : {}), ...commentRow(comment) });
+    const { id } = await this.insertRow({ ...(comment.id !== undefined ? { id: comment.id } : {}), ...commentRow(comment) });
     if (comment.spamCheck) {
       const { verdict, params, checkedAt } = comment.spamCheck;
       await this.db.insertInto('spam_checks').values({ comment_id: id, verdict, params: JSON.stringify(params), checked_at: checkedAt }).execute();
@@ -411,29 +425,124 @@ export class KyselyCommentStore extends Queries implements CommentStore {
       .orderBy('id', direction)
       .limit(limit + 1)
       .execute();
-    const pageRoots = roots.slice(0, limit) as ListedComment[];
+    // Top-level comments come first and always at least one; long ones may end the page early.
+    let budget: number = REPLIES.maxChars;
+    let kept = 0;
+    for (const root of roots.slice(0, limit)) {
+      const chars = charLength(root.body);
+      if (kept > 0 && chars > budget) break;
+      budget -= chars;
+      kept++;
+    }
+    const pageRoots = roots.slice(0, kept) as ListedComment[];
     // Assigned, not spread: copying the driver's row objects costs more than the query.
     for (const root of pageRoots) root.parentId = root.rootId = null;
-    const replies =
-      pageRoots.length === 0
-        ? []
-        : await this.db
-            .selectFrom('comments')
-            .select(REPLY_COLUMNS)
-            .where(
-              'root_id',
-              'in',
-              pageRoots.map((root) => root.id),
-            )
-            .where(listed)
-            .orderBy('created_at')
-            .orderBy('id')
-            .execute();
+    const trees = await this.visibleReplies(pageRoots.map((root) => root.id));
+    const replies = await this.withBodies(
+      pageRoots.flatMap((root) => trees.get(root.id)!.slice(0, REPLIES.perRoot)),
+      budget,
+      false,
+    );
+    const byRoot = new Map<number, ListedComment[]>(pageRoots.map((root) => [root.id, []]));
+    for (const reply of replies) byRoot.get(reply.rootId!)!.push(reply);
+    const comments: ListedComment[] = [];
+    const moreReplies = new Map<number, HeldReplies>();
+    for (const root of pageRoots) {
+      const shown = byRoot.get(root.id)!;
+      comments.push(root, ...shown);
+      const held = trees.get(root.id)!.length - shown.length;
+      if (held > 0) moreReplies.set(root.id, { count: held, after: shown.length > 0 ? keyOf(shown.at(-1)!) : null });
+    }
     const last = pageRoots.at(-1);
     return {
-      comments: withReplies(pageRoots, replies),
-      next: roots.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+      comments,
+      next: (roots.length > kept || kept < Math.min(limit, roots.length)) && last ? keyOf(last) : null,
+      moreReplies,
     };
+  }
+
+  async listReplies({ thread, rootId, after }: RepliesQuery): Promise<RepliesPage | undefined> {
+    const root = await this.db
+      .selectFrom('comments')
+      .select('id')
+      .where('id', '=', rootId)
+      .where('thread', '=', thread)
+      .where('parent_id', 'is', null)
+      .where(listed)
+      .executeTakeFirst();
+    if (!root) return undefined;
+    const tree = (await this.visibleReplies([rootId])).get(rootId)!;
+    const start = after === null ? 0 : firstAfter(tree, after);
+    const comments = await this.withBodies(tree.slice(start, start + REPLIES.perPage), REPLIES.maxChars, true);
+    const held = tree.length - start - comments.length;
+    return { comments, more: held > 0 ? { count: held, after: comments.length > 0 ? keyOf(comments.at(-1)!) : after } : null };
+  }
+
+  /**
+   * The shown replies of each root, oldest first, without their text: listed, under a listed
+   * parent all the way up. A reply whose parent is not listed (held or deleted after the
+   * reply was written) is left out with its own replies, so every shown reply follows its
+   * parent. One range of the listed-replies index per root; the tree is walked here, as
+   * visibility depends on every ancestor.
+   */
+  private async visibleReplies(rootIds: number[]): Promise<Map<number, ReplyStub[]>> {
+    const trees = new Map<number, ReplyStub[]>(rootIds.map((id) => [id, []]));
+    if (rootIds.length === 0) return trees;
+    const shown = new Set<number>(rootIds);
+    for (const part of chunks(rootIds, IDS_PER_QUERY)) {
+      const rows = (await this.db
+        .selectFrom('comments')
+        .select(['id', 'parent_id as parentId', 'root_id as rootId', 'created_at as createdAt'])
+        .where('root_id', 'in', part)
+        .where(listed)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute()) as ReplyStub[];
+      for (const row of rows) {
+        if (!shown.has(row.parentId)) continue;
+        shown.add(row.id);
+        trees.get(row.rootId)!.push(row);
+      }
+    }
+    return trees;
+  }
+
+  /**
+   * The replies of `stubs`, in their order, for as long as their bodies fit in `budget`
+   * characters (the first always, when `atLeastOne`). Read in batches sized to what the
+   * budget is likely to hold, so long bodies past the budget are mostly never read.
+   */
+  private async withBodies(stubs: ReplyStub[], budget: number, atLeastOne: boolean): Promise<ListedComment[]> {
+    const out: ListedComment[] = [];
+    let chars = 0;
+    let size: number = REPLIES.perRoot;
+    for (let i = 0; i < stubs.length; ) {
+      const batch = stubs.slice(i, i + size);
+      i += batch.length;
+      const rows = await this.db
+        .selectFrom('comments')
+        .select(REPLY_COLUMNS)
+        .where(
+          'id',
+          'in',
+          batch.map((stub) => stub.id),
+        )
+        .where(listed)
+        .execute();
+      const byId = new Map(rows.map((row) => [row.id, row as ListedComment]));
+      for (const stub of batch) {
+        const row = byId.get(stub.id);
+        // Changed since the tree was read: what follows may hang under it, so the page ends here.
+        if (!row) return out;
+        const length = charLength(row.body);
+        if (length > budget - chars && !(atLeastOne && out.length === 0)) return out;
+        chars += length;
+        out.push(row);
+      }
+      const average = Math.max(1, chars / out.length);
+      size = Math.min(IDS_PER_QUERY, Math.max(REPLIES.perRoot, Math.ceil((budget - chars) / average)));
+    }
+    return out;
   }
 
   async threadStats(thread: string): Promise<ThreadStats> {
@@ -549,40 +658,47 @@ export class KyselyCommentStore extends Queries implements CommentStore {
     return this.write((tx) => tx.setStatus(id, status, now));
   }
 
+  async idIssued(id: number): Promise<boolean> {
+    const last =
+      this.hooks.engine === 'postgres'
+        ? sql<number | null>`pg_sequence_last_value(pg_get_serial_sequence('comments', 'id')::regclass)`
+        : sql<number | null>`(select seq from sqlite_sequence where name = 'comments')`;
+    // The stored ids too: after an import's explicit ids, the sequence may not have moved yet.
+    const { rows } = await sql<{ issued: unknown }>`
+      select (coalesce(${last}, 0) >= ${id} or exists (select 1 from comments where id >= ${id})) as issued`.execute(this.db);
+    return Boolean(rows[0]?.issued);
+  }
+
   close(): Promise<void> {
     return this.hooks.close();
   }
 }
 
-/**
- * Puts each root's replies after it. A reply whose parent is not listed (held or
- * deleted after the reply was written) is left out with its own replies, so every
- * listed reply follows its parent.
- */
-function withReplies(roots: ListedComment[], replies: ListedComment[]): ListedComment[] {
-  const byRoot = new Map<number, ListedComment[]>();
-  for (const reply of replies) {
-    const group = byRoot.get(reply.rootId!);
-    if (group) group.push(reply);
-    else byRoot.set(reply.rootId!, [reply]);
+/** A shown reply as the tree walk sees it. */
+interface ReplyStub {
+  id: number;
+  parentId: number;
+  rootId: number;
+  createdAt: number;
+}
+
+const keyOf = (comment: { createdAt: number; id: number }): PageKey => ({ createdAt: comment.createdAt, id: comment.id });
+
+/** The index of the first reply of `tree` (in time order) after `key`. */
+function firstAfter(tree: ReplyStub[], key: PageKey): number {
+  let low = 0;
+  let high = tree.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    const reply = tree[mid]!;
+    if (reply.createdAt < key.createdAt || (reply.createdAt === key.createdAt && reply.id <= key.id)) low = mid + 1;
+    else high = mid;
   }
-  const listed = new Set<number>();
-  const page: ListedComment[] = [];
-  for (const root of roots) {
-    page.push(root);
-    listed.add(root.id);
-    for (const reply of byRoot.get(root.id) ?? []) {
-      if (reply.parentId !== null && listed.has(reply.parentId)) {
-        page.push(reply);
-        listed.add(reply.id);
-      }
-    }
-  }
-  return page;
+  return low;
 }
 
 /** A comment's columns as both inserts (posting and importing) write them. */
-function commentRow(comment: Omit<StoredComment, 'id'>) {
+function commentRow(comment: Omit<StoredComment, 'id' | 'depth'>) {
   return {
     thread: comment.thread,
     parent_id: comment.parentId,
@@ -600,14 +716,3 @@ function commentRow(comment: Omit<StoredComment, 'id'>) {
     hold_reason: comment.holdReason,
   };
 }
-  async idIssued(id: number): Promise<boolean> {
-    const last =
-      this.hooks.engine === 'postgres'
-        ? sql<number | null>`pg_sequence_last_value(pg_get_serial_sequence('comments', 'id')::regclass)`
-        : sql<number | null>`(select seq from sqlite_sequence where name = 'comments')`;
-    // The stored ids too: after an import's explicit ids, the sequence may not have moved yet.
-    const { rows } = await sql<{ issued: unknown }>`
-      select (coalesce(${last}, 0) >= ${id} or exists (select 1 from comments where id >= ${id})) as issued`.execute(this.db);
-    return Boolean(rows[0]?.issued);
-  }
-
