@@ -154,8 +154,9 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
         },
       },
     });
-    // Held or called spam, it is answered as pending: the author is told it awaits moderation.
-    const body: EditedComment = { comment: toApiComment(edited, hashes.avatar) };
+    // Held or called spam, it is answered as pending (the author is told it awaits moderation),
+    // with the seed a held post is answered with, never its email's.
+    const body: EditedComment = { comment: toAuthorComment(edited, hashes) };
     return sendJson(c, body);
   });
 
