@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LIMITS, type Comment } from '../../src/api/contract.js';
+import { LIMITS, REPLIES, type Comment } from '../../src/api/contract.js';
 import type { NewStoredComment } from '../../src/server/store/index.js';
 import type { SuiteContext } from './contract-suite.js';
 import { ALLOWED_ORIGIN, assertError, uniqueEmail, uniqueKey, uniqueThread, type Reply } from './helpers.js';
@@ -283,6 +283,21 @@ export function documentsContract({ server, store }: SuiteContext): void {
       assertError(await s.document('html', '😀'.repeat(LIMITS.thread + 1)), 400, { thread: 'too_long' });
     });
 
+    it('bounds the page as a list does: 20 replies of a top-level comment, and a line saying how many more', async () => {
+      const s = server();
+      const thread = uniqueThread();
+      const root = created(await s.post({ thread, body: 'Root' }));
+      for (let i = 0; i < REPLIES.perRoot + 2; i++) created(await s.post({ thread, parentId: root.id, body: `Reply ${i}` }));
+      const fragment = parseFragment((await s.document('html', thread)).text);
+      const bodies = articles(fragment).map((a) => a.body);
+      assert.deepEqual(bodies, ['Root', ...Array.from({ length: REPLIES.perRoot }, (_, i) => `Reply ${i}`)]);
+      const li = findAll(fragment, 'li')[0]!;
+      const note = li.children.filter((node): node is MarkupElement => typeof node !== 'string' && node.name === 'p');
+      assert.deepEqual(note.map(textOf), ['2 more replies'], 'the top-level comment’s item ends with the count held back');
+      created(await s.post({ thread, body: 'Another root' }));
+      assert.ok(!(await s.document('html', thread)).text.includes('<p>1 more'), 'only a top-level comment with replies held back says so');
+    });
+
     it('says "This comment was deleted." where a deleted comment keeps its replies’ place', async () => {
       const s = server();
       const thread = uniqueThread();
@@ -407,6 +422,21 @@ export function documentsContract({ server, store }: SuiteContext): void {
       assert.deepEqual(empty.entries, []);
       assert.equal(empty.updated, '1970-01-01T00:00:00.000Z');
       assertError(await s.request('/api/threads/atom'), 400, { thread: 'required' });
+    });
+
+    it('holds fewer entries when their bodies would pass 250,000 characters, but always one', async () => {
+      const s = server();
+      const thread = uniqueThread();
+      const start = Date.parse('2026-01-01T00:00:00.000Z');
+      for (let i = 0; i < 6; i++) await insert({ thread, body: `${i} ${'é'.repeat(LIMITS.body - 2)}`, createdAt: start + i * 1000, updatedAt: start + i * 1000 });
+      const reply = await s.document('atom', thread);
+      const feed = parseFeed(reply.text);
+      assert.deepEqual(
+        feed.entries.map((entry) => entry.content[0]),
+        ['5', '4', '3'],
+        'as many of the newest as fit in 250,000 characters',
+      );
+      assert.ok(reply.text.length < REPLIES.maxChars + 10_000);
     });
 
     it('stays well-formed XML whatever the comments hold', async () => {
