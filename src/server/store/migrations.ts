@@ -133,43 +133,6 @@ const MIGRATIONS: Migration[] = [
     },
   },
   {
-    name: '006_comment_depth',
-    async up(db) {
-      // How deep a reply is, so a reply past MAX_REPLY_DEPTH can be refused with one key lookup.
-      await db.schema
-        .alterTable('comments')
-        .addColumn('depth', 'integer', (col) => col.notNull().defaultTo(0))
-        .execute();
-      // Worked out here rather than by a recursive query: a chain may be thousands deep, past
-      // what a recursive query should be asked to climb, and this reads each reply once.
-      const replies = await db.selectFrom('comments').select(['id', 'parent_id']).where('parent_id', 'is not', null).execute();
-      const parentOf = new Map<number, number>(replies.map((row) => [Number(row.id), Number(row.parent_id)]));
-      const depthOf = new Map<number, number>();
-      for (const id of parentOf.keys()) {
-        const path: number[] = [];
-        let at = id;
-        // Climbs to a top-level comment or a reply already placed; the bound stops any cycle.
-        while (parentOf.has(at) && !depthOf.has(at) && path.length <= parentOf.size) {
-          path.push(at);
-          at = parentOf.get(at)!;
-        }
-        let depth = depthOf.get(at) ?? 0;
-        for (let i = path.length - 1; i >= 0; i--) depthOf.set(path[i]!, ++depth);
-      }
-      const byDepth = new Map<number, number[]>();
-      for (const [id, depth] of depthOf) {
-        const ids = byDepth.get(depth);
-        if (ids) ids.push(id);
-        else byDepth.set(depth, [id]);
-      }
-      for (const [depth, ids] of byDepth) {
-        for (let i = 0; i < ids.length; i += 500) {
-          await db.updateTable('comments').set({ depth }).where('id', 'in', ids.slice(i, i + 500)).execute();
-        }
-      }
-    },
-  },
-  {
     name: '004_rate_limits',
     async up(db) {
       // Counters of events (a post's 409s, say) per kind and key (a keyed address hash) in fixed
@@ -214,6 +177,43 @@ const MIGRATIONS: Migration[] = [
           .set({ idempotency_key: sql`case id ${sql.join(part.map((row) => sql`when ${row.id} then ${row.key}`), sql` `)} end` })
           .where('id', 'in', part.map((row) => row.id))
           .execute();
+      }
+    },
+  },
+  {
+    name: '006_comment_depth',
+    async up(db) {
+      // How deep a reply is, so a reply past MAX_REPLY_DEPTH can be refused with one key lookup.
+      await db.schema
+        .alterTable('comments')
+        .addColumn('depth', 'integer', (col) => col.notNull().defaultTo(0))
+        .execute();
+      // Worked out here rather than by a recursive query: a chain may be thousands deep, past
+      // what a recursive query should be asked to climb, and this reads each reply once.
+      const replies = await db.selectFrom('comments').select(['id', 'parent_id']).where('parent_id', 'is not', null).execute();
+      const parentOf = new Map<number, number>(replies.map((row) => [Number(row.id), Number(row.parent_id)]));
+      const depthOf = new Map<number, number>();
+      for (const id of parentOf.keys()) {
+        const path: number[] = [];
+        let at = id;
+        // Climbs to a top-level comment or a reply already placed; the bound stops any cycle.
+        while (parentOf.has(at) && !depthOf.has(at) && path.length <= parentOf.size) {
+          path.push(at);
+          at = parentOf.get(at)!;
+        }
+        let depth = depthOf.get(at) ?? 0;
+        for (let i = path.length - 1; i >= 0; i--) depthOf.set(path[i]!, ++depth);
+      }
+      const byDepth = new Map<number, number[]>();
+      for (const [id, depth] of depthOf) {
+        const ids = byDepth.get(depth);
+        if (ids) ids.push(id);
+        else byDepth.set(depth, [id]);
+      }
+      for (const [depth, ids] of byDepth) {
+        for (let i = 0; i < ids.length; i += 500) {
+          await db.updateTable('comments').set({ depth }).where('id', 'in', ids.slice(i, i + 500)).execute();
+        }
       }
     },
   },
