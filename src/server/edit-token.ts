@@ -15,6 +15,15 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { EDIT_WINDOW_SECONDS } from '../api/contract.js';
 
 const PAYLOAD_BYTES = 14;
+const MAX_FIELD_TIME = 2 ** 48 - 1;
+
+/**
+ * A window's end as its 6 bytes hold it. Any stored time must give a token, never an exception
+ * (an old database may hold an import dated before 1970): one outside what 6 bytes hold (before
+ * 1970, after the year 10889) is pinned to the nearest end. `verify` still compares the real
+ * time with the clock, so a window that ended before 1970 opens nothing.
+ */
+const fieldTime = (ms: number) => (Number.isFinite(ms) ? Math.min(Math.max(Math.trunc(ms), 0), MAX_FIELD_TIME) : 0);
 const MAC_BYTES = 16;
 const TOKEN = /^[A-Za-z0-9_-]{40}$/;
 const BEARER = /^Bearer +([^ ]+) *$/i;
@@ -27,6 +36,8 @@ export interface EditGrant {
 
 export interface EditTokens {
   issue(comment: { id: number; createdAt: number }): EditGrant;
+  /** A token shaped like {@link issue}'s for the same comment, the same each time, that opens nothing. */
+  decoy(comment: { id: number; createdAt: number }): EditGrant;
   /**
    * Whether `authorization` (the request's header) carries a token for `comment` that is
    * still valid at `now`. Any malformed, foreign, tampered or expired token is simply false.
@@ -38,12 +49,10 @@ export function editTokens(secret: string): EditTokens {
   const macFor = (purpose: string) => (payload: Buffer) => createHmac('sha256', secret).update(purpose).update(payload).digest().subarray(0, MAC_BYTES);
   const mac = macFor('edit-token:');
   const decoyMac = macFor('edit-token-decoy:');
-  /** A token shaped like {@link issue}'s for the same comment, the same each time, that opens nothing. */
-  decoy(comment: { id: number; createdAt: number }): EditGrant;
   const payloadFor = (id: number, expiresAt: number) => {
     const payload = Buffer.alloc(PAYLOAD_BYTES);
-    payload.writeBigUInt64BE(BigInt(id), 0);
-    payload.writeUIntBE(expiresAt, 8, 6);
+    payload.writeBigUInt64BE(Number.isSafeInteger(id) && id >= 0 ? BigInt(id) : 0n, 0);
+    payload.writeUIntBE(fieldTime(expiresAt), 8, 6);
     return payload;
   };
   const windowEnd = (createdAt: number) => createdAt + EDIT_WINDOW_SECONDS * 1000;
@@ -54,6 +63,11 @@ export function editTokens(secret: string): EditTokens {
       const payload = payloadFor(id, expiresAt);
       return { token: Buffer.concat([payload, mac(payload)]).toString('base64url'), expiresAt };
     },
+    decoy({ id, createdAt }) {
+      const expiresAt = windowEnd(createdAt);
+      const payload = payloadFor(id, expiresAt);
+      return { token: Buffer.concat([payload, decoyMac(payload)]).toString('base64url'), expiresAt };
+    },
     verify(authorization, comment, now) {
       const token = BEARER.exec(authorization ?? '')?.[1];
       if (!token || !TOKEN.test(token)) return false;
@@ -63,11 +77,6 @@ export function editTokens(secret: string): EditTokens {
       const expiresAt = windowEnd(comment.createdAt);
       // Bound to the comment's creation too, so a token cannot outlive a database that reuses ids.
       return payload.equals(payloadFor(comment.id, expiresAt)) && now < expiresAt;
-    decoy({ id, createdAt }) {
-      const expiresAt = windowEnd(createdAt);
-      const payload = payloadFor(id, expiresAt);
-      return { token: Buffer.concat([payload, decoyMac(payload)]).toString('base64url'), expiresAt };
-    },
     },
   };
 }

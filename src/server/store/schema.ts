@@ -35,6 +35,8 @@ export interface CommentsTable {
   author_deletion: AuthorDeletion | null;
   /** Why it was held or called spam when it arrived; `null` if published at once or imported (migration 003). */
   hold_reason: HoldReason | null;
+  /** Levels below its top-level comment: 0 for a top-level comment, 1 for a reply to one (migration 006). */
+  depth: number;
 }
 
 /** Akismet's verdict on a comment when it arrived; `unknown` when Akismet could not be asked. */
@@ -61,8 +63,6 @@ export interface ThreadStatsTable {
   version: number;
 }
 
-export interface MigrationsTable {
-  name: string;
 /**
  * How often something happened per kind and key in a fixed window (migration 004): the brake on
  * a client's repeated 409s. `key` is a keyed hash, never an address.
@@ -75,6 +75,8 @@ export interface RateLimitsTable {
   hits: number;
 }
 
+export interface MigrationsTable {
+  name: string;
   applied_at: number;
 }
 
@@ -83,5 +85,5 @@ export interface Database {
   thread_stats: ThreadStatsTable;
   spam_checks: SpamChecksTable;
   colloquy_migrations: MigrationsTable;
-}
   rate_limits: RateLimitsTable;
+}
