@@ -290,7 +290,11 @@ export interface CommentStore {
   findSpamCheck(commentId: number): Promise<SpamCheck | undefined>;
   /** Up to `limit` comments with ids above `afterId`, in id order, for an export. */
   exportRows(afterId: number, limit: number): Promise<ExportedRow[]>;
-  /** One page of a thread's approved comments; its cost does not grow with the thread. */
+  /**
+   * One page of a thread's approved comments. Its cost does not grow with the thread; it reads
+   * the id, parent and time of its top-level comments' listed replies (to count what it holds
+   * back exactly), and the text only of what it shows.
+   */
   listThread(query: ThreadPageQuery): Promise<ThreadPage>;
   /**
    * The next replies of one listed top-level comment of `thread`; `undefined` when `rootId`

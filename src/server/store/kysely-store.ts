@@ -456,7 +456,8 @@ export class KyselyCommentStore extends Queries implements CommentStore {
     const last = pageRoots.at(-1);
     return {
       comments,
-      next: (roots.length > kept || kept < Math.min(limit, roots.length)) && last ? keyOf(last) : null,
+      // A root read but not kept (the one past `limit`, or one cut by the budget) starts the next page.
+      next: roots.length > kept && last ? keyOf(last) : null,
       moreReplies,
     };
   }
