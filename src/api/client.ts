@@ -9,6 +9,8 @@ import type {
   FieldName,
   FieldProblem,
   ListCommentsQuery,
+  ListRepliesQuery,
+  ReplyPage,
   ThreadCounts,
 } from './contract.js';
 
@@ -27,17 +29,47 @@ export class ApiError extends Error {
   }
 }
 
+const hinted = new Set<string>();
+
+/**
+ * No answer: offline, or an answer the browser withheld because the endpoint does not
+ * allow this page's origin (CORS). An opaque `no-cors` request to the same URL tells the
+ * two apart: it succeeds whenever the endpoint is reachable at all.
+ */
+async function failure(url: string): Promise<ApiError> {
+  try {
+    await fetch(url, { mode: 'no-cors', credentials: 'omit', cache: 'no-store' });
+  } catch {
+    return new ApiError('network');
+  }
+  hint(url);
+  return new ApiError('forbidden_origin');
+}
+
+/** Tells the site owner, once per endpoint, what to change on the server. */
+function hint(url: string) {
+  const { origin } = new URL(url);
+  if (!hinted.has(origin)) {
+    hinted.add(origin);
+    console.warn(
+      `[colloquy] ${origin} did not allow this page's origin, ${location.origin}: add ${location.origin} to COLLOQUY_ORIGINS on the comment server.`,
+    );
+  }
+}
+
 /** A JSON request to the endpoint; a `204` answers `null`. */
 export async function request<T>(url: string, init: RequestInit): Promise<T> {
   let response: Response;
   try {
     response = await fetch(url, { credentials: 'omit', ...init });
   } catch (error) {
-    throw (error as Error).name === 'AbortError' ? error : new ApiError('network');
+    if ((error as Error).name === 'AbortError') throw error;
+    throw await failure(url);
   }
   const body = await response.json().catch(() => null);
   if (response.ok && (body || response.status === 204)) return body as T;
   const problem = (body as ErrorBody | null)?.error;
+  if (problem?.code === 'forbidden_origin') hint(url);
   throw new ApiError(
     // A 5xx without the contract's body (a proxy's error page) is still the server's failure.
     problem?.code ?? (response.status >= 500 ? 'server_error' : 'invalid_request'),
@@ -53,6 +85,11 @@ export function listComments(endpoint: string, query: ListCommentsQuery, signal?
   for (const [key, value] of Object.entries(query)) if (value) params.set(key, String(value));
   // no-cache revalidates with the ETag, so a reload right after posting never shows a stale list.
   return request(url(endpoint, `/comments?${params}`), { signal, cache: 'no-cache' });
+}
+
+/** The next replies of a conversation whose page held some back (`CommentPage.moreReplies`). */
+export function listReplies(endpoint: string, query: ListRepliesQuery): Promise<ReplyPage> {
+  return request(url(endpoint, `/comments/replies?${new URLSearchParams({ ...query })}`), { cache: 'no-cache' });
 }
 
 /** Approved-comment counts of several threads in one request. */

@@ -18,6 +18,12 @@ const en = {
   retry: 'Retry',
   reply: 'Reply',
   loadMore: 'Load more comments',
+  /** A button under a conversation whose later replies the endpoint held back. */
+  moreReplies: { one: 'Show {n} more reply', other: 'Show {n} more replies' },
+  /** The heading while the thread cannot be shown. */
+  comments: 'Comments',
+  /** The endpoint refused this page's origin (CORS): the site owner must allow it. */
+  notAllowed: 'This site is not allowed to show comments from its comment server.',
   sort: 'Sort comments',
   oldest: 'Oldest first',
   newest: 'Newest first',

@@ -79,6 +79,90 @@ describe('<colloquy-comments> conversation', () => {
     });
   });
 
+  describe('long threads', () => {
+    it('renders a chain of 5,000 replies, nested to max-depth and then side by side', async () => {
+      const chain = [makeComment({ id: '10000' })];
+      for (let i = 1; i < 5000; i++) chain.push(makeComment({ id: String(10000 + i), parentId: String(9999 + i) }));
+      fake.comments = chain;
+      const el = await renderWidget(fake);
+      expect($$(el, '[part~="comment"]')).to.have.length(5000);
+      expect($(el, '[part~="heading"]').textContent).to.equal('5,000 Comments');
+      expect($$(el, 'ol ol ol ol ol ol'), 'no deeper than max-depth').to.have.length(0);
+      expect($(el, '#comment-14999').closest('ol')).to.equal($(el, '#comment-10004').closest('ol'));
+    });
+
+    it('builds the first screenful at once and the rest in slices, the permalink’s comment first', async () => {
+      fake.comments = tops(1000);
+      history.replaceState(null, '', '#comment-900');
+      try {
+        // What the first render put in the DOM: counted in the microtasks right after the load.
+        const firstRender = new Promise<[number, boolean]>((resolve) =>
+          document.addEventListener(
+            'colloquy-loaded',
+            (e) => {
+              const el = e.target as ColloquyComments;
+              void Promise.resolve()
+                .then(() => undefined)
+                .then(() => resolve([$$(el, '[part~="comment"]').length, !!$(el, '#comment-900')]));
+            },
+            { once: true },
+          ),
+        );
+        const el = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base} thread="t" page-size="1000"></colloquy-comments>`);
+        const [first, target] = await firstRender;
+        expect(first, 'not all in one task').to.be.below(1000);
+        expect(first, 'a screenful at once').to.be.at.least(8);
+        expect(target, 'the permalink’s comment is built first').to.be.true;
+        await el.updateComplete;
+        expect($$(el, '[part~="comment"]')).to.have.length(1000);
+        expect(ids(el).slice(0, 3)).to.deep.equal(['1', '2', '3']);
+        expect(ids(el)[899]).to.equal('900');
+      } finally {
+        history.replaceState(null, '', location.pathname + location.search);
+      }
+    });
+  });
+
+  describe('held-back replies', () => {
+    const conversation = () => [
+      makeComment({ id: '1' }),
+      ...Array.from({ length: 5 }, (_, i) => makeComment({ id: String(10 + i), parentId: i % 2 ? String(9 + i) : '1' })),
+      makeComment({ id: '2' }),
+    ];
+
+    it('should pass accessibility tests with a "Show more replies" button', async () => {
+      fake.comments = conversation();
+      fake.repliesPerRoot = 2;
+      const el = await renderWidget(fake);
+      expect($(el, '[part~="more-replies"]')).to.exist;
+      await expect(el).to.be.accessible();
+    });
+
+    it('shows "Show 3 more replies" and appends them in place, asking again while there are more', async () => {
+      fake.comments = conversation();
+      fake.repliesPerRoot = 2;
+      fake.repliesPerPage = 2;
+      const el = await renderWidget(fake);
+      expect(ids(el)).to.deep.equal(['1', '10', '11', '2']);
+      const button = () => $<HTMLButtonElement>(el, '#comment-1 ~ [part~="more-replies"]');
+      expect(button().textContent).to.equal('Show 3 more replies');
+      button().click();
+      await waitUntil(() => ids(el).length === 6);
+      const asked = fake.requests.at(-1)!.url;
+      expect(asked.pathname).to.equal('/api/comments/replies');
+      expect(asked.searchParams.get('thread')).to.equal('episode-1');
+      expect(asked.searchParams.get('cursor')).to.equal('1:2');
+      expect(ids(el)).to.deep.equal(['1', '10', '11', '12', '13', '2']);
+      expect(activeInShadow(el)?.id, 'focus on the first new reply').to.equal('comment-12');
+      expect($(el, '#comment-13').closest('ol')!.closest('li')!.querySelector('article')!.id, 'nested under its parent').to.equal('comment-12');
+      expect(button().textContent).to.equal('Show 1 more reply');
+      button().click();
+      await waitUntil(() => ids(el).length === 7);
+      expect(button(), 'no button once every reply is listed').to.equal(null);
+      expect($$(el, '[part~="more-replies"]')).to.have.length(0);
+    });
+  });
+
   describe('sort', () => {
     it('sorts by the attribute, by the visible control, and remembers the visitor’s choice for the site', async () => {
       fake.comments = tops(3);
@@ -232,6 +316,97 @@ describe('<colloquy-comments> conversation', () => {
         expect(words(body.textContent!), 'the text itself is all there').to.contain(words(text).slice(0, 20));
       });
     }
+  });
+
+  describe('adversarial bodies (65,525 characters each, formatted in linear time)', () => {
+    const MAX = 65525;
+    const fill = (unit: string, head = '') => head + unit.repeat(Math.floor((MAX - head.length) / unit.length));
+    const bodyOf = async (text: string) => {
+      fake.comments = [makeComment({ id: '1', body: text })];
+      const el = await renderWidget(fake);
+      return $(el, '#comment-1 [part~="comment-body"]');
+    };
+    const flat = (t: string) => t.replace(/[\s*`]+/g, '');
+
+    it('a link followed by 65,000 ")" is one link to the URL, the parentheses left as text', async () => {
+      const text = fill(')', 'http://a.example/');
+      const body = await bodyOf(text);
+      const links = body.querySelectorAll('a');
+      expect(links).to.have.length(1);
+      expect(links[0].getAttribute('href')).to.equal('http://a.example/');
+      expect(body.textContent).to.equal(text);
+    });
+
+    it('"http://" repeated is one inert link, all the text kept', async () => {
+      const text = fill('http://');
+      const body = await bodyOf(text);
+      expect(body.textContent).to.equal(text);
+      for (const a of body.querySelectorAll('a')) expect(a.protocol).to.equal('http:');
+    });
+
+    for (const [name, unit] of [
+      ['runs of *', '*'],
+      ['runs of _', '_'],
+      ['runs of backticks', '`'],
+      ['runs of [', '['],
+      ['emphasis that never closes', '*a '],
+      ['code that never closes', '`a '],
+    ] as const) {
+      it(`${name}: the text comes back whole`, async () => {
+        const text = fill(unit, 'x');
+        const body = await bodyOf(text);
+        expect(flat(body.textContent!).length, 'the text itself is all there').to.equal(flat(text).length);
+      });
+    }
+
+    it('a run of ">" nests at most three quotes and keeps the rest as text', async () => {
+      const text = fill('>');
+      const body = await bodyOf(text);
+      expect(body.querySelectorAll('blockquote blockquote blockquote blockquote')).to.have.length(0);
+      expect(body.querySelectorAll('blockquote blockquote blockquote')).to.have.length(1);
+      expect(body.textContent!.length).to.equal(MAX - 3);
+    });
+
+    it('fences open and close in turn: every other block is code', async () => {
+      const unit = '```\nx\n```\n';
+      const body = await bodyOf(fill(unit));
+      const blocks = body.querySelectorAll('pre code');
+      expect(blocks.length).to.equal(Math.floor(MAX / unit.length));
+      expect(blocks[0].textContent).to.equal('x');
+    });
+
+    it('thousands of timestamps are thousands of buttons', async () => {
+      const text = fill('1:23 ');
+      const body = await bodyOf(text);
+      const stamps = body.querySelectorAll('[part~="timestamp"]');
+      expect(stamps.length).to.equal(Math.floor(MAX / 5));
+      expect((stamps[0] as HTMLElement).dataset.seek).to.equal('83');
+    });
+
+    it('formats a body once per version: typing in the form does not format it again', async () => {
+      const text = fill(')', 'http://a.example/');
+      const el = await renderWidget(fake, 'episode-1');
+      fake.comments = [makeComment({ id: '1', body: text })];
+      await el.load();
+      await el.updateComplete;
+      const split = String.prototype.split;
+      let formatted = 0;
+      String.prototype.split = function (this: string, ...args: Parameters<typeof split>) {
+        if (this.length >= MAX - 10) formatted++;
+        return split.apply(this, args);
+      } as typeof split;
+      try {
+        const box = $<HTMLTextAreaElement>(el, '#body');
+        for (const value of ['G', 'Gr', 'Gre', 'Grea', 'Great']) {
+          box.value = value;
+          box.dispatchEvent(new Event('input'));
+          await el.updateComplete;
+        }
+      } finally {
+        String.prototype.split = split;
+      }
+      expect(formatted, 'the body was formatted again while typing').to.equal(0);
+    });
   });
 
   describe('podcast timestamps', () => {

@@ -32,6 +32,8 @@ export class FakeEndpoint {
   readonly base = 'https://comments.test/api';
   comments: Comment[] = [];
   requests: RecordedRequest[] = [];
+  /** The opaque `no-cors` requests the client sends to tell a CORS refusal from being offline. */
+  probes: URL[] = [];
   /** Replies used, in order, for the next POSTs before the default behaviour. */
   postReplies: Reply[] = [];
   /** Replies used, in order, for the next GETs. */
@@ -42,6 +44,19 @@ export class FakeEndpoint {
   editWindow = 15 * 60 * 1000;
   /** What `/counts` answers per thread. */
   threadCounts: Record<string, number> = {};
+  /**
+   * Answers as an endpoint that does not allow the page's origin: the browser withholds every
+   * answer (fetch fails), but an opaque `no-cors` request still gets through.
+   */
+  refuseOrigin = false;
+  /** When set, a page carries at most this many replies of each top-level comment (the contract's `REPLIES.perRoot`). */
+  repliesPerRoot: number | null = null;
+  /** Replies in one answer of `GET /comments/replies` (the contract's `REPLIES.perPage`). */
+  repliesPerPage = 50;
+  /** The largest `limit` accepted; above it, a 400 (as a third-party endpoint might answer). */
+  maxLimit = Infinity;
+  /** Status an edit leaves its comment in (`pending`: the edit was held for moderation). */
+  editStatus: 'approved' | 'pending' = 'approved';
   /** Status given to new comments. */
   newStatus: 'approved' | 'pending' = 'approved';
   private keys = new Map<string, Comment>();
@@ -74,6 +89,12 @@ export class FakeEndpoint {
 
   private async handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
+    if (request.mode === 'no-cors') {
+      this.probes.push(url);
+      if (this.refuseOrigin) return new Response(null, { status: 200 });
+      throw new TypeError('Failed to fetch');
+    }
+    if (this.refuseOrigin) throw new TypeError('Failed to fetch');
     const body = request.method === 'GET' ? null : await request.text();
     this.requests.push({ method: request.method, url, headers: request.headers, body });
     const queue = request.method === 'POST' ? this.postReplies : request.method === 'GET' ? this.getReplies : this.changeReplies;
@@ -84,7 +105,13 @@ export class FakeEndpoint {
     }
     if (reply === 'offline') throw new TypeError('Failed to fetch');
     if (reply && reply !== "hold") return json(reply.status, reply.body ?? {}, reply.headers);
-    if (request.method === 'GET' && url.pathname.endsWith('/comments')) return json(200, this.page(url));
+    if (request.method === 'GET' && url.pathname.endsWith('/comments/replies')) return this.replies(url);
+    if (request.method === 'GET' && url.pathname.endsWith('/comments')) {
+      if (Number(url.searchParams.get('limit') ?? 50) > this.maxLimit) {
+        return json(400, { error: { code: 'invalid_request', message: `limit must be at most ${this.maxLimit}.` } });
+      }
+      return json(200, this.page(url));
+    }
     if (request.method === 'GET' && url.pathname.endsWith('/counts')) {
       const counts: Record<string, number> = {};
       for (const thread of url.searchParams.getAll('thread')) counts[thread] = this.threadCounts[thread] ?? 0;
@@ -107,12 +134,41 @@ export class FakeEndpoint {
     const from = Number(url.searchParams.get('cursor') ?? 0);
     const roots = approved.filter((c) => c.parentId === null);
     if (url.searchParams.get('sort') === 'newest') roots.reverse();
-    const descendants = (id: string): Comment[] =>
-      approved.filter((c) => c.parentId === id).flatMap((c) => [c, ...descendants(c.id)]);
-    const comments = roots.slice(from, from + limit).flatMap((root) => [root, ...descendants(root.id)]);
+    const moreReplies: NonNullable<CommentPage['moreReplies']> = {};
+    const comments = roots.slice(from, from + limit).flatMap((root) => {
+      const replies = this.repliesOf(root.id);
+      const shown = this.repliesPerRoot === null ? replies : replies.slice(0, this.repliesPerRoot);
+      if (shown.length < replies.length) moreReplies[root.id] = { count: replies.length - shown.length, cursor: `${root.id}:${shown.length}` };
+      return [root, ...shown];
+    });
     const nextCursor = from + limit < roots.length ? String(from + limit) : null;
     const count = approved.filter((c) => c.status === 'approved').length;
-    return { thread, count, comments, nextCursor, formToken: 'signed-form-time' };
+    return { thread, count, comments, nextCursor, formToken: 'signed-form-time', ...(Object.keys(moreReplies).length ? { moreReplies } : {}) };
+  }
+
+  /** Every listed reply under a top-level comment, oldest first (so parents come before children). */
+  private repliesOf(rootId: string): Comment[] {
+    const listed = this.comments.filter((c) => c.status !== 'pending');
+    const inside = new Set([rootId]);
+    const out: Comment[] = [];
+    for (const c of listed) {
+      if (c.parentId !== null && inside.has(c.parentId)) {
+        inside.add(c.id);
+        out.push(c);
+      }
+    }
+    return out;
+  }
+
+  /** `GET /comments/replies?thread=&cursor=`: the next held-back replies of one conversation. */
+  private replies(url: URL): Response {
+    const [rootId, offset] = (url.searchParams.get('cursor') ?? '').split(':');
+    const all = this.repliesOf(rootId);
+    const from = Number(offset);
+    const comments = all.slice(from, from + this.repliesPerPage);
+    const next = from + comments.length;
+    const more = next < all.length ? { count: all.length - next, cursor: `${rootId}:${next}` } : null;
+    return json(200, { thread: url.searchParams.get('thread') ?? '', rootId, comments, more });
   }
 
   private post(input: NewComment): Response {
@@ -151,8 +207,8 @@ export class FakeEndpoint {
     }
     const text = String((JSON.parse(body ?? '{}') as { body?: unknown }).body ?? '').trim();
     if (!text) return json(400, { error: { code: 'invalid_request', message: 'Type a comment.', fields: { body: 'required' } } });
-    this.comments[index] = { ...this.comments[index], body: text };
-    return json(200, { comment: this.comments[index] });
+    this.comments[index] = { ...this.comments[index], body: text, status: this.editStatus };
+    return json(200, { comment: this.comments[index], ...(this.editStatus === 'pending' ? { status: 'pending' } : {}) });
   }
 }
 

@@ -138,8 +138,9 @@ describe('<colloquy-comments> light, dark and auto themes', () => {
 
   const LIGHT_BG = 'rgb(255, 255, 255)';
   const DARK_BG = 'rgb(13, 17, 23)';
+  // The fields' background: the widget itself is transparent in the light theme (see below).
   const colours = (el: ColloquyComments) => ({
-    bg: getComputedStyle(el).backgroundColor,
+    bg: getComputedStyle($(el, '#body')).backgroundColor,
     text: getComputedStyle($(el, '[part~="comment-body"]')).color,
     scheme: getComputedStyle(el).colorScheme,
   });
@@ -169,6 +170,15 @@ describe('<colloquy-comments> light, dark and auto themes', () => {
     el.theme = 'dark';
     expect(el.getAttribute('theme')).to.equal('dark');
     expect(colours(el)).to.deep.equal({ bg: DARK_BG, text: 'rgb(230, 237, 243)', scheme: 'dark' });
+  });
+
+  it('sits on the page’s own background in the light theme (fields keep theirs), and keeps its own in the dark theme', async () => {
+    const el = await themed(undefined);
+    expect(getComputedStyle(el).backgroundColor, 'no white slab on a cream page').to.equal('rgba(0, 0, 0, 0)');
+    expect(getComputedStyle($(el, '#name')).backgroundColor).to.equal(LIGHT_BG);
+    await expect(el).to.be.accessible();
+    el.theme = 'dark';
+    expect(getComputedStyle(el).backgroundColor, 'light text stays readable on any page').to.equal(DARK_BG);
   });
 
   it('follows prefers-color-scheme with theme="auto"', async () => {

@@ -1,5 +1,3 @@
-import { html } from 'lit/html.js';
-
 /** Up to two initials, taken from the first and last words of a name; emoji and other scripts kept whole. */
 export function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
@@ -13,7 +11,3 @@ export function hueOf(seed: string): number {
   for (let i = 0; i < seed.length; i++) hash = (hash * 31 + seed.charCodeAt(i)) >>> 0;
   return hash % 360;
 }
-
-/** Decorative: the author's name is right beside it, so it is hidden from assistive technology. */
-export const avatar = (name: string, seed: string) =>
-  html`<span part="comment-avatar" class="avatar" aria-hidden="true" style="--_hue:${hueOf(seed)}">${initials(name)}</span>`;

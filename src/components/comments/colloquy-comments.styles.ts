@@ -71,6 +71,17 @@ export const styles = css`
   pre {
     overflow-x: auto;
   }
+  /* A family list, not the bare keyword: browsers shrink bare monospace text to 13px. */
+  pre,
+  code {
+    font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace;
+  }
+  code {
+    font-size: 0.9em;
+  }
+  .form-host {
+    display: contents;
+  }
   .highlight {
     background: color-mix(in srgb, var(--_accent) 12%, transparent);
     /* Invisible, except in forced colors, where backgrounds are dropped and outlines kept. */
@@ -115,7 +126,7 @@ export const styles = css`
   select,
   textarea {
     color: inherit;
-    background: inherit;
+    background: var(--_bg);
     border: 1px solid var(--_border);
     inline-size: 100%;
   }

@@ -1,23 +1,24 @@
-import { html, nothing, type TemplateResult } from 'lit/html.js';
-import { ApiError, listComments } from '../../api/client.js';
+import { html, nothing, render, type TemplateResult } from 'lit/html.js';
 import type { Comment, SortOrder } from '../../api/contract.js';
-import { isEmail, isHttpUrl } from '../../api/validate.js';
 import { emit } from '../../events/events.js';
-import en, { type Strings } from '../../i18n/en.js';
-import { directionOf, localeOf, say, stringsFor, type Localized } from '../../i18n/i18n.js';
+import type { Strings } from '../../i18n/en.js';
+import { directionOf, say, type Localized } from '../../i18n/i18n.js';
 import { baseStyles } from '../shared/base-styles.js';
 import { ColloquyElement, type PropertyValues } from '../shared/colloquy-element.js';
 import { tokenStyles } from '../shared/token-styles.js';
-import { avatar } from './avatar.js';
 import { styles } from './colloquy-comments.styles.js';
-import { formatBody } from './format.js';
-import { findPlayer, formatTime, seekPlayer } from './media.js';
-import { grantsKey, loadAuthor, loadDraft, loadSort, maskEmail, newIdempotencyKey, read, saveAuthor, saveDraft, saveSort } from './storage.js';
+import { FormState, type FormField } from './form-state.js';
+import { renderForm, type FormActions } from './form-view.js';
+import { LocaleController } from './locale-controller.js';
+import { findPlayer, formatTime, playFrom } from './media.js';
+import { PermalinkController, permalinkTarget } from './permalinks.js';
+import { grantsKey, loadSort, read, saveAuthor, saveSort } from './storage.js';
 import { buildTree, type Tree } from './thread.js';
-import type { OwnTools } from './writer.js';
+import { ThreadController } from './thread-controller.js';
+import { ThreadView, type CommentParts } from './thread-view.js';
+import { ViewportController } from './viewport.js';
+import type { OwnTools, WriterHost } from './writer-host.js';
 
-export type FormField = 'body' | 'name' | 'email' | 'url';
-const PERMALINK = /^#comment-(.+)$/;
 const SKELETON = html`<ol part="skeleton" class="skeleton" aria-hidden="true">
   <li></li>
   <li></li>
@@ -52,6 +53,7 @@ const SKELETON = html`<ol part="skeleton" class="skeleton" aria-hidden="true">
  * @csspart delete-button - "Delete" on the visitor's own comment, for 15 minutes after posting it.
  * @csspart confirm-delete - "Delete this comment? This cannot be undone." with its Delete and Cancel buttons.
  * @csspart edit-form - The form that takes a comment's place while its author edits it.
+ * @csspart more-replies - "Show 3 more replies" under a conversation whose later replies the endpoint held back.
  * @csspart load-more - The "Load more comments" button.
  * @csspart skeleton - The placeholder shown while the thread loads.
  * @csspart load-error - The message shown when the thread could not be loaded.
@@ -75,7 +77,7 @@ const SKELETON = html`<ol part="skeleton" class="skeleton" aria-hidden="true">
  * @cssprop --colloquy-accent-text - Text on accent-coloured buttons. Default `#ffffff` (dark: `#0d1117`).
  * @cssprop --colloquy-text - Text colour. Default `#1f2328` (dark: `#e6edf3`).
  * @cssprop --colloquy-muted - Secondary text: dates, notices. Default `#57606a` (dark: `#9da7b3`).
- * @cssprop --colloquy-bg - Background of the widget and its fields. Default `#ffffff` (dark: `#0d1117`).
+ * @cssprop --colloquy-bg - Background of the widget's fields, and of the widget when set. Default: the widget is transparent, fields `#ffffff` (dark: `#0d1117`).
  * @cssprop --colloquy-border - Borders of fields and threads. Default `#8c959f` (dark: `#6e7681`).
  * @cssprop --colloquy-danger - Error messages and invalid fields. Default `#b42318` (dark: `#ff938a`).
  * @cssprop --colloquy-radius - Corner radius of fields and buttons. Default `6px`.
@@ -85,7 +87,7 @@ const SKELETON = html`<ol part="skeleton" class="skeleton" aria-hidden="true">
  * @fires colloquy-loaded - The thread loaded; `detail: {count}`.
  * @fires colloquy-submit - A valid comment is about to be posted; cancelable; `detail: {thread, parentId, author: {name, url}, body}` (never the email).
  * @fires colloquy-posted - The endpoint accepted a comment; `detail: {comment}`.
- * @fires colloquy-error - Loading, posting, editing or deleting failed; `detail: {code, message}`.
+ * @fires colloquy-error - Loading, posting, editing or deleting failed; `detail: {code, message}` (`code` is `render` when a render failed).
  * @fires colloquy-edited - The author changed their comment within its edit window; `detail: {comment}`.
  * @fires colloquy-deleted - The author deleted their comment within its edit window; `detail: {id}`.
  * @fires colloquy-seek - A timestamp was pressed; cancelable (a custom player handles it and calls `preventDefault()`); `detail: {seconds}`.
@@ -93,122 +95,25 @@ const SKELETON = html`<ol part="skeleton" class="skeleton" aria-hidden="true">
 export class ColloquyComments extends ColloquyElement {
   static override styles = [baseStyles, tokenStyles, styles];
 
-  /**
-   * @internal The locale's strings with the site's overrides. English until the locale has
-   * arrived, so a failure that comes first is still worded; nothing is rendered with it meanwhile.
-   */
-  localized: Localized = en;
-  /** @internal The locale in use, e.g. `de-CH`. */
-  locale = '';
-  #localeStrings?: Localized;
-  #loadController: AbortController | null = null;
-  /** `endpoint|thread` whose draft is in the form. */
-  #draftOwner = '';
-  /** @internal One per draft, so a retried post is never stored twice. */
-  idempotencyKey = newIdempotencyKey();
-  /** @internal The endpoint's signed note of when the form was shown, sent back with the post. */
-  formToken?: string;
-  /** @internal What a bot typed into the field people never see. */
-  honeypot = '';
-  /** @internal Edit and Delete for the visitor's own fresh comments, once the writer has loaded. */
-  own?: OwnTools;
+  #locale = new LocaleController(this);
+  #thread = new ThreadController(this);
+  #form = new FormState(this);
+  #permalinks = new PermalinkController(this, this.#thread);
+  #viewport = new ViewportController(
+    this,
+    () => this.loading === 'eager' || permalinkTarget() !== '',
+    // Before the first update, willUpdate starts the load once the attributes are in.
+    () => void (this.endpoint && this.hasUpdated && this.load()),
+  );
+  #view = new ThreadView();
+  /** The form's own container: under the comment being replied to, else after the thread. */
+  #formHost = Object.assign(document.createElement('div'), { className: 'form-host' });
+  #tree?: [comments: Comment[], tree: Tree];
+  #own?: OwnTools;
+  #decorated = new Set<string>();
+  #highlighted?: HTMLElement;
   #writer?: Promise<typeof import('./writer.js') | undefined>;
-  /** Appends the next page; returns the comments it added. */
-  async #loadMore(): Promise<Comment[]> {
-    if (!this.nextCursor || this.loadState !== 'loaded') return [];
-    this.loadState = 'more';
-    try {
-      const page = await listComments(this.endpoint, {
-        thread: this.threadKey,
-        limit: this.pageSize,
-        sort: this.order,
-        cursor: this.nextCursor,
-      });
-      const known = new Set(this.comments.map((c) => c.id));
-      const added = page.comments.filter((c) => !known.has(c.id));
-      this.comments = [...this.comments, ...added];
-      this.count = page.count;
-      this.nextCursor = page.nextCursor;
-      return added;
-    } catch (error) {
-      const message = this.localized.loadFailed;
-      void this.announce(message);
-      emit(this, 'colloquy-error', { code: error instanceof ApiError ? error.code : 'network', message });
-      return [];
-    } finally {
-      this.loadState = 'loaded';
-    }
-  }
-
-  async #handleLoadMore() {
-    const [first] = await this.#loadMore();
-    await this.updateComplete;
-    if (first) this.article(first.id)?.focus();
-  }
-
-  #handleSort(event: Event) {
-    this.order = (event.target as HTMLSelectElement).value as SortOrder;
-    saveSort(this.order);
-    void this.load();
-  }
-
-  /** @internal */
-  article(id: string) {
-    return this.renderRoot.querySelector<HTMLElement>(`#comment-${CSS.escape(id)}`);
-  }
-
-  /** Scrolls to and highlights the comment the page's `#comment-<id>` names, loading pages until it is found. */
-  async #revealPermalink() {
-    const id = PERMALINK.exec(location.hash)?.[1];
-    const found = () => this.comments.some((c) => c.id === id);
-    if (!id || this.loadState === 'loading') return;
-    while (!found() && (await this.#loadMore()).length);
-    if (!found()) return;
-    this.highlightId = id;
-    await this.updateComplete;
-    this.article(id)?.scrollIntoView({ block: 'center' });
-  }
-
-  async #handleCopyLink(comment: Comment) {
-    const link = `${location.href.split('#')[0]}#comment-${comment.id}`;
-    try {
-      await navigator.clipboard.writeText(link);
-      void this.announce(this.localized.linkCopied);
-    } catch {
-      // No clipboard (a plain-http page, or permission refused): put the link where it can be copied.
-      history.replaceState(history.state, '', link);
-      void this.announce(this.localized.copyFailed);
-    }
-  }
-
-  #handleSeek(seconds: number) {
-    if (!emit(this, 'colloquy-seek', { seconds }, true)) return;
-    const player = findPlayer(this.player);
-    if (player) seekPlayer(player, seconds);
-  }
-
-  /** Inserts the player's position at the cursor, as a timestamp the thread will link. */
-  async #handleAddTime() {
-    const player = findPlayer(this.player);
-    const box = this.renderRoot.querySelector<HTMLTextAreaElement>('#body');
-    if (!player || !box) return;
-    const { selectionStart: from, selectionEnd: to, value } = box;
-    const before = value.slice(0, from);
-    const insert = `${before && !/\s$/.test(before) ? ' ' : ''}${formatTime(player.currentTime)} `;
-    this.fields = { ...this.fields, body: before + insert + value.slice(to) };
-    this.persistDraft();
-    await this.updateComplete;
-    box.focus();
-    box.setSelectionRange(from + insert.length, from + insert.length);
-  }
-
-  /** A reply target restored from a draft, applied once the thread has loaded. */
-  #pendingReplyId: string | null = null;
-  #dates?: [locale: string, format: Intl.DateTimeFormat];
-  /** False until the element is near the viewport (or `loading="eager"`): nothing is fetched before. */
-  #active = false;
-  #observer?: IntersectionObserver;
-  #handleHashChange = () => void this.#revealPermalink();
+  #writerHost: WriterHost = this.#makeWriterHost();
 
   static override properties = {
     endpoint: {},
@@ -220,46 +125,9 @@ export class ColloquyComments extends ColloquyElement {
     loading: {},
     noRemember: { type: Boolean, attribute: 'no-remember' },
     strings: { type: Object },
-    loadState: { state: true },
-    comments: { state: true },
-    count: { state: true },
-    highlightId: { state: true },
-    nextCursor: { state: true },
-    order: { state: true },
-    replyTo: { state: true },
-    fields: { state: true },
-    errors: { state: true },
-    formError: { state: true },
-    posting: { state: true },
-    remember: { state: true },
-    identityCollapsed: { state: true },
     announcement: { state: true },
   };
 
-  private loadState: 'loading' | 'loaded' | 'more' | 'error' = 'loading';
-  /** @internal */
-  comments: Comment[] = [];
-  /** @internal */
-  count = 0;
-  private nextCursor: string | null = null;
-  /** @internal */
-  order: SortOrder = 'oldest';
-  /** The comment the page's `#comment-<id>` names. */
-  private highlightId = '';
-  /** @internal */
-  replyTo: Comment | null = null;
-  /** @internal */
-  fields: Record<FormField, string> = { body: '', name: '', email: '', url: '' };
-  /** @internal */
-  errors: Partial<Record<FormField, string>> = {};
-  /** @internal */
-  formError = '';
-  /** @internal */
-  posting = false;
-  /** @internal */
-  remember = false;
-  /** @internal */
-  identityCollapsed = false;
   private announcement = '';
 
   /** Base URL of the Colloquy endpoint, e.g. `https://comments.example.com/api`. Required. */
@@ -301,65 +169,53 @@ export class ColloquyComments extends ColloquyElement {
     this.setAttribute('theme', value);
   }
 
+  constructor() {
+    super();
+    this.#view.list.addEventListener('click', (event) => this.#handleThreadClick(event));
+  }
+
   // `lang` is HTML's own attribute (and property): watched, not redeclared, so it still reflects.
   static override get observedAttributes(): string[] {
     return [...super.observedAttributes, 'lang'];
   }
 
   override attributeChangedCallback(attribute: string, old: string | null, value: string | null): void {
-    if (attribute === 'lang') void this.#useLocale();
+    if (attribute === 'lang') void this.#locale.follow();
     else super.attributeChangedCallback(attribute, old, value);
   }
 
   override connectedCallback(): void {
-    super.connectedCallback();
     if (!this.hasUpdated) {
-      const saved = this.noRemember ? null : loadAuthor();
-      if (saved) {
-        this.fields = { ...this.fields, name: saved.name, email: saved.email, url: saved.url };
-        this.remember = true;
-        this.identityCollapsed = isEmail(saved.email) && saved.name.trim() !== '';
-      }
-      this.order = loadSort() ?? this.sort;
-    } else if (this.#active && this.loadState === 'loading') {
+      this.#form.restoreIdentity();
+      this.#thread.order = loadSort() ?? this.sort;
+    } else if (this.#viewport.active && this.#thread.state === 'loading') {
       // Moved in the DOM mid-load: disconnecting aborted the request, so ask again.
       void this.load();
     }
-    void this.#useLocale();
-    addEventListener('hashchange', this.#handleHashChange);
-    this.#watchViewport();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    removeEventListener('hashchange', this.#handleHashChange);
-    this.#observer?.disconnect();
-    this.#loadController?.abort();
+    super.connectedCallback();
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    if (this.#localeStrings) this.localized = { ...this.#localeStrings, ...this.strings };
     if ((changed.has('endpoint') || changed.has('thread')) && this.endpoint) {
-      this.#restoreDraft();
-      if (this.#active) void this.load();
+      if (this.#form.restoreDraft()) this.#thread.reset();
+      if (this.#viewport.active) void this.load();
     }
   }
 
-  /** Starts loading now, or once the element comes within about one screen of the viewport. */
-  #watchViewport() {
-    if (this.#active) return;
-    const start = () => {
-      this.#observer?.disconnect();
-      this.#active = true;
-      // Before the first update, willUpdate starts the load once the attributes are in.
-      if (this.endpoint && this.hasUpdated) void this.load();
-    };
-    // A permalink must be found wherever the widget is on the page.
-    if (this.loading === 'eager' || PERMALINK.test(location.hash) || !('IntersectionObserver' in window)) return start();
-    this.#observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && start(), {
-      rootMargin: '100% 0px',
-    });
-    this.#observer.observe(this);
+  protected override getUpdateComplete(): Promise<boolean> {
+    return this.#view.done.then(() => true);
+  }
+
+  protected override updated(): void {
+    const replyTo = this.#form.replyTo;
+    const article = replyTo && this.#view.article(replyTo.id);
+    // Moved only when it is not already there: moving it would take the focus from its fields.
+    if (article && article.nextSibling !== this.#formHost) article.after(this.#formHost);
+    else if (replyTo && this.#view.busy) void this.#view.done.then(() => this.requestUpdate());
+    const highlight = this.#view.article(this.#permalinks.highlightId);
+    if (highlight !== this.#highlighted) this.#highlighted?.classList.remove('highlight');
+    highlight?.classList.add('highlight');
+    this.#highlighted = highlight;
   }
 
   /** The thread key in use: the attribute, else the canonical URL's path, else the page's path. */
@@ -376,119 +232,49 @@ export class ColloquyComments extends ColloquyElement {
     return location.pathname;
   }
 
-  /** Speaks the element's language: its `lang`, else the page's around it, else English. */
-  async #useLocale() {
-    const locale = localeOf(this);
-    if (locale === this.locale) return;
-    this.locale = locale;
-    const strings = await stringsFor(locale);
-    if (this.locale !== locale) return;
-    this.#localeStrings = strings;
-    this.requestUpdate();
-  }
-
-  #restoreDraft() {
-    const key = `${this.endpoint}|${this.threadKey}`;
-    if (key === this.#draftOwner) return;
-    this.#draftOwner = key;
-    const draft = loadDraft(this.endpoint, this.threadKey);
-    this.fields = { ...this.fields, body: draft?.body ?? '' };
-    this.idempotencyKey = draft?.idempotencyKey ?? newIdempotencyKey();
-    this.#pendingReplyId = draft?.parentId ?? null;
-    this.replyTo = null;
-    this.comments = [];
-  }
-
-  /** @internal Keeps the draft in the browser, so it survives failures and reloads. */
-  persistDraft() {
-    const body = this.fields.body;
-    saveDraft(
-      this.endpoint,
-      this.threadKey,
-      body.trim() === '' && !this.replyTo
-        ? null
-        : { body, parentId: this.replyTo?.id ?? null, idempotencyKey: this.idempotencyKey },
-    );
+  /** What the writer may use, and nothing more (see writer-host.ts). */
+  #makeWriterHost(): WriterHost {
+    const el = this;
+    return {
+      element: el,
+      get endpoint() {
+        return el.endpoint;
+      },
+      get threadKey() {
+        return el.threadKey;
+      },
+      get locale() {
+        return el.#locale.locale;
+      },
+      get strings() {
+        return el.#locale.strings;
+      },
+      form: el.#form,
+      thread: el.#thread,
+      announce: (message) => el.#announce(message),
+      query: (selector) => el.renderRoot.querySelector(selector),
+      article: (id) => el.#view.article(id) ?? null,
+      useTools: (tools) => {
+        el.#own = tools;
+        el.requestUpdate();
+      },
+      requestUpdate: () => el.requestUpdate(),
+      get updateComplete() {
+        return el.updateComplete;
+      },
+    };
   }
 
   /** Loads (or reloads) the thread's first page from the endpoint. */
   async load(): Promise<void> {
-    this.#loadController?.abort();
-    const controller = (this.#loadController = new AbortController());
-    this.loadState = 'loading';
-    try {
-      const page = await listComments(
-        this.endpoint,
-        { thread: this.threadKey, limit: this.pageSize, sort: this.order },
-        controller.signal,
-      );
-      if (controller.signal.aborted) return;
-      // The endpoint lists no pending comment: keep showing the visitor theirs, posted while this loaded.
-      this.comments = [...page.comments, ...this.comments.filter((c) => c.status === 'pending')];
-      this.count = page.count;
-      this.nextCursor = page.nextCursor;
-      this.formToken = page.formToken;
-      this.loadState = 'loaded';
-      this.#resumeReply();
-      emit(this, 'colloquy-loaded', { count: page.count });
-      if (read(grantsKey(this.endpoint))) void this.#write().then((writer) => writer?.watchGrants(this));
-      void this.#revealPermalink();
-    } catch (error) {
-      if (controller.signal.aborted) return;
-      this.loadState = 'error';
-      const code = error instanceof ApiError ? error.code : 'network';
-      emit(this, 'colloquy-error', { code, message: this.localized.loadFailed });
-    }
+    if (!(await this.#thread.load())) return;
+    this.#form.resumeReply(this.#thread.comments);
+    if (read(grantsKey(this.endpoint))) void this.#write().then((writer) => writer?.watchGrants(this.#writerHost));
+    void this.#permalinks.reveal();
   }
 
-  /** A draft saved as a reply goes back under its comment once the thread is there. */
-  #resumeReply() {
-    const id = this.#pendingReplyId;
-    this.#pendingReplyId = null;
-    if (id) this.replyTo = this.comments.find((c) => c.id === id) ?? null;
-  }
-
-  get #tree(): Tree {
-    return buildTree(this.comments);
-  }
-
-  #handleInput(field: FormField, event: Event) {
-    const value = (event.target as HTMLInputElement | HTMLTextAreaElement).value;
-    this.fields = { ...this.fields, [field]: value };
-    if (this.errors[field]) void this.#write().then((writer) => writer?.recheck(this, field));
-    if (field === 'body') this.persistDraft();
-  }
-
-  #handleRemember(event: Event) {
-    this.remember = (event.target as HTMLInputElement).checked;
-    if (!this.remember) saveAuthor(null);
-  }
-
-  async #handleChangeDetails() {
-    this.identityCollapsed = false;
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLInputElement>('#name')?.focus();
-  }
-
-  async #handleReply(comment: Comment) {
-    this.replyTo = comment;
-    this.formError = '';
-    this.persistDraft();
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLTextAreaElement>('#body')?.focus();
-  }
-
-  async #handleCancelReply() {
-    const id = this.replyTo?.id;
-    this.replyTo = null;
-    this.formError = '';
-    this.persistDraft();
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLButtonElement>(`[data-reply-to="${id}"]`)?.focus();
-  }
-
-  /** @internal Says a message once in the live region. */
-  async announce(message: string) {
+  /** Says a message once in the live region. */
+  async #announce(message: string) {
     // Cleared first so the same message twice in a row is still announced.
     this.announcement = '';
     await this.updateComplete;
@@ -500,227 +286,194 @@ export class ColloquyComments extends ColloquyElement {
     return (this.#writer ??= import('./writer.js').catch(() => (this.#writer = undefined)));
   }
 
-  async #handleSubmit(event: Event) {
-    event.preventDefault();
-    if (this.posting) return;
-    const writer = await this.#write();
-    if (writer) return writer.submit(this);
-    // The writer could not be downloaded: the draft is already kept.
-    this.formError = this.localized.offline;
-    void this.announce(this.formError);
+  /** One listener for every button of every comment. */
+  #handleThreadClick(event: Event) {
+    const button = (event.target as Element).closest<HTMLElement>('button');
+    const data = button?.dataset;
+    if (!data) return;
+    if (data.replyTo !== undefined) void this.#handleReply(data.replyTo);
+    else if (data.copy !== undefined) void this.#permalinks.copy(data.copy, button!);
+    else if (data.seek !== undefined) this.#handleSeek(Number(data.seek));
+    else if (data.more !== undefined) void this.#handleMoreReplies(data.more);
   }
 
-  #formatDate(iso: string): string {
-    const locale = this.locale;
-    if (this.#dates?.[0] !== locale) this.#dates = [locale, new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' })];
-    const date = new Date(iso);
-    return Number.isNaN(+date) ? '' : this.#dates[1].format(date);
+  #handleSeek(seconds: number) {
+    if (emit(this, 'colloquy-seek', { seconds }, true)) playFrom(this.player, seconds);
   }
 
-  #renderAuthor(comment: Comment) {
-    const { name, url } = comment.author;
-    return url && isHttpUrl(url)
-      ? html`<a part="comment-author" class="author" id="author-${comment.id}" href=${url} rel="nofollow ugc noopener">${name}</a>`
-      : html`<span part="comment-author" class="author" id="author-${comment.id}">${name}</span>`;
+  async #handleMoreReplies(rootId: string) {
+    const [first] = await this.#thread.loadReplies(rootId);
+    await this.updateComplete;
+    if (first) this.#view.article(first.id)?.focus();
   }
 
-  #renderActions(comment: Comment) {
-    const s = this.localized;
-    const { id } = comment;
-    return html`<div part="actions">
-      ${comment.status === 'approved'
-        ? html`<button
-            part="reply-button"
-            type="button"
-            data-reply-to=${id}
-            id="reply-${id}"
-            aria-labelledby="reply-${id} author-${id}"
-            @click=${() => this.#handleReply(comment)}
-          >
-            ${s.reply}
-          </button>`
-        : nothing}
-      <button part="copy-link" type="button" @click=${() => this.#handleCopyLink(comment)}>${s.copyLink}</button>
-      ${this.own?.actions(this, comment)}
-    </div>`;
+  async #handleLoadMore() {
+    const [first] = await this.#thread.loadMore();
+    await this.updateComplete;
+    if (first) this.#view.article(first.id)?.focus();
   }
 
-  #renderComment(comment: Comment, depth: number, tree: Tree): TemplateResult {
-    const s = this.localized;
-    const replies = tree.get(comment.id) ?? [];
-    const { id, status } = comment;
-    const item = html`<li>
-      ${status === 'deleted'
-        ? html`<article part="comment deleted" id="comment-${id}" tabindex="-1"><p class="notice">${s.deleted}</p></article>`
-        : html`<article
-            part="comment"
-            id="comment-${id}"
-            tabindex="-1"
-            class=${this.highlightId === id ? 'highlight' : ''}
-            aria-labelledby="author-${id} date-${id}"
-          >
-            <header>
-              ${avatar(comment.author.name, comment.author.avatar)} ${this.#renderAuthor(comment)}
-              <a part="comment-date" class="date" id="date-${id}" href="#comment-${id}"
-                ><time datetime=${comment.createdAt}>${this.#formatDate(comment.createdAt)}</time></a
-              >
-            </header>
-            ${status === 'pending' ? html`<p part="pending" class="notice">${s.awaitingModeration}</p>` : nothing}
-            ${this.own?.editor(this, comment) ??
-            html`<div part="comment-body" class="body" dir="auto">${formatBody(comment.body, (t) => this.#handleSeek(t))}</div>`}
-            ${this.#renderActions(comment)}
-          </article>`}
-      ${this.replyTo?.id === id ? this.#renderForm() : nothing}
-      ${replies.length && depth < this.maxDepth
-        ? html`<ol part="list replies" class="replies">
-            ${replies.map((reply) => this.#renderComment(reply, depth + 1, tree))}
-          </ol>`
-        : nothing}
-    </li>`;
-    if (!replies.length || depth < this.maxDepth) return item;
-    // At the deepest level replies are not indented further: they follow as siblings.
-    return html`${item}${replies.map((reply) => this.#renderComment(reply, depth, tree))}`;
+  #handleSort(event: Event) {
+    this.#thread.order = (event.target as HTMLSelectElement).value as SortOrder;
+    saveSort(this.#thread.order);
+    void this.load();
   }
 
-  #renderField(field: FormField, label: string, type = '', autocomplete = '') {
-    const error = this.errors[field];
-    const attrs = {
-      id: field,
-      required: field !== 'url',
-      invalid: error ? 'true' : 'false',
-      describedBy: error ? `${field}-error` : nothing,
-      input: (e: Event) => this.#handleInput(field, e),
-    };
-    return html`<div class="field">
-      <label part="label" for=${field}
-        >${label}${field !== 'url' ? html` <span part="required" aria-hidden="true">*</span>` : nothing}</label
-      >
-      ${type
-        ? html`<input
-            part="input"
-            id=${attrs.id}
-            name=${field}
-            type=${type}
-            autocomplete=${autocomplete}
-            ?required=${attrs.required}
-            aria-invalid=${attrs.invalid}
-            aria-describedby=${attrs.describedBy}
-            .value=${this.fields[field]}
-            @input=${attrs.input}
-          />`
-        : html`<textarea
-            part="textarea"
-            id=${attrs.id}
-            name=${field}
-            rows="6"
-            dir="auto"
-            ?required=${attrs.required}
-            aria-invalid=${attrs.invalid}
-            aria-describedby=${attrs.describedBy}
-            .value=${this.fields[field]}
-            @input=${attrs.input}
-          ></textarea>`}
-      ${error ? html`<p part="error" id="${field}-error">${error}</p>` : nothing}
-    </div>`;
+  async #handleReply(id: string) {
+    const comment = this.#thread.comments.find((c) => c.id === id);
+    if (!comment) return;
+    this.#form.set({ replyTo: comment, formError: '' });
+    this.#form.persistDraft();
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLTextAreaElement>('#body')?.focus();
   }
 
-  #renderIdentity() {
-    const s = this.localized;
-    if (this.identityCollapsed) {
-      return html`<p part="identity" class="notice">
-        ${s.commentingAs} <strong>${this.fields.name.trim()}</strong> (${maskEmail(this.fields.email.trim())})
-        <button type="button" @click=${this.#handleChangeDetails}>${s.changeDetails}</button>
-      </p>`;
+  #formActions: FormActions = {
+    input: (field: FormField, event: Event) => {
+      const form = this.#form;
+      form.set({ fields: { ...form.fields, [field]: (event.target as HTMLInputElement).value } });
+      if (form.errors[field]) void this.#write().then((writer) => writer?.recheck(this.#writerHost, field));
+      if (field === 'body') form.persistDraft();
+    },
+    submit: async (event: Event) => {
+      event.preventDefault();
+      if (this.#form.posting) return;
+      const writer = await this.#write();
+      if (writer) return writer.submit(this.#writerHost);
+      // The writer could not be downloaded: the draft is already kept.
+      this.#form.set({ formError: this.#locale.strings.offline });
+      void this.#announce(this.#form.formError);
+    },
+    focusin: () => void this.#write(),
+    cancelReply: async () => {
+      const id = this.#form.replyTo?.id;
+      this.#form.set({ replyTo: null, formError: '' });
+      this.#form.persistDraft();
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLButtonElement>(`[data-reply-to="${CSS.escape(id ?? '')}"]`)?.focus();
+    },
+    changeDetails: async () => {
+      this.#form.set({ identityCollapsed: false });
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLInputElement>('#name')?.focus();
+    },
+    remember: (event: Event) => {
+      this.#form.set({ remember: (event.target as HTMLInputElement).checked });
+      if (!this.#form.remember) saveAuthor(null);
+    },
+    honeypot: (event: Event) => (this.#form.honeypot = (event.target as HTMLInputElement).value),
+    /** Inserts the player's position at the cursor, as a timestamp the thread will link. */
+    addTime: async () => {
+      const player = findPlayer(this.player);
+      const box = this.renderRoot.querySelector<HTMLTextAreaElement>('#body');
+      if (!player || !box) return;
+      const { selectionStart: from, selectionEnd: to, value } = box;
+      const before = value.slice(0, from);
+      const insert = `${before && !/\s$/.test(before) ? ' ' : ''}${formatTime(player.currentTime)} `;
+      this.#form.set({ fields: { ...this.#form.fields, body: before + insert + value.slice(to) } });
+      this.#form.persistDraft();
+      await this.updateComplete;
+      box.focus();
+      box.setSelectionRange(from + insert.length, from + insert.length);
+    },
+  };
+
+  /** The thread's comments, checked and arranged once per change of the list. */
+  #treeOf(comments: Comment[]): Tree {
+    if (this.#tree?.[0] !== comments) {
+      const tree = buildTree(comments);
+      if (tree.skipped) console.warn(`[colloquy] ${this.endpoint} sent ${tree.skipped} malformed comment(s); they are not shown.`);
+      this.#tree = [comments, tree];
     }
-    return html`${this.#renderField('name', s.name, 'text', 'name')} ${this.#renderField('email', s.email, 'email', 'email')}
-    ${this.#renderField('url', s.website, 'url', 'url')}`;
+    return this.#tree[1];
   }
 
-  #renderForm() {
-    const s = this.localized;
-    const replyTo = this.replyTo;
-    return html`<form
-      part="form"
-      novalidate
-      aria-labelledby="form-heading"
-      aria-busy=${this.posting ? 'true' : 'false'}
-      @submit=${this.#handleSubmit}
-      @focusin=${this.#write}
-    >
-      <div>
-        <h3 part="form-heading" id="form-heading">${replyTo ? say(s.replyTo, '', replyTo.author.name) : s.leaveComment}</h3>
-        ${replyTo
-          ? html`<button part="cancel-reply" type="button" @click=${this.#handleCancelReply}>
-              ${s.cancelReply}
-            </button>`
-          : nothing}
-      </div>
-      <p part="privacy-notice" class="notice">
-        ${s.privacyNotice} ${s.requiredNotice} <span part="required" aria-hidden="true">*</span>
-      </p>
-      <slot name="notice"></slot>
-      ${this.#renderField('body', s.comment)}
-      ${findPlayer(this.player)
-        ? html`<button part="add-time" type="button" @click=${this.#handleAddTime}>${s.addTime}</button>`
-        : nothing}
-      ${this.#renderIdentity()}
-      <div class="visually-hidden" aria-hidden="true">
-        <input name="homepage" tabindex="-1" autocomplete="off" @input=${(e: Event) => (this.honeypot = (e.target as HTMLInputElement).value)} />
-      </div>
-      ${this.noRemember
-        ? nothing
-        : html`<p part="remember">
-            <input id="remember" type="checkbox" .checked=${this.remember} @change=${this.#handleRemember} />
-            <label for="remember">${s.remember}</label>
-          </p>`}
-      ${this.formError ? html`<p part="error" class="form-error">${this.formError}</p>` : nothing}
-      <button part="submit" type="submit" ?disabled=${this.posting}>${this.posting ? s.posting : s.post}</button>
-    </form>`;
-  }
+  /** The visitor's own tools (Edit, Delete, the editor) drawn into their comment. */
+  #decorate = (comment: Comment, parts: CommentParts) => {
+    const own = this.#own;
+    if (!own || comment.status === 'deleted') return;
+    const editor = own.editor(this.#writerHost, comment);
+    parts.body.hidden = !!editor;
+    if (editor) parts.editor ??= parts.article.insertBefore(document.createElement('div'), parts.actions);
+    if (parts.editor) render(editor ?? nothing, parts.editor, { host: this });
+    render(own.actions(this.#writerHost, comment), parts.actions, { host: this });
+  };
 
-  #renderThread() {
-    const s = this.localized;
-    if (this.loadState === 'error') {
+  #renderThread(s: Localized, tree: Tree | null): TemplateResult | typeof SKELETON {
+    const thread = this.#thread;
+    if (thread.state === 'error') {
       return html`<div part="load-error" role="alert">
-        <p>${s.loadFailed}</p>
+        <p>${this.#loadFailed(thread.failure)}</p>
         <button part="retry-button" type="button" @click=${this.load}>${s.retry}</button>
       </div>`;
     }
-    if (this.loadState === 'loading') return SKELETON;
-    const tree = this.#tree;
-    const top = tree.get(null) ?? [];
-    return html`${top.length
-      ? html`<ol part="list" class="thread">
-          ${top.map((comment) => this.#renderComment(comment, 1, tree))}
-        </ol>`
-      : nothing}
-    ${this.nextCursor
-      ? html`<button part="load-more" type="button" ?disabled=${this.loadState === 'more'} @click=${this.#handleLoadMore}>
-          ${s.loadMore}
-        </button>`
+    if (!tree) return SKELETON;
+    return html`${tree.roots.length ? this.#view.list : nothing}
+    ${thread.nextCursor
+      ? html`<button part="load-more" type="button" ?disabled=${thread.state === 'more'} @click=${this.#handleLoadMore}>${s.loadMore}</button>`
       : nothing}`;
+  }
+
+  #loadFailed(code: string) {
+    const s = this.#locale.strings;
+    return code === 'forbidden_origin' ? s.notAllowed : s.loadFailed;
+  }
+
+  /** For the thread controller: a failure in the visitor's words. */
+  loadFailed(code: string): string {
+    return this.#loadFailed(code);
+  }
+
+  /** For the controllers: says a message once in the live region. */
+  announce(message: string): void {
+    void this.#announce(message);
+  }
+
+  /** For the controllers: the strings in use. */
+  words(): Localized {
+    return this.#locale.strings;
+  }
+
+  /** For the controllers: a comment's `<article>`. */
+  article(id: string): HTMLElement | null {
+    return this.#view.article(id) ?? null;
   }
 
   protected override render() {
     // Until the locale has arrived, only the placeholder: no flash of English.
-    if (!this.#localeStrings) return SKELETON;
-    const s = this.localized;
-    const loading = this.loadState === 'loading';
-    return html`<section
-      aria-labelledby="heading"
-      aria-busy=${loading || this.loadState === 'more' ? 'true' : 'false'}
-      dir=${directionOf(this.locale)}
-    >
+    if (!this.#locale.ready) return SKELETON;
+    const s = this.#locale.strings;
+    const { locale } = this.#locale;
+    const thread = this.#thread;
+    const loading = thread.state === 'loading';
+    const tree = loading || thread.state === 'error' ? null : this.#treeOf(thread.comments);
+    if (tree) {
+      const ids = this.#own?.ids(this.#writerHost) ?? [];
+      this.#view.update(tree, {
+        strings: s,
+        locale,
+        maxDepth: this.maxDepth,
+        moreReplies: thread.moreReplies,
+        target: permalinkTarget() || this.#form.replyTo?.id || '',
+        decorate: this.#decorate,
+        decorated: [...new Set([...this.#decorated, ...ids])],
+      });
+      this.#decorated = new Set(ids);
+    }
+    const replyTo = this.#form.replyTo;
+    const inThread = !!(replyTo && this.#view.article(replyTo.id));
+    render(renderForm(this.#form, { ...this.#formActions, addTime: findPlayer(this.player) ? this.#formActions.addTime : undefined }, s, this.noRemember), this.#formHost, { host: this });
+    return html`<section aria-labelledby="heading" aria-busy=${loading || thread.state === 'more' ? 'true' : 'false'} dir=${directionOf(locale)}>
       <div class="head">
-        <h2 part="heading" id="heading" tabindex="-1">${loading ? s.loading : say(s.commentCount, this.locale, this.count)}</h2>
-        ${this.count > 1
-          ? html`<select part="sort" aria-label=${s.sort} .value=${this.order} @change=${this.#handleSort}>
+        <h2 part="heading" id="heading" tabindex="-1">${loading ? s.loading : thread.state === 'error' ? s.comments : say(s.commentCount, locale, thread.count)}</h2>
+        ${thread.count > 1 && tree
+          ? html`<select part="sort" aria-label=${s.sort} .value=${thread.order} @change=${this.#handleSort}>
               <option value="oldest">${s.oldest}</option>
               <option value="newest">${s.newest}</option>
             </select>`
           : nothing}
       </div>
-      ${this.#renderThread()} ${this.replyTo ? nothing : this.#renderForm()}
+      ${this.#renderThread(s, tree)} ${inThread ? nothing : this.#formHost}
       <div part="status" class="visually-hidden" role="status">${this.announcement}</div>
     </section>`;
   }

@@ -1,31 +1,42 @@
-import { html, type TemplateResult } from 'lit/html.js';
-
 /**
  * Safe formatting of a comment's plain text: paragraphs and line breaks, fenced code
  * blocks, `>` quotes, `code`, **strong**, *emphasis*, auto-linked http(s)/mailto URLs
- * and podcast timestamps. The text is parsed into a small structure and rendered with
- * Lit templates, so visitor text only ever becomes text nodes and attribute values —
- * never markup.
+ * and podcast timestamps. Visitor text only ever becomes text nodes and attribute values
+ * set through the DOM (`append`, `setAttribute`) — never markup.
  *
- * Every pattern is bounded (spans stay on one line and under 400 characters, quotes
- * nest at most 3 deep), so hostile input costs linear time.
+ * Every step is linear in the text's length: spans stay on one line and under 400
+ * characters, quotes nest at most 3 deep, and a link's trailing punctuation is trimmed in
+ * one backward pass. The output is plain DOM, built once per comment version and kept
+ * (see thread-view.ts), so re-rendering the widget never formats a body again.
+ * A timestamp is a button carrying `data-seek` (seconds); one listener on the thread acts on it.
  */
-
-/** Called with a timestamp's position in seconds when its button is pressed. */
-export type Seek = (seconds: number) => void;
-
-type Out = TemplateResult | string;
 
 const INLINE =
   /`([^`\n]{1,400})`|\*\*([^*\s](?:[^*\n]{0,400}[^*\s])?)\*\*|\*([^*\s](?:[^*\n]{0,400}[^*\s])?)\*|\b(?:https?:\/\/|mailto:)[^\s<>"'`]+|(?<![\w:.])(?:(\d{1,2}):)?(\d{1,2}):(\d\d)(?![\w:])/gi;
+const SENTENCE_END = /[.,;:!?'"\]]/;
 
-/** Trailing punctuation is the sentence's, not the URL's; a `)` only when unbalanced. */
-function trimUrl(url: string): string {
-  for (;;) {
-    const last = url.at(-1)!;
-    if (/[.,;:!?'"\]]/.test(last) || (last === ')' && url.split('(').length < url.split(')').length)) url = url.slice(0, -1);
-    else return url;
+/**
+ * Trailing punctuation is the sentence's, not the URL's; a `)` only while unbalanced.
+ * One count of the parentheses, then one pass from the end: linear however many there are.
+ */
+export function trimUrl(url: string): string {
+  let open = 0;
+  let close = 0;
+  for (let i = 0; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 40) open++;
+    else if (c === 41) close++;
   }
+  let end = url.length;
+  while (end > 0) {
+    const last = url[end - 1];
+    if (SENTENCE_END.test(last)) end--;
+    else if (last === ')' && open < close) {
+      close--;
+      end--;
+    } else break;
+  }
+  return url.slice(0, end);
 }
 
 /** `1:02:03` → 3723; `null` when minutes or seconds are out of range. */
@@ -36,65 +47,87 @@ export function timestampSeconds(h: string | undefined, m: string, s: string): n
   return (h ? +h * 3600 : 0) + minutes * 60 + seconds;
 }
 
-function inline(text: string, seek: Seek): Out[] {
-  const out: Out[] = [];
+const el = (tag: string, text?: string) => {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  return node;
+};
+
+/** Appends one line's text with its spans to `into`. */
+function inline(text: string, into: Node & ParentNode): void {
   let at = 0;
   let m: RegExpExecArray | null;
   INLINE.lastIndex = 0;
   while ((m = INLINE.exec(text))) {
     let [whole, code, strong, em, h, min, sec] = m;
-    let node: Out | null = null;
-    if (code !== undefined) node = html`<code>${code}</code>`;
-    else if (strong !== undefined) node = html`<strong>${strong}</strong>`;
-    else if (em !== undefined) node = html`<em>${em}</em>`;
+    let node: HTMLElement | null = null;
+    if (code !== undefined) node = el('code', code);
+    else if (strong !== undefined) node = el('strong', strong);
+    else if (em !== undefined) node = el('em', em);
     else if (min !== undefined) {
       const seconds = timestampSeconds(h, min, sec);
-      if (seconds !== null)
-        node = html`<button part="timestamp" type="button" @click=${() => seek(seconds)}>${whole}</button>`;
+      if (seconds !== null) {
+        node = el('button', whole);
+        node.setAttribute('part', 'timestamp');
+        node.setAttribute('type', 'button');
+        node.dataset.seek = String(seconds);
+      }
     } else {
       whole = trimUrl(whole);
-      node = html`<a href=${whole} rel="nofollow ugc noopener">${whole}</a>`;
+      node = el('a', whole);
+      node.setAttribute('href', whole);
+      node.setAttribute('rel', 'nofollow ugc noopener');
     }
     if (!node) continue;
-    out.push(text.slice(at, m.index), node);
+    if (m.index > at) into.append(text.slice(at, m.index));
+    into.append(node);
     at = m.index + whole.length;
-    // A trimmed URL gave characters back: keep scanning from where it really ended.
+    // A trimmed URL gave characters back (punctuation only, which starts no span): scan on from there.
     if (at < m.index + m[0].length) INLINE.lastIndex = at;
   }
-  out.push(text.slice(at));
-  return out;
+  if (at < text.length) into.append(text.slice(at));
 }
 
-function lines(block: string[], seek: Seek): Out[] {
-  return block.flatMap((line, i) => (i ? [html`<br />`, ...inline(line, seek)] : inline(line, seek)));
+function paragraph(lines: string[], into: ParentNode): void {
+  const p = el('p');
+  lines.forEach((line, i) => {
+    if (i) p.append(el('br'));
+    inline(line, p);
+  });
+  into.append(p);
 }
 
-/** Renders comment text as blocks: paragraphs, quotes and code. */
-export function formatBody(text: string, seek: Seek, depth = 0): TemplateResult[] {
-  const out: TemplateResult[] = [];
+const FENCE = /^\s*```/;
+const FENCE_END = /^\s*```\s*$/;
+
+/** Appends comment text to `into` as blocks: paragraphs, quotes and code. */
+export function formatBody(text: string, into: ParentNode, depth = 0): void {
   const src = text.split('\n');
   let para: string[] = [];
   const flush = () => {
-    if (para.length) out.push(html`<p>${lines(para, seek)}</p>`);
+    if (para.length) paragraph(para, into);
     para = [];
   };
   for (let i = 0; i < src.length; i++) {
     const line = src[i];
-    if (/^\s*```/.test(line)) {
+    if (FENCE.test(line)) {
       flush();
       const code: string[] = [];
       // An unterminated fence runs to the end of the comment.
-      while (++i < src.length && !/^\s*```\s*$/.test(src[i])) code.push(src[i]);
-      out.push(html`<pre><code>${code.join('\n')}</code></pre>`);
+      while (++i < src.length && !FENCE_END.test(src[i])) code.push(src[i]);
+      const pre = el('pre');
+      pre.append(el('code', code.join('\n')));
+      into.append(pre);
     } else if (line.startsWith('>') && depth < 3) {
       flush();
       const quoted: string[] = [];
-      for (; i < src.length && src[i].startsWith('>'); i++) quoted.push(src[i].replace(/^> ?/, ''));
+      for (; i < src.length && src[i].startsWith('>'); i++) quoted.push(src[i].slice(src[i].startsWith('> ') ? 2 : 1));
       i--;
-      out.push(html`<blockquote>${formatBody(quoted.join('\n'), seek, depth + 1)}</blockquote>`);
+      const quote = el('blockquote');
+      formatBody(quoted.join('\n'), quote, depth + 1);
+      into.append(quote);
     } else if (line.trim() === '') flush();
     else para.push(line);
   }
   flush();
-  return out;
 }

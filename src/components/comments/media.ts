@@ -24,3 +24,15 @@ export function seekPlayer(player: HTMLMediaElement, seconds: number): void {
     // Autoplay rules or a missing source: the position is set, the visitor can press play.
   });
 }
+
+/**
+ * A timestamp was pressed: unless a listener of `colloquy-seek` takes over, plays the page's
+ * player from there and brings it into view (without animation for visitors who ask for less motion).
+ */
+export function playFrom(selector: string, seconds: number): void {
+  const player = findPlayer(selector);
+  if (!player) return;
+  seekPlayer(player, seconds);
+  const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
+  player.scrollIntoView({ block: 'nearest', behavior: still ? 'auto' : 'smooth' });
+}

@@ -1,17 +1,70 @@
 import type { Comment } from '../../api/contract.js';
 
-/** Children of each comment (`null` for top level), in the order the endpoint sent them. */
-export type Tree = Map<string | null, Comment[]>;
+/**
+ * A thread as the endpoint sent it, checked and arranged: every well-formed comment
+ * reachable from a top-level one, in order, with its replies. Built without recursion, so a
+ * reply chain thousands deep costs no stack.
+ */
+export interface Tree {
+  /** Top-level comments, in the endpoint's order. */
+  roots: Comment[];
+  /** Replies of each comment, in the endpoint's order. */
+  children: Map<string, Comment[]>;
+  /** How many comments were left out as malformed, duplicated, orphaned or in a cycle. */
+  skipped: number;
+}
 
-export function buildTree(comments: readonly Comment[]): Tree {
-  const ids = new Set(comments.map((c) => c.id));
-  const tree: Tree = new Map();
+const STATUSES = new Set(['approved', 'pending', 'deleted']);
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+/**
+ * A comment from an endpoint of anyone's writing has the contract's shape before it is
+ * shown; anything else is skipped rather than allowed to break the thread.
+ */
+export function isWellFormed(value: unknown): value is Comment {
+  if (!value || typeof value !== 'object') return false;
+  const c = value as Record<string, unknown>;
+  const author = c.author as Record<string, unknown> | null;
+  return (
+    isString(c.id) &&
+    c.id !== '' &&
+    (c.parentId === null || (isString(c.parentId) && c.parentId !== c.id)) &&
+    isString(c.body) &&
+    isString(c.createdAt) &&
+    STATUSES.has(c.status as string) &&
+    !!author &&
+    typeof author === 'object' &&
+    isString(author.name) &&
+    (author.url === null || author.url === undefined || isString(author.url)) &&
+    (author.avatar === undefined || isString(author.avatar))
+  );
+}
+
+export function buildTree(comments: readonly unknown[]): Tree {
+  const byId = new Map<string, Comment>();
+  let bad = 0;
   for (const comment of comments) {
-    // A reply whose parent is not on hand (removed meanwhile) still shows, at the top level.
-    const parent = comment.parentId !== null && ids.has(comment.parentId) ? comment.parentId : null;
-    const siblings = tree.get(parent);
-    if (siblings) siblings.push(comment);
-    else tree.set(parent, [comment]);
+    if (!isWellFormed(comment) || byId.has(comment.id)) bad++;
+    else byId.set(comment.id, comment);
   }
-  return tree;
+  const roots: Comment[] = [];
+  const children = new Map<string, Comment[]>();
+  for (const comment of byId.values()) {
+    if (comment.parentId === null) roots.push(comment);
+    else if (byId.has(comment.parentId)) {
+      const siblings = children.get(comment.parentId);
+      if (siblings) siblings.push(comment);
+      else children.set(comment.parentId, [comment]);
+    }
+  }
+  // Whatever no top-level comment leads to (an unknown parent, a cycle) is not shown.
+  let reached = 0;
+  const stack = [...roots];
+  while (stack.length) {
+    const comment = stack.pop()!;
+    reached++;
+    const replies = children.get(comment.id);
+    if (replies) for (const reply of replies) stack.push(reply);
+  }
+  return { roots, children, skipped: bad + byId.size - reached };
 }

@@ -4,7 +4,7 @@
  * loads this module when the form is first used, or when the visitor has a fresh comment
  * on the page, so readers never download it (it is not part of the script tag's budget).
  */
-import { html, nothing, type TemplateResult } from 'lit/html.js';
+import { html, nothing } from 'lit/html.js';
 import { ApiError } from '../../api/client.js';
 import { LIMITS, type Comment, type FieldName } from '../../api/contract.js';
 import { charLength, isEmail, isHttpUrl } from '../../api/validate.js';
@@ -13,18 +13,20 @@ import { emit } from '../../events/events.js';
 import enWriting from '../../i18n/en-writing.js';
 import type { Strings } from '../../i18n/en.js';
 import { say } from '../../i18n/i18n.js';
-import type { ColloquyComments, FormField } from './colloquy-comments.js';
-import { grantsKey, newIdempotencyKey, read, saveAuthor, saveDraft, write } from './storage.js';
+import type { FormField } from './form-state.js';
+import { grantsKey, read, write } from './storage.js';
+import type { OwnTools, WriterHost } from './writer-host.js';
 
 const FORM_FIELDS: readonly FormField[] = ['body', 'name', 'email', 'url'];
 const REQUIRED = { body: 'requiredBody', name: 'requiredName', email: 'requiredEmail' } as const;
-type Errors = ColloquyComments['errors'];
+type Errors = Partial<Record<FormField, string>>;
+type Host = WriterHost;
 
 /** The element's strings, with English for any writing string its locale and the site left out. */
-const words = (host: ColloquyComments): Strings => ({ ...enWriting, ...host.localized });
+const words = (host: Host): Strings => ({ ...enWriting, ...host.strings });
 
 /** The message for what is wrong with a value as typed, or `''`. */
-function problemWith(host: ColloquyComments, field: FormField, text = host.fields[field]): string {
+function problemWith(host: Host, field: FormField, text = host.form.fields[field]): string {
   const value = text.trim();
   const s = words(host);
   if (value === '') return field === 'url' ? '' : s[REQUIRED[field]];
@@ -35,36 +37,36 @@ function problemWith(host: ColloquyComments, field: FormField, text = host.field
 }
 
 /** Clears a field's error once what is typed is right. */
-export function recheck(host: ColloquyComments, field: FormField): void {
+export function recheck(host: Host, field: FormField): void {
   if (problemWith(host, field)) return;
-  const { [field]: _fixed, ...rest } = host.errors;
-  host.errors = rest;
+  const { [field]: _fixed, ...rest } = host.form.errors;
+  host.form.set({ errors: rest });
 }
 
 /**
  * Runs the browser's constraint validation with our rules as custom validity (so
  * whitespace-only counts as empty); returns the invalid fields in form order.
  */
-function validate(host: ColloquyComments): FormField[] {
+function validate(host: Host): FormField[] {
   const errors: Errors = {};
   for (const field of FORM_FIELDS) {
-    const control = host.renderRoot.querySelector<HTMLInputElement | HTMLTextAreaElement>(`#${field}`);
+    const control = host.query<HTMLInputElement | HTMLTextAreaElement>(`#${field}`);
     const message = problemWith(host, field);
     control?.setCustomValidity(message);
     if (control ? !control.checkValidity() : message) errors[field] = control?.validationMessage || message;
   }
-  host.errors = errors;
+  host.form.set({ errors });
   return FORM_FIELDS.filter((f) => errors[f]);
 }
 
-async function focusFirstInvalid(host: ColloquyComments, fields: FormField[]) {
-  if (fields.some((f) => f !== 'body')) host.identityCollapsed = false;
+async function focusFirstInvalid(host: Host, fields: FormField[]) {
+  if (fields.some((f) => f !== 'body')) host.form.set({ identityCollapsed: false });
   await host.updateComplete;
-  host.renderRoot.querySelector<HTMLElement>(`#${fields[0]}`)?.focus();
+  host.query(`#${fields[0]}`)?.focus();
 }
 
 /** A field problem from the endpoint, in the visitor's words. */
-function fieldMessage(host: ColloquyComments, field: FormField, problem: string): string {
+function fieldMessage(host: Host, field: FormField, problem: string): string {
   const s = words(host);
   if (problem === 'required' && field !== 'url') return s[REQUIRED[field]];
   if (problem === 'too_long') return say(s.tooLong, host.locale, LIMITS[field]);
@@ -72,7 +74,7 @@ function fieldMessage(host: ColloquyComments, field: FormField, problem: string)
 }
 
 /** Words a failed request for the visitor, announces it and fires `colloquy-error`. */
-function fail(host: ColloquyComments, error: unknown, fieldErrors: Errors = {}): string {
+function fail(host: Host, error: unknown, fieldErrors: Errors = {}): string {
   const s = words(host);
   const e = error instanceof ApiError ? error : new ApiError('network');
   const byCode: Record<string, string> = {
@@ -81,20 +83,21 @@ function fail(host: ColloquyComments, error: unknown, fieldErrors: Errors = {}):
     too_fast: say(s.tooFast, host.locale, e.retryAfter),
     server_error: s.serverError,
     not_found: s.parentGone,
+    forbidden_origin: s.notAllowed,
   };
   const fields = Object.keys(fieldErrors).length;
   return report(host, e.code, fields ? say(s.fixFields, host.locale, fields) : (byCode[e.code] ?? s.rejected));
 }
 
 /** Announces a failure and fires `colloquy-error` with the same words; returns them. */
-function report(host: ColloquyComments, code: string, message: string): string {
-  void host.announce(message);
-  emit(host, 'colloquy-error', { code, message });
+function report(host: Host, code: string, message: string): string {
+  host.announce(message);
+  emit(host.element, 'colloquy-error', { code, message });
   return message;
 }
 
 /** The endpoint's field errors that belong to form fields. */
-function formErrors(host: ColloquyComments, error: unknown, only: readonly FormField[] = FORM_FIELDS): Errors {
+function formErrors(host: Host, error: unknown, only: readonly FormField[] = FORM_FIELDS): Errors {
   const errors: Errors = {};
   const problems: Partial<Record<FieldName, string>> = error instanceof ApiError && error.code === 'invalid_request' ? error.fields : {};
   for (const field of only) if (problems[field]) errors[field] = fieldMessage(host, field, problems[field]);
@@ -102,68 +105,59 @@ function formErrors(host: ColloquyComments, error: unknown, only: readonly FormF
 }
 
 /** Pressing "Post Comment": check, ask listeners, post once (a retry reuses the key), settle. */
-export async function submit(host: ColloquyComments): Promise<void> {
+export async function submit(host: Host): Promise<void> {
   const s = words(host);
+  const { form } = host;
   const invalid = validate(host);
-  host.formError = '';
+  form.set({ formError: '' });
   if (invalid.length) {
-    void host.announce(say(s.fixFields, host.locale, invalid.length));
+    host.announce(say(s.fixFields, host.locale, invalid.length));
     return focusFirstInvalid(host, invalid);
   }
-  const { body, name, email, url } = host.fields;
+  const { body, name, email, url } = form.fields;
   const author = { name: name.trim(), url: url.trim() || null };
-  const detail = { thread: host.threadKey, parentId: host.replyTo?.id ?? null, author, body: body.trim() };
-  if (!emit(host, 'colloquy-submit', detail, true)) return;
+  const detail = { thread: host.threadKey, parentId: form.replyTo?.id ?? null, author, body: body.trim() };
+  if (!emit(host.element, 'colloquy-submit', detail, true)) return;
 
-  host.posting = true;
-  host.persistDraft();
+  form.set({ posting: true });
+  form.persistDraft();
   try {
     const posted = await postComment(host.endpoint, {
       ...detail,
       author: { name: author.name, email: email.trim(), ...(author.url ? { url: author.url } : {}) },
-      idempotencyKey: host.idempotencyKey,
-      formToken: host.formToken,
-      honeypot: host.honeypot,
+      idempotencyKey: form.idempotencyKey,
+      formToken: host.thread.formToken,
+      honeypot: form.honeypot,
     });
-    const grant = { token: posted.editToken, until: Date.parse(posted.editableUntil) };
+    const grant: Grant = { token: posted.editToken, until: Date.parse(posted.editableUntil), comment: posted.comment, thread: host.threadKey };
     // An endpoint of one's own may leave editing out: then there are simply no tools.
     if (grant.token && grant.until > Date.now()) {
       keepGrant(host, posted.comment.id, grant);
-      host.own = tools;
+      host.useTools(tools);
       expireLater(host, grant);
     }
     await settlePosted(host, posted.comment);
   } catch (error) {
     const errors = formErrors(host, error);
     const message = fail(host, error, errors);
-    host.errors = errors;
+    form.set({ errors });
     const fields = FORM_FIELDS.filter((f) => errors[f]);
     if (fields.length) await focusFirstInvalid(host, fields);
-    else host.formError = message;
+    else form.set({ formError: message });
   } finally {
-    host.posting = false;
+    form.set({ posting: false });
   }
 }
 
-async function settlePosted(host: ColloquyComments, comment: Comment) {
-  if (!host.comments.some((c) => c.id === comment.id)) {
-    // Newest first puts a new conversation at the top; everything else reads top to bottom.
-    const first = host.order === 'newest' && !comment.parentId;
-    host.comments = first ? [comment, ...host.comments] : [...host.comments, comment];
-    if (comment.status === 'approved') host.count++;
+async function settlePosted(host: Host, comment: Comment) {
+  if (!host.thread.comments.some((c) => c.id === comment.id)) {
+    host.thread.add(comment);
+    if (comment.status === 'approved') host.thread.recount(1);
   }
-  host.replyTo = null;
-  host.fields = { ...host.fields, body: '' };
-  host.idempotencyKey = newIdempotencyKey();
-  saveDraft(host.endpoint, host.threadKey, null);
-  if (host.remember && !host.noRemember) {
-    const { name, email, url } = host.fields;
-    saveAuthor({ name: name.trim(), email: email.trim(), url: url.trim() });
-    host.identityCollapsed = true;
-  }
+  host.form.posted();
   const s = words(host);
-  void host.announce(comment.status === 'pending' ? s.awaitingModeration : s.posted);
-  emit(host, 'colloquy-posted', { comment });
+  host.announce(comment.status === 'pending' ? s.awaitingModeration : s.posted);
+  emit(host.element, 'colloquy-posted', { comment });
   await host.updateComplete;
   host.article(comment.id)?.focus();
 }
@@ -177,6 +171,13 @@ interface Grant {
   until: number;
   /** An edit being written, so it survives a failure or a reload. */
   draft?: string;
+  /**
+   * The comment as the endpoint last answered it: a pending one is not listed by the endpoint,
+   * so after a reload it is shown to its author from here (as WordPress does) until the grant ends.
+   */
+  comment?: Comment;
+  /** The thread it was posted to. */
+  thread?: string;
 }
 
 type Grants = Record<string, Grant>;
@@ -188,63 +189,75 @@ interface Change {
   error?: string;
 }
 
-const changes = new WeakMap<ColloquyComments, Map<string, Change>>();
+const changes = new WeakMap<Host, Map<string, Change>>();
 
 /** The grants kept for each endpoint, read from storage once: the tools ask on every render of every comment. */
 const kept = new Map<string, Grants>();
 
-function grants(host: ColloquyComments): Grants {
+function grants(host: Host): Grants {
   let all = kept.get(host.endpoint);
-  if (!all) kept.set(host.endpoint, (all = read<Grants>(grantsKey(host.endpoint)) ?? {}));
+  if (!all) {
+    const stored = read<Grants>(grantsKey(host.endpoint));
+    kept.set(host.endpoint, (all = stored && typeof stored === 'object' ? stored : {}));
+  }
   const now = Date.now();
-  return Object.fromEntries(Object.entries(all).filter(([, g]) => g.until > now));
+  return Object.fromEntries(Object.entries(all).filter(([, g]) => g && typeof g.token === 'string' && g.until > now));
 }
 
 /** Stores the unexpired grants (and nothing once there are none). */
-function saveGrants(host: ColloquyComments, all: Grants) {
+function saveGrants(host: Host, all: Grants) {
   kept.set(host.endpoint, all);
   write(grantsKey(host.endpoint), Object.keys(all).length ? all : null);
   host.requestUpdate();
 }
 
-function keepGrant(host: ColloquyComments, id: string, grant: Grant | null) {
+function keepGrant(host: Host, id: string, grant: Grant | null) {
   const all = grants(host);
   if (grant) all[id] = grant;
   else delete all[id];
   saveGrants(host, all);
 }
 
-const expireLater = (host: ColloquyComments, grant: Grant) =>
-  setTimeout(() => saveGrants(host, grants(host)), grant.until - Date.now() + 50);
+const expireLater = (host: Host, grant: Grant) =>
+  setTimeout(() => {
+    // A pending comment shown from its grant goes with it.
+    const { comment } = grant;
+    if (comment?.status === 'pending' && !grants(host)[comment.id]) host.thread.remove(comment.id);
+    saveGrants(host, grants(host));
+  }, grant.until - Date.now() + 50);
 
-/** Shows the tools for every unexpired grant, and hides each when its window closes. */
-export function watchGrants(host: ColloquyComments): void {
-  host.own = tools;
+/** Shows the tools for every unexpired grant, and the author's pending comments the endpoint does not list. */
+export function watchGrants(host: Host): void {
+  host.useTools(tools);
   const all = grants(host);
   for (const [id, grant] of Object.entries(all)) {
     if (grant.draft !== undefined) changesOf(host).set(id, { mode: 'editing' });
+    if (grant.comment?.status === 'pending' && grant.comment.id === id && grant.thread === host.threadKey) host.thread.add(grant.comment);
     expireLater(host, grant);
   }
   saveGrants(host, all);
 }
 
-function changesOf(host: ColloquyComments) {
+function changesOf(host: Host) {
   let map = changes.get(host);
   if (!map) changes.set(host, (map = new Map()));
   return map;
 }
 
-async function setChange(host: ColloquyComments, id: string, change: Change | null, focus?: string) {
+async function setChange(host: Host, id: string, change: Change | null, focus?: string) {
   if (change) changesOf(host).set(id, change);
   else changesOf(host).delete(id);
   host.requestUpdate();
   await host.updateComplete;
-  if (focus) host.renderRoot.querySelector<HTMLElement>(focus)?.focus();
+  if (focus) host.query(focus)?.focus();
 }
 
-const tools = {
-  /** The editor in place of the body while the author edits; `undefined` otherwise. */
-  editor(host: ColloquyComments, comment: Comment): TemplateResult | undefined {
+const tools: OwnTools = {
+  ids(host) {
+    return [...new Set([...Object.keys(grants(host)), ...changesOf(host).keys()])];
+  },
+
+  editor(host, comment) {
     const grant = grants(host)[comment.id];
     const change = changesOf(host).get(comment.id);
     if (!grant || change?.mode !== 'editing') return undefined;
@@ -272,8 +285,7 @@ const tools = {
     </form>`;
   },
 
-  /** Edit and Delete, or the question "Delete this comment?", among the comment's actions. */
-  actions(host: ColloquyComments, comment: Comment): TemplateResult | typeof nothing {
+  actions(host, comment) {
     const grant = grants(host)[comment.id];
     const change = changesOf(host).get(comment.id);
     if (!grant || comment.status === 'deleted' || change?.mode === 'editing') return nothing;
@@ -297,27 +309,26 @@ const tools = {
   },
 };
 
-export type OwnTools = typeof tools;
-
 /** The selector of a comment's edit box. */
 const editBox = (id: string) => `#edit-${CSS.escape(id)}`;
 
 /** Keeps the grant but drops the edit being written (saved, or given up). */
-function forgetDraft(host: ColloquyComments, id: string) {
+function forgetDraft(host: Host, id: string, comment?: Comment) {
   const grant = grants(host)[id];
-  if (grant) keepGrant(host, id, { token: grant.token, until: grant.until });
+  if (grant) keepGrant(host, id, { token: grant.token, until: grant.until, comment: comment ?? grant.comment, thread: grant.thread });
 }
 
-async function cancelEdit(host: ColloquyComments, comment: Comment) {
+async function cancelEdit(host: Host, comment: Comment) {
   forgetDraft(host, comment.id);
   await setChange(host, comment.id, null, `[data-edit="${CSS.escape(comment.id)}"]`);
 }
 
 /**
- * A refused token means the window has closed (or the comment is gone): says so, and the
- * tools go while the comment's text stays. False for any other failure.
+ * A refused token means the window has closed (or the comment is gone, or the token was a
+ * decoy for a held post): says so, and the tools go while the comment's text stays. False
+ * for any other failure.
  */
-async function closeIfExpired(host: ColloquyComments, id: string, error: unknown): Promise<boolean> {
+async function closeIfExpired(host: Host, id: string, error: unknown): Promise<boolean> {
   if (!(error instanceof ApiError) || (error.code !== 'forbidden' && error.code !== 'not_found')) return false;
   report(host, error.code, words(host).editExpired);
   keepGrant(host, id, null);
@@ -325,21 +336,27 @@ async function closeIfExpired(host: ColloquyComments, id: string, error: unknown
   return true;
 }
 
-async function save(host: ColloquyComments, comment: Comment, event: Event) {
+async function save(host: Host, comment: Comment, event: Event) {
   event.preventDefault();
   const grant = grants(host)[comment.id];
   const change = changesOf(host).get(comment.id);
   if (!grant || !change || change.saving) return;
-  const textarea = host.renderRoot.querySelector<HTMLTextAreaElement>(editBox(comment.id))!;
+  const textarea = host.query<HTMLTextAreaElement>(editBox(comment.id))!;
   const problem = problemWith(host, 'body', textarea.value);
   if (problem) return setChange(host, comment.id, { mode: 'editing', error: problem }, editBox(comment.id));
   await setChange(host, comment.id, { mode: 'editing', saving: true });
   try {
-    const { comment: edited } = await editComment(host.endpoint, comment.id, grant.token, { body: textarea.value.trim() });
-    host.comments = host.comments.map((c) => (c.id === edited.id ? edited : c));
-    forgetDraft(host, comment.id);
-    void host.announce(words(host).updated);
-    emit(host, 'colloquy-edited', { comment: edited });
+    const answer = await editComment(host.endpoint, comment.id, grant.token, { body: textarea.value.trim() });
+    // An edit held for moderation: the answer says `pending`, on the comment or beside it.
+    const held = (answer as { status?: string }).status === 'pending' || answer.comment.status === 'pending';
+    const edited: Comment = { ...answer.comment, status: held ? 'pending' : answer.comment.status };
+    const current = host.thread.comments.find((c) => c.id === edited.id);
+    host.thread.replace(edited);
+    if (current?.status === 'approved' && edited.status !== 'approved') host.thread.recount(-1);
+    forgetDraft(host, comment.id, edited);
+    const s = words(host);
+    host.announce(held ? s.awaitingModeration : s.updated);
+    emit(host.element, 'colloquy-edited', { comment: edited });
     await setChange(host, comment.id, null);
     host.article(comment.id)?.focus();
   } catch (error) {
@@ -350,7 +367,7 @@ async function save(host: ColloquyComments, comment: Comment, event: Event) {
   }
 }
 
-async function remove(host: ColloquyComments, comment: Comment) {
+async function remove(host: Host, comment: Comment) {
   const grant = grants(host)[comment.id];
   if (!grant) return;
   await setChange(host, comment.id, { mode: 'confirming', saving: true });
@@ -358,16 +375,15 @@ async function remove(host: ColloquyComments, comment: Comment) {
     await deleteComment(host.endpoint, comment.id, grant.token);
     keepGrant(host, comment.id, null);
     // With replies, a placeholder keeps their place (as the endpoint lists it from now on).
-    const hasReplies = host.comments.some((c) => c.parentId === comment.id);
+    const hasReplies = host.thread.comments.some((c) => c.parentId === comment.id);
     const placeholder: Comment = { ...comment, status: 'deleted', body: '', author: { name: '', url: null, avatar: '' } };
-    host.comments = hasReplies
-      ? host.comments.map((c) => (c.id === comment.id ? placeholder : c))
-      : host.comments.filter((c) => c.id !== comment.id);
-    if (comment.status === 'approved') host.count--;
-    void host.announce(words(host).removed);
-    emit(host, 'colloquy-deleted', { id: comment.id });
+    if (hasReplies) host.thread.replace(placeholder);
+    else host.thread.remove(comment.id);
+    if (comment.status === 'approved') host.thread.recount(-1);
+    host.announce(words(host).removed);
+    emit(host.element, 'colloquy-deleted', { id: comment.id });
     await setChange(host, comment.id, null);
-    (hasReplies ? host.article(comment.id) : host.renderRoot.querySelector<HTMLElement>('#heading'))?.focus();
+    (hasReplies ? host.article(comment.id) : host.query('#heading'))?.focus();
   } catch (error) {
     if (await closeIfExpired(host, comment.id, error)) return;
     await setChange(host, comment.id, { mode: 'confirming', error: fail(host, error) });

@@ -21,7 +21,11 @@ export const tokenStyles = css`
     --_font: var(--colloquy-font, inherit);
     --_gap: var(--colloquy-gap, 1rem);
     color: var(--_text);
-    background: var(--_bg);
+    /*
+     * Light: transparent unless the site sets one, so the widget sits on the page's own
+     * background (fields keep theirs). Dark keeps its background: light text must stay readable.
+     */
+    background: var(--colloquy-bg, light-dark(transparent, #0d1117));
     font-family: var(--_font);
   }
   :host([theme='dark']) {

@@ -1,0 +1,215 @@
+/**
+ * Loading and paging a thread: the first page, "Load more comments", a conversation's
+ * held-back replies, and the page size an endpoint accepts. It owns the comments as the
+ * endpoint sent them; the writer adds, replaces and removes the visitor's own through it.
+ */
+import { ApiError, listComments, listReplies } from '../../api/client.js';
+import { PAGE_SIZE, type Comment, type CommentPage, type MoreReplies, type SortOrder } from '../../api/contract.js';
+import { emit } from '../../events/events.js';
+import type { ReactiveController, ReactiveControllerHost } from '../shared/colloquy-element.js';
+
+export type LoadState = 'loading' | 'loaded' | 'more' | 'error';
+
+/** What loading needs from the element. */
+export interface ThreadHost extends ReactiveControllerHost, HTMLElement {
+  readonly endpoint: string;
+  readonly threadKey: string;
+  readonly pageSize: number;
+  /** Says a failure in the visitor's words. */
+  loadFailed(code: string): string;
+  announce(message: string): void;
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+/** The held-back replies of a page, keeping only entries of the contract's shape. */
+function moreOf(page: CommentPage): Record<string, MoreReplies> {
+  const out: Record<string, MoreReplies> = {};
+  const more = page.moreReplies;
+  if (more && typeof more === 'object') {
+    for (const [id, entry] of Object.entries(more)) {
+      if (entry && Number.isFinite(entry.count) && entry.count > 0 && isString(entry.cursor)) out[id] = entry;
+    }
+  }
+  return out;
+}
+
+/** A page from an endpoint of anyone's writing: its shape is checked before use. */
+function checked(page: CommentPage): CommentPage {
+  if (!page || typeof page !== 'object' || !Array.isArray(page.comments)) throw new ApiError('server_error');
+  return page;
+}
+
+let warned = false;
+
+export class ThreadController implements ReactiveController {
+  state: LoadState = 'loading';
+  /** Why the last load failed: a contract error code, or `network`. */
+  failure = '';
+  comments: Comment[] = [];
+  count = 0;
+  nextCursor: string | null = null;
+  order: SortOrder = 'oldest';
+  /** The endpoint's signed note of when the form was shown, sent back with the post. */
+  formToken?: string;
+  moreReplies: Record<string, MoreReplies> = {};
+  /** Conversations whose replies are being fetched. */
+  readonly fetching = new Set<string>();
+  #controller: AbortController | null = null;
+  /** The page size the endpoint accepts, once it has said so. */
+  #limit = 0;
+  #host: ThreadHost;
+
+  constructor(host: ThreadHost) {
+    this.#host = host;
+    host.addController(this);
+  }
+
+  hostDisconnected(): void {
+    this.#controller?.abort();
+  }
+
+  #set(patch: Partial<ThreadController>) {
+    Object.assign(this, patch);
+    this.#host.requestUpdate();
+  }
+
+  get #pageSize() {
+    return this.#limit || this.#host.pageSize;
+  }
+
+  /** One page; a size the endpoint refuses falls back once to the largest the contract promises. */
+  async #page(cursor: string | null, signal?: AbortSignal): Promise<CommentPage> {
+    const { endpoint, threadKey } = this.#host;
+    const ask = (limit: number) => listComments(endpoint, { thread: threadKey, limit, sort: this.order, cursor }, signal).then(checked);
+    let limit = this.#pageSize;
+    let page: CommentPage;
+    try {
+      page = await ask(limit);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === 'invalid_request' && limit > PAGE_SIZE.max)) throw error;
+      page = await ask((limit = PAGE_SIZE.max));
+    }
+    const used = Number.isInteger(page.limit) && page.limit! > 0 ? page.limit! : limit;
+    if (used !== this.#host.pageSize && !warned) {
+      warned = true;
+      console.warn(`[colloquy] ${endpoint} serves at most ${used} comments a page; page-size="${this.#host.pageSize}" asked for more.`);
+    }
+    this.#limit = used;
+    return page;
+  }
+
+  /** Loads (or reloads) the thread's first page. True once loaded. */
+  async load(): Promise<boolean> {
+    this.#controller?.abort();
+    const controller = (this.#controller = new AbortController());
+    this.#set({ state: 'loading' });
+    try {
+      const page = await this.#page(null, controller.signal);
+      if (controller.signal.aborted) return false;
+      // The endpoint lists no pending comment: keep showing the visitor theirs, posted while this loaded.
+      const pending = this.comments.filter((c) => c.status === 'pending');
+      const ids = new Set(page.comments.map((c) => c?.id));
+      this.#set({
+        comments: [...page.comments, ...pending.filter((c) => !ids.has(c.id))],
+        count: Number.isFinite(page.count) ? page.count : 0,
+        nextCursor: isString(page.nextCursor) ? page.nextCursor : null,
+        formToken: isString(page.formToken) ? page.formToken : undefined,
+        moreReplies: moreOf(page),
+        state: 'loaded',
+      });
+      emit(this.#host, 'colloquy-loaded', { count: this.count });
+      return true;
+    } catch (error) {
+      if (controller.signal.aborted) return false;
+      const code = error instanceof ApiError ? error.code : 'network';
+      this.#set({ state: 'error', failure: code });
+      emit(this.#host, 'colloquy-error', { code, message: this.#host.loadFailed(code) });
+      return false;
+    }
+  }
+
+  #failed(error: unknown) {
+    const code = error instanceof ApiError ? error.code : 'network';
+    const message = this.#host.loadFailed(code);
+    this.#host.announce(message);
+    emit(this.#host, 'colloquy-error', { code, message });
+  }
+
+  /** Appends the next page; returns the comments it added. */
+  async loadMore(): Promise<Comment[]> {
+    if (!this.nextCursor || this.state !== 'loaded') return [];
+    this.#set({ state: 'more' });
+    try {
+      const page = await this.#page(this.nextCursor);
+      const added = this.#append(page.comments);
+      this.#set({
+        count: Number.isFinite(page.count) ? page.count : this.count,
+        nextCursor: isString(page.nextCursor) ? page.nextCursor : null,
+        moreReplies: { ...this.moreReplies, ...moreOf(page) },
+      });
+      return added;
+    } catch (error) {
+      this.#failed(error);
+      return [];
+    } finally {
+      this.#set({ state: 'loaded' });
+    }
+  }
+
+  /** Fetches the next held-back replies of a conversation; returns the comments it added. */
+  async loadReplies(rootId: string): Promise<Comment[]> {
+    const more = this.moreReplies[rootId];
+    if (!more || this.fetching.has(rootId)) return [];
+    this.fetching.add(rootId);
+    this.#host.requestUpdate();
+    try {
+      const page = await listReplies(this.#host.endpoint, { thread: this.#host.threadKey, cursor: more.cursor });
+      if (!page || !Array.isArray(page.comments)) throw new ApiError('server_error');
+      const added = this.#append(page.comments);
+      const { [rootId]: _done, ...rest } = this.moreReplies;
+      const next = page.more && Number.isFinite(page.more.count) && isString(page.more.cursor) ? page.more : null;
+      // An endpoint that answers with nothing new and more to come would loop: stop there.
+      this.#set({ moreReplies: next && added.length ? { ...rest, [rootId]: next } : rest });
+      return added;
+    } catch (error) {
+      this.#failed(error);
+      return [];
+    } finally {
+      this.fetching.delete(rootId);
+      this.#host.requestUpdate();
+    }
+  }
+
+  #append(comments: Comment[]): Comment[] {
+    const known = new Set(this.comments.map((c) => c.id));
+    const added = comments.filter((c) => !known.has(c?.id));
+    if (added.length) this.#set({ comments: [...this.comments, ...added] });
+    return added;
+  }
+
+  /** Adds the visitor's comment: first when newest is first and it starts a conversation. */
+  add(comment: Comment): void {
+    if (this.comments.some((c) => c.id === comment.id)) return;
+    const first = this.order === 'newest' && !comment.parentId;
+    this.#set({ comments: first ? [comment, ...this.comments] : [...this.comments, comment] });
+  }
+
+  replace(comment: Comment): void {
+    this.#set({ comments: this.comments.map((c) => (c.id === comment.id ? comment : c)) });
+  }
+
+  remove(id: string): void {
+    this.#set({ comments: this.comments.filter((c) => c.id !== id) });
+  }
+
+  /** Counts a comment in or out of the heading (approved ones only are counted). */
+  recount(by: number): void {
+    this.#set({ count: this.count + by });
+  }
+
+  /** Empties the thread when the element moves to another one. */
+  reset(): void {
+    this.#set({ comments: [], moreReplies: {}, nextCursor: null, count: 0 });
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The narrow interface between `<colloquy-comments>` and the writer it loads on demand:
+ * everything the writer may read or change, and nothing else. Types only, so neither side
+ * imports the other.
+ */
+import type { TemplateResult, nothing } from 'lit/html.js';
+import type { Comment } from '../../api/contract.js';
+import type { Localized } from '../../i18n/i18n.js';
+import type { FormState } from './form-state.js';
+import type { ThreadController } from './thread-controller.js';
+
+export interface WriterHost {
+  /** The element: events are fired from it. */
+  readonly element: HTMLElement;
+  readonly endpoint: string;
+  readonly threadKey: string;
+  readonly locale: string;
+  readonly strings: Localized;
+  readonly form: FormState;
+  readonly thread: ThreadController;
+  /** Says a message once in the live region. */
+  announce(message: string): void;
+  /** An element of the widget's shadow root, e.g. a field. */
+  query<T extends HTMLElement = HTMLElement>(selector: string): T | null;
+  /** A comment's `<article>`. */
+  article(id: string): HTMLElement | null;
+  /** Hands over the tools for the visitor's own comments. */
+  useTools(tools: OwnTools): void;
+  requestUpdate(): void;
+  readonly updateComplete: Promise<boolean>;
+}
+
+/** Edit and Delete for the visitor's own fresh comments, drawn by the writer into the thread. */
+export interface OwnTools {
+  /** Ids of the comments that have tools (or had them until now). */
+  ids(host: WriterHost): string[];
+  /** The editor in place of the body while the author edits; `undefined` otherwise. */
+  editor(host: WriterHost, comment: Comment): TemplateResult | undefined;
+  /** Edit and Delete, or the question "Delete this comment?", among the comment's actions. */
+  actions(host: WriterHost, comment: Comment): TemplateResult | typeof nothing;
+}
