@@ -11,7 +11,9 @@
  */
 import type { HoldReason } from '../api/admin-contract.js';
 import type { AuthorDeletion, CommentStore, ExportedRow, ImportedComment, SpamVerdict, StoredStatus } from '../server/store/comment-store.js';
+import { importKey, isSourceKey } from '../server/import-key.js';
 import { DryRun } from './importer.js';
+import { isStorableTime } from './source.js';
 
 export const BACKUP_FORMAT = 'colloquy-comments';
 export const BACKUP_VERSION = 1;
@@ -131,7 +133,9 @@ function readComment(item: unknown, index: number): ImportedComment & { id: numb
     return typeof v === 'string' ? v : bad(field, `a string${nullable ? ' or null' : ''}`);
   };
   const time = (field: string, v: unknown = c[field]) =>
-    typeof v === 'string' && ISO_MS.test(v) && iso(Date.parse(v)) === v ? Date.parse(v) : bad(field, 'an ISO 8601 time such as 2026-03-01T09:00:00.000Z');
+    typeof v === 'string' && ISO_MS.test(v) && isStorableTime(Date.parse(v)) && iso(Date.parse(v)) === v
+      ? Date.parse(v)
+      : bad(field, 'an ISO 8601 time from 1970 to 9999 such as 2026-03-01T09:00:00.000Z');
   const oneOf = <T extends string>(field: string, values: readonly string[], nullable: boolean): T | null => {
     const v = c[field];
     if (v === null && nullable) return null;
@@ -184,14 +188,21 @@ export interface RestoreReport {
 
 /**
  * Restores a backup, in one transaction. Into an empty database it is exact: same ids, same
- * everything, so exporting again gives the same file. Into one that has comments, those
- * already there are skipped and any whose id is taken get a new one (replies follow).
+ * everything, so exporting again gives the same file (but for the guessable keys of a backup
+ * made before migration 005, stored as an import now stores them). Into one that has
+ * comments, those already there are skipped and any whose id is taken get a new one
+ * (replies follow).
  */
 export async function restoreBackup(
   store: CommentStore,
   comments: (ImportedComment & { id: number })[],
-  options: { dryRun?: boolean; progress?: (done: number, total: number) => void } = {},
+  options: { secret: string; dryRun?: boolean; progress?: (done: number, total: number) => void },
 ): Promise<RestoreReport> {
+  // A backup made before migration 005 holds imported comments under their source's ids: they are
+  // stored, and looked for, under the keys an import makes now, so such a file restores once.
+  comments = comments.map((comment) =>
+    comment.idempotencyKey !== null && isSourceKey(comment.idempotencyKey) ? { ...comment, idempotencyKey: importKey(options.secret, comment.idempotencyKey) } : comment,
+  );
   const inFile = new Map(comments.map((comment, index) => [comment.id, index]));
   for (const [index, comment] of comments.entries()) {
     if (inFile.get(comment.id) !== index) throw new BackupError(`comments[${index}] (id ${comment.id}): the id appears twice in the file`);

@@ -4,7 +4,7 @@
  */
 import type { StoredStatus } from '../server/store/comment-store.js';
 import { decodeEntities, htmlToText } from './html-text.js';
-import { ANONYMOUS, ExportFormatError, urlPath, type ExportFormat, type Outcome, type SourceComment, type ThreadKeySource } from './source.js';
+import { ANONYMOUS, ExportFormatError, badDate, isStorableTime, urlPath, type ExportFormat, type Outcome, type SourceComment, type ThreadKeySource } from './source.js';
 import { child, childText, type XmlElement } from './xml.js';
 
 interface DisqusThread {
@@ -57,7 +57,7 @@ export function disqusFormat(threadKey: ThreadKeySource = 'path'): ExportFormat 
     if (!found.key) return fail(`its thread has no ${threadKey === 'path' ? 'http(s) link' : threadKey} to key it with`);
     const created = childText(element, 'createdAt');
     const createdAt = ISO.test(created) ? Date.parse(created) : NaN;
-    if (Number.isNaN(createdAt)) return fail(`its createdAt "${created}" is not an ISO 8601 time`);
+    if (!isStorableTime(createdAt)) badDate(child(element, 'createdAt')?.line ?? element.line, `post ${id}`, 'createdAt', created);
     const flag = (name: string) => childText(element, name).toLowerCase() === 'true';
     const status: StoredStatus = flag('isSpam') ? 'spam' : flag('isDeleted') ? 'deleted' : 'approved';
     const author = child(element, 'author');

@@ -30,9 +30,76 @@ const NAMED: Record<string, string> = {
 };
 
 const BLOCK = new Set(['p', 'div', 'blockquote', 'pre', 'ul', 'ol', 'table', 'tr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'figure']);
-const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9:-]*)((?:\s[^>]*?)?)\s*\/?>/g;
+// `<name` or `</name`, read where a `<` was found; what follows decides whether it is a tag.
+const TAG_START = /<(\/?)([a-zA-Z][a-zA-Z0-9:-]*)/y;
+const SKIPPED_START = /<(script|style)\b/gi;
+const TRAILING_SLASH = /\s*\/?$/;
 const PARAGRAPH = '\u0000p\u0000';
 const LINE = '\u0000n\u0000';
+
+/**
+ * The next index of `needle` at or after `from`, remembered: callers ask with `from` never
+ * going back, so each search goes on from where the last one stopped, and a page is scanned
+ * once however many unclosed `<!--` or `<a ` it holds.
+ */
+function finder(text: string, needle: string | RegExp): (from: number) => number {
+  let found = -1;
+  let searchedFrom = Infinity;
+  return (from) => {
+    // What the last search found is still the answer when it started no later and found nothing before `from`.
+    if (searchedFrom <= from && (found === -1 || found >= from)) return found;
+    searchedFrom = from;
+    if (typeof needle === 'string') found = text.indexOf(needle, from);
+    else {
+      needle.lastIndex = from;
+      found = needle.exec(text)?.index ?? -1;
+    }
+    return found;
+  };
+}
+
+/** Without HTML comments and script and style elements (their text is not the comment's). */
+function withoutSkipped(html: string): string {
+  let out = '';
+  let copied = 0;
+  const commentEnd = finder(html, '-->');
+  for (let start = html.indexOf('<!--'); start !== -1; start = html.indexOf('<!--', copied)) {
+    const end = commentEnd(start + 4);
+    if (end === -1) break;
+    out += html.slice(copied, start);
+    copied = end + 3;
+  }
+  const text = out + html.slice(copied);
+
+  out = '';
+  copied = 0;
+  const tagEnd = finder(text, '>');
+  const closers = { script: finder(text, /<\/script\s*>/gi), style: finder(text, /<\/style\s*>/gi) };
+  SKIPPED_START.lastIndex = 0;
+  for (let match = SKIPPED_START.exec(text); match; match = SKIPPED_START.exec(text)) {
+    const open = tagEnd(match.index + match[0].length);
+    if (open === -1) break;
+    const kind = match[1]!.toLowerCase() as keyof typeof closers;
+    const close = closers[kind](open + 1);
+    if (close === -1) {
+      SKIPPED_START.lastIndex = match.index + 1;
+      continue;
+    }
+    out += text.slice(copied, match.index);
+    copied = text.indexOf('>', close) + 1;
+    SKIPPED_START.lastIndex = copied;
+  }
+  return out + text.slice(copied);
+}
+
+/** `line` without the spaces at either end; a loop, as a `/ +$/` regex is quadratic on long runs of spaces. */
+function trimSpaces(line: string): string {
+  let start = 0;
+  let end = line.length;
+  while (start < end && line[start] === ' ') start++;
+  while (end > start && line[end - 1] === ' ') end--;
+  return line.slice(start, end);
+}
 
 export function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z][a-z0-9]*);/gi, (match, name: string) => {
@@ -46,10 +113,7 @@ export function decodeEntities(text: string): string {
 }
 
 export function htmlToText(html: string, { newlines, linkTarget = (href) => href }: HtmlToTextOptions): string {
-  const source = html
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/\r\n?/g, '\n');
+  const source = withoutSkipped(html).replace(/\r\n?/g, '\n');
   let out = '';
   let link: { href: string; start: number } | null = null;
   let last = 0;
@@ -58,18 +122,36 @@ export function htmlToText(html: string, { newlines, linkTarget = (href) => href
     const decoded = decodeEntities(raw);
     out += newlines === 'keep' ? decoded.replace(/[ \t\f\v]+/g, ' ').replace(/\n/g, LINE) : decoded.replace(/\s+/g, ' ');
   };
-  for (const match of source.matchAll(TAG)) {
-    text(source.slice(last, match.index));
-    last = match.index + match[0].length;
+  const tagEnd = finder(source, '>');
+  // One pass over the `<`s: a tag is `<name>`, `<name/>` or `<name` and a space, up to the next `>`.
+  for (let lt = source.indexOf('<'); lt !== -1; lt = source.indexOf('<', lt + 1)) {
+    TAG_START.lastIndex = lt;
+    const match = TAG_START.exec(source);
+    if (!match) continue;
+    const after = TAG_START.lastIndex;
+    const next = source[after];
+    let end: number;
+    let attributes = '';
+    if (next === '>') end = after + 1;
+    else if (next === '/' && source[after + 1] === '>') end = after + 2;
+    else if (next !== undefined && /\s/.test(next)) {
+      const gt = tagEnd(after);
+      if (gt === -1) break;
+      end = gt + 1;
+      attributes = next + source.slice(after + 1, gt).replace(TRAILING_SLASH, '');
+    } else continue;
+    text(source.slice(last, lt));
+    last = end;
+    lt = end - 1;
     const closing = match[1] === '/';
     const tag = match[2]!.toLowerCase();
     if (tag === 'br') out += LINE;
     else if (tag === 'li') out += closing ? '' : `${LINE}- `;
     else if (BLOCK.has(tag)) out += PARAGRAPH;
     else if (tag === 'a' && !closing) {
-      const href = /\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(match[3] ?? '');
+      const href = /\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(attributes);
       const target = decodeEntities((href?.[1] ?? href?.[2] ?? href?.[3] ?? '').trim());
-      link = { href: linkTarget(target, match[3] ?? ''), start: out.length };
+      link = { href: linkTarget(target, attributes), start: out.length };
     } else if (tag === 'a' && closing && link) {
       const words = out.slice(link.start).trim();
       const bare = (url: string) => url.replace(/^https?:\/\//i, '').replace(/\/$/, '');
@@ -83,7 +165,7 @@ export function htmlToText(html: string, { newlines, linkTarget = (href) => href
     .map((block) =>
       block
         .split(LINE)
-        .map((line) => line.replace(/^ +| +$/g, ''))
+        .map(trimSpaces)
         .join('\n')
         .replace(/\n{3,}/g, '\n\n')
         .trim(),

@@ -5,6 +5,7 @@
  */
 import { LIMITS } from '../api/contract.js';
 import { charLength, hasUnstorableChars, isHttpUrl } from '../api/validate.js';
+import { importKey } from '../server/import-key.js';
 import type { CommentStore } from '../server/store/comment-store.js';
 import type { Outcome, ParsedExport, SourceComment } from './source.js';
 
@@ -19,6 +20,8 @@ export interface ImportReport {
 }
 
 export interface ImportOptions {
+  /** The server's secret: comments are stored under {@link importKey}s of their source's ids. */
+  secret: string;
   /** Do everything, then roll it back: the report says what an import would do. */
   dryRun?: boolean;
   progress?: (done: number, total: number) => void;
@@ -67,7 +70,9 @@ function parentsFirst(comments: SourceComment[]): SourceComment[] {
   return ordered;
 }
 
-export async function importComments(store: CommentStore, parsed: ParsedExport, options: ImportOptions = {}): Promise<ImportReport> {
+export async function importComments(store: CommentStore, parsed: ParsedExport, options: ImportOptions): Promise<ImportReport> {
+  // Comments are told apart by their source's ids in here; the store sees only their keyed hashes.
+  const keyOf = (source: string) => importKey(options.secret, source);
   const skipped = [...parsed.skipped];
   const failed = [...parsed.failed];
   const reparented: Outcome[] = [];
@@ -91,14 +96,14 @@ export async function importComments(store: CommentStore, parsed: ParsedExport, 
       let imported = 0;
       for (const [index, comment] of ordered.entries()) {
         options.progress?.(index, ordered.length);
-        const existing = await tx.findByIdempotencyKey(comment.key);
+        const existing = await tx.findByIdempotencyKey(keyOf(comment.key));
         if (existing) {
           skipped.push({ where: comment.where, reason: 'already imported' });
           placed.set(comment.key, existing);
           continue;
         }
         let parent = comment.parentKey === null ? undefined : placed.get(comment.parentKey);
-        if (comment.parentKey !== null && !parent) parent = await tx.findByIdempotencyKey(comment.parentKey);
+        if (comment.parentKey !== null && !parent) parent = await tx.findByIdempotencyKey(keyOf(comment.parentKey));
         if (comment.parentKey !== null && (!parent || parent.thread !== comment.thread)) {
           reparented.push({ where: comment.where, reason: 'its parent is neither in the file nor in the database' });
           parent = undefined;
@@ -115,7 +120,7 @@ export async function importComments(store: CommentStore, parsed: ParsedExport, 
           body: comment.body,
           status: comment.status,
           ipHash: null,
-          idempotencyKey: comment.key,
+          idempotencyKey: keyOf(comment.key),
           createdAt,
           updatedAt: createdAt,
           authorDeletion: null,

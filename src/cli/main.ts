@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { ConfigError, parseConfig } from '../server/config.js';
-import { readKeyFile } from '../server/secret.js';
+import { loadOrCreateSecret, readKeyFile } from '../server/secret.js';
 import { openStore } from '../server/store/index.js';
 import type { CommentStore } from '../server/store/comment-store.js';
 import { derivedWebhookSecret } from '../server/webhook.js';
@@ -35,8 +35,10 @@ export interface CliContext {
   stdout: Writable;
   stderr: ProgressOutput;
   stdin?: Readable;
-  /** Opens the store; by default the one DATABASE_URL names. */
-  openStore?: () => Promise<CommentStore>;
+  /** Opens the store; by default the one DATABASE_URL names. `secret` is for its keyed migrations. */
+  openStore?: (options: { secret?: string }) => Promise<CommentStore>;
+  /** The server's secret; by default COLLOQUY_SECRET, or the one saved beside the database, as the server finds it. */
+  secret?: string;
   /** How long before progress shows, and how often (ms); one second each unless a test says otherwise. */
   progressMs?: number;
 }
@@ -65,7 +67,7 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
     }
     if (command === 'export' && positional.length === 1) {
       allowFlags(flags, []);
-      return await withStore(context, async (store) => {
+      return await withStore(context, findSecret(context, false, err), async (store) => {
         const shown = progress(context.stderr, timing(context));
         const count = await writeBackup(store, out, (done) => shown.update(() => `Exported ${done.toLocaleString('en')} comments…`));
         shown.done();
@@ -118,8 +120,23 @@ function allowFlags(flags: Map<string, string>, allowed: string[]): void {
 const timing = (context: CliContext) => ({ delayMs: context.progressMs ?? 1000, everyMs: context.progressMs ?? 1000 });
 const plural = (n: number, word: string) => `${n.toLocaleString('en')} ${n === 1 ? word : word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`}`;
 
-async function withStore<T>(context: CliContext, work: (store: CommentStore) => Promise<T>): Promise<T> {
-  const store = await (context.openStore ?? (() => openStore(parseConfig(context.env).database)))();
+/**
+ * The server's secret, found as the server finds it. An import needs one (its comments' keys
+ * are HMACs under it), so it makes one where the server would, if there is none yet; an
+ * export only passes on one that exists, for the keyed migrations.
+ */
+function findSecret(context: CliContext, create: boolean, err: (text: string) => void): string | undefined {
+  if (context.secret !== undefined) return context.secret;
+  const config = parseConfig(context.env);
+  if (config.secret) return config.secret;
+  if (!create) return readKeyFile(config.secretPath, 'COLLOQUY_SECRET');
+  const { secret, created } = loadOrCreateSecret(config.secretPath);
+  if (created) err(`Generated a secret and saved it to ${config.secretPath}; keep it with the database (the server will use it).`);
+  return secret;
+}
+
+async function withStore<T>(context: CliContext, secret: string | undefined, work: (store: CommentStore) => Promise<T>): Promise<T> {
+  const store = await (context.openStore ?? ((options) => openStore(parseConfig(context.env).database, options)))({ secret });
   try {
     return await work(store);
   } finally {
@@ -144,7 +161,8 @@ async function importCommand(
   try {
     if (kind === 'json') {
       const comments = parseBackup(await readText(file, context));
-      const report = await withStore(context, (store) => restoreBackup(store, comments, { dryRun, progress: writing }));
+      const secret = findSecret(context, true, err)!;
+      const report = await withStore(context, secret, (store) => restoreBackup(store, comments, { secret, dryRun, progress: writing }));
       shown.done();
       const verb = dryRun ? 'Would restore' : 'Restored';
       await out(`[colloquy] ${verb} ${plural(report.imported, 'comment')} from ${name}; skipped ${report.skipped.toLocaleString('en')} already there.\n`);
@@ -154,7 +172,8 @@ async function importCommand(
       const format = kind === 'wordpress' ? wordpressFormat(threadKey) : disqusFormat(threadKey);
       const root = await readXml(file, format, context, shown);
       const parsed = format.finish(root);
-      const report = await withStore(context, (store) => importComments(store, parsed, { dryRun, progress: writing }));
+      const secret = findSecret(context, true, err)!;
+      const report = await withStore(context, secret, (store) => importComments(store, parsed, { secret, dryRun, progress: writing }));
       shown.done();
       await out(summary(report, name, dryRun));
     }

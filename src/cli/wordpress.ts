@@ -4,18 +4,22 @@
  */
 import type { StoredStatus } from '../server/store/comment-store.js';
 import { decodeEntities, htmlToText } from './html-text.js';
-import { ANONYMOUS, ExportFormatError, urlPath, type ExportFormat, type Outcome, type SourceComment, type ThreadKeySource } from './source.js';
-import { childText, children, type XmlElement } from './xml.js';
+import { ANONYMOUS, ExportFormatError, badDate, isStorableTime, urlPath, type ExportFormat, type Outcome, type SourceComment, type ThreadKeySource } from './source.js';
+import { child, childText, children, type XmlElement } from './xml.js';
 
 const STATUSES: Record<string, StoredStatus> = { '1': 'approved', '0': 'pending', spam: 'spam', trash: 'deleted', 'post-trashed': 'deleted' };
 const WP_DATE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
-/** `2024-05-02 08:00:00` as milliseconds, read as UTC; `undefined` for WordPress's empty `0000-00-00 00:00:00`. */
+/** WordPress's "no date", which it writes as the GMT date of comments it never dated in GMT. */
+const NO_DATE = '0000-00-00 00:00:00';
+
+/** `2024-05-02 08:00:00` as milliseconds, read as UTC; `undefined` for anything else, or a time Colloquy cannot keep. */
 function wpDate(text: string): number | undefined {
   const parts = WP_DATE.exec(text)?.slice(1).map(Number);
-  if (!parts || parts[0] === 0) return undefined;
+  if (!parts) return undefined;
   const [year, month, day, hours, minutes, seconds] = parts as [number, number, number, number, number, number];
   const time = Date.UTC(year, month - 1, day, hours, minutes, seconds);
+  if (!isStorableTime(time)) return undefined;
   // Date.UTC rolls 2024-02-31 over into March; a real date comes back the same.
   return new Date(time).toISOString().startsWith(`${text.slice(0, 10)}T${text.slice(11)}`) ? time : undefined;
 }
@@ -59,11 +63,13 @@ export function wordpressFormat(threadKey: ThreadKeySource = 'path'): ExportForm
         fail(`its status "${approved}" is not one WordPress uses (1, 0, spam, trash)`);
         continue;
       }
-      const createdAt = wpDate(childText(entry, 'wp:comment_date_gmt')) ?? wpDate(childText(entry, 'wp:comment_date'));
-      if (createdAt === undefined) {
-        fail('it has no valid wp:comment_date_gmt or wp:comment_date');
-        continue;
-      }
+      // The GMT date, unless WordPress left it empty; then the local one, read as UTC.
+      const gmt = childText(entry, 'wp:comment_date_gmt');
+      const field = gmt !== '' && gmt !== NO_DATE ? 'wp:comment_date_gmt' : 'wp:comment_date';
+      const dated = child(entry, field);
+      const text = childText(entry, field);
+      const createdAt = wpDate(text);
+      if (createdAt === undefined) badDate(dated?.line ?? entry.line, `comment ${id} on ${JSON.stringify(title)}`, field, text);
       const parent = childText(entry, 'wp:comment_parent');
       comments.push({
         key: `wxr:${guid}:${id}`,

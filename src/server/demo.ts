@@ -4,8 +4,6 @@ import type { CommentStore } from './store/comment-store.js';
 /** The thread key the demo episode page uses. */
 export const DEMO_THREAD = 'podcast-of-the-day/p2p-governance';
 
-const SEED_KEY = 'colloquy-demo-seed';
-
 /** Adds the seed comment when the database holds no comment at all; returns whether it did. */
 export async function seedDemo(store: CommentStore, now: number = Date.now()): Promise<boolean> {
   return store.write(async (tx) => {
@@ -23,7 +21,8 @@ export async function seedDemo(store: CommentStore, now: number = Date.now()): P
         'made me rethink how our food co-op runs its meetings. Would love a follow-up on how they handle disagreements!',
       status: 'approved',
       ipHash: null,
-      idempotencyKey: SEED_KEY,
+      // No key: it was never posted, and a fixed one would let anyone name it in a post.
+      idempotencyKey: null,
       createdAt: now,
       updatedAt: now,
     });

@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import type { AdminCommentList } from '../../src/api/admin-contract.js';
 import type { CommentPage } from '../../src/api/contract.js';
 import { runCli } from '../../src/cli/main.js';
+import { importKey } from '../../src/server/import-key.js';
 import { openPostgresStore, openSqliteStore, type CommentStore } from '../../src/server/store/index.js';
 import { dropSchema, newSchemaName } from './postgres-schema.js';
 import { derivedWebhookSecret } from '../../src/server/webhook.js';
@@ -43,8 +44,8 @@ class Capture extends Writable {
 }
 
 interface Database {
-  /** A new handle on the same database, as each command opens its own. */
-  open(): Promise<CommentStore>;
+  /** A new handle on the same database, as each command opens its own; with `secret`, the keyed migrations run. */
+  open(options?: { secret?: string }): Promise<CommentStore>;
   drop(): Promise<void>;
 }
 
@@ -55,7 +56,7 @@ const engines: Engine[] = [
     name: 'SQLite',
     async create() {
       const dir = mkdtempSync(join(scratch, 'db-'));
-      return { open: () => openSqliteStore(join(dir, 'colloquy.db')), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+      return { open: (options) => openSqliteStore(join(dir, 'colloquy.db'), options), drop: async () => rmSync(dir, { recursive: true, force: true }) };
     },
   },
 ];
@@ -66,7 +67,7 @@ if (url) {
     async create() {
       const schema = newSchemaName('cli');
       return {
-        open: () => openPostgresStore(url, { schema, poolSize: 2 }),
+        open: (options) => openPostgresStore(url, { schema, poolSize: 2, ...options }),
         drop: () => dropSchema(url, schema),
       };
     },
@@ -76,13 +77,13 @@ if (url) {
 async function cli(db: Database, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new Capture();
   const stderr = new Capture();
-  const code = await runCli(argv, { env: {}, stdout, stderr, openStore: () => db.open(), progressMs: 0 });
+  const code = await runCli(argv, { env: {}, stdout, stderr, openStore: (options) => db.open(options), secret: SECRET, progressMs: 0 });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
 /** Looks at the database the way the server shows it: the public thread and the admin list. */
 async function inspect<T>(db: Database, look: (s: TestServer) => Promise<T>): Promise<T> {
-  const store = await db.open();
+  const store = await db.open({ secret: SECRET });
   try {
     return await look(new TestServer(store));
   } finally {
@@ -173,6 +174,75 @@ for (const engine of engines) {
         assert.match(again.stdout, /^\[colloquy\] Imported 0 comments into 0 threads from .*\n\[colloquy\] Skipped 9: a pingback or trackback \(1\); already imported \(8\)\.\n/);
         const afterwards = await inspect(db, (s) => adminList(s));
         assert.deepEqual(afterwards, before);
+      });
+
+      it('stores each comment under a key only the server can make, so a post naming its WordPress id is a comment of its own', async () => {
+        const db = await fresh();
+        assert.equal((await cli(db, 'import', 'wordpress', WXR)).code, 0);
+        const keys = JSON.parse((await cli(db, 'export')).stdout).comments.map((c: { idempotencyKey: string }) => c.idempotencyKey);
+        assert.equal(keys.length, 8);
+        for (const key of keys) assert.match(key, /^import:[A-Za-z0-9_-]{32}$/);
+        assert.ok(keys.includes(importKey(SECRET, 'wxr:https://podcast.example/?p=142:7')), 'an HMAC of the source’s id');
+        await inspect(db, async (s) => {
+          const grace = (await s.list(EPISODE)).json.comments[0];
+          const reply = await s.post({ thread: EPISODE, idempotencyKey: 'wxr:https://podcast.example/?p=142:7', body: 'Naming an imported comment.' });
+          assert.equal(reply.status, 201, reply.text);
+          assert.notEqual(reply.json.comment.id, grace.id);
+          assert.equal(reply.json.comment.body, 'Naming an imported comment.');
+        });
+      });
+
+      it('refuses a comment dated before 1970, or on no real day, with its line, and writes nothing', async () => {
+        const db = await fresh();
+        const good = readFileSync(WXR, 'utf8');
+        const lines = good.split('\n');
+        const at = lines.findIndex((line) => line.includes('2024-05-01 10:02:31'));
+        for (const [date, field] of [
+          ['1969-07-20 20:17:40', 'wp:comment_date_gmt'],
+          ['0000-00-00 00:00:00', 'wp:comment_date'],
+          ['2024-02-31 10:00:00', 'wp:comment_date_gmt'],
+          ['', 'wp:comment_date'],
+        ]) {
+          const broken = [...lines];
+          broken[at] = broken[at]!.replace('2024-05-01 10:02:31', date!);
+          if (field === 'wp:comment_date') broken[at - 1] = broken[at - 1]!.replace('2024-05-01 12:02:31', date!);
+          const file = scratchFile('dated.xml', broken.join('\n'));
+          const result = await cli(db, 'import', 'wordpress', file);
+          assert.equal(result.code, 1, date);
+          assert.equal(result.stdout, '');
+          const line = field === 'wp:comment_date' ? at : at + 1;
+          const problem = date === '' ? `has no ${field}` : `has the ${field} "${date}", which is not a date from 1970-01-01 to 9999-12-31`;
+          assert.equal(result.stderr, `[colloquy] Cannot import ${file}: line ${line}: comment 9 on "Episode 42: P2P governance & the food co-op" ${problem}. Nothing was imported.\n`);
+        }
+        const disqus = scratchFile('dated-disqus.xml', readFileSync(DISQUS, 'utf8').replace(/(<post dsq:id="5839920101">[\s\S]*?<createdAt>)[^<]*/, '$11969-12-31T23:59:59Z'));
+        const refused = await cli(db, 'import', 'disqus', disqus);
+        assert.equal(refused.code, 1);
+        assert.match(refused.stderr, /: line \d+: post 5839920101 has the createdAt "1969-12-31T23:59:59Z", which is not a date from 1970-01-01 to 9999-12-31\. Nothing was imported\.\n$/);
+        assert.equal(total(await inspect(db, (s) => adminList(s))), 0);
+      });
+
+      it('reads 40,000 levels of nesting and 40,000 entities in one comment, and reports a malformed copy in one line', async () => {
+        const db = await fresh();
+        const good = readFileSync(WXR, 'utf8');
+        const depth = 40_000;
+        const content = `<wp:comment_content>${'<x>'.repeat(depth)}deep ${'&amp;#38;'.repeat(depth)}${'</x>'.repeat(depth)}</wp:comment_content>`;
+        const deep = good.replace("<wp:comment_content><![CDATA[Can't wait.]]></wp:comment_content>", content);
+        let started = performance.now();
+        const result = await cli(db, 'import', 'wordpress', scratchFile('deep.xml', deep));
+        assert.equal(result.code, 0, result.stderr);
+        const bodies = JSON.parse((await cli(db, 'export')).stdout).comments.map((c: { body: string }) => c.body);
+        assert.ok(bodies.includes(`deep ${'&'.repeat(depth)}`));
+        console.log(`[colloquy] import of a comment nested 40,000 deep with 40,000 entities: ${Math.round(performance.now() - started)} ms`);
+
+        const target = await fresh();
+        started = performance.now();
+        const broken = scratchFile('deep-broken.xml', deep.replace(`${'</x>'.repeat(depth)}</wp:comment_content>`, `${'</x>'.repeat(depth - 1)}</wp:comment_content>`));
+        const refused = await cli(target, 'import', 'wordpress', broken);
+        assert.equal(refused.code, 1);
+        const said = refused.stderr.split('\n').filter((line) => !/^\[colloquy\] Reading .*%$/.test(line));
+        assert.deepEqual(said, [`[colloquy] Cannot import ${broken}: line 117: </wp:comment_content> does not close <x> (opened on line 117). Nothing was imported.`, '']);
+        assert.equal(total(await inspect(target, (s) => adminList(s))), 0);
+        console.log(`[colloquy] refusal of the same, one </x> short: ${Math.round(performance.now() - started)} ms`);
       });
 
       it('keys threads by the post’s link or GUID when told to', async () => {
@@ -347,6 +417,41 @@ for (const engine of engines) {
           assert.equal(page.comments[1]!.parentId, page.comments[0]!.id);
           assert.equal((await s.list(EPISODE)).json.count, 3, 'what was there is untouched');
         });
+      });
+
+      it('restores a backup made before import keys were hashed once, under the keys an import makes now', async () => {
+        const db = await fresh();
+        await cli(db, 'import', 'wordpress', WXR);
+        await cli(db, 'import', 'disqus', DISQUS);
+        const exported = (await cli(db, 'export')).stdout;
+        // As Colloquy wrote it before: each key the source's own id.
+        const plain = new Map<string, string>();
+        for (const guid of ['https://podcast.example/?p=142', 'https://podcast.example/?page_id=2']) {
+          for (let id = 1; id <= 20; id++) plain.set(importKey(SECRET, `wxr:${guid}:${id}`), `wxr:${guid}:${id}`);
+        }
+        for (const id of [...exported.matchAll(/"dsq:id="?(\d+)/g)].map((m) => m[1])) plain.set(importKey(SECRET, `disqus:${id}`), `disqus:${id}`);
+        for (const id of readFileSync(DISQUS, 'utf8').matchAll(/<post dsq:id="(\d+)"/g)) plain.set(importKey(SECRET, `disqus:${id[1]}`), `disqus:${id[1]}`);
+        const old = exported.replace(/"idempotencyKey":"(import:[^"]+)"/g, (match, key: string) => (plain.has(key) ? `"idempotencyKey":${JSON.stringify(plain.get(key))}` : match));
+        assert.doesNotMatch(old, /"idempotencyKey":"import:/);
+        const file = scratchFile('old-backup.json', old);
+
+        assert.match((await cli(db, 'import', 'json', file)).stdout, /Restored 0 comments .*; skipped 13 already there\./, 'the same comments, already there');
+        const target = await fresh();
+        assert.match((await cli(target, 'import', 'json', file)).stdout, /Restored 13 comments/);
+        assert.equal((await cli(target, 'export')).stdout, exported, 'stored as an import stores them');
+        assert.match((await cli(target, 'import', 'json', file)).stdout, /Restored 0 comments .*; skipped 13 already there\./);
+        assert.match((await cli(target, 'import', 'wordpress', WXR)).stdout, /Imported 0 comments/);
+      });
+
+      it('refuses a backup with a time before 1970', async () => {
+        const db = await fresh();
+        await cli(db, 'import', 'disqus', DISQUS);
+        const text = (await cli(db, 'export')).stdout.replace(/"createdAt":"2024-04-24T10:05:12\.000Z"/, '"createdAt":"1969-04-24T10:05:12.000Z"');
+        const target = await fresh();
+        const result = await cli(target, 'import', 'json', scratchFile('old-times.json', text));
+        assert.equal(result.code, 1);
+        assert.match(result.stderr, /comments\[1\] \(id 2\): createdAt must be an ISO 8601 time from 1970 to 9999 .*Nothing was imported\.\n$/);
+        assert.equal(total(await inspect(target, (s) => adminList(s))), 0);
       });
 
       it('reports a malformed backup with where it is wrong and writes nothing', async () => {
