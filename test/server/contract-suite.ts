@@ -12,6 +12,7 @@ import { IdempotencyKeyTaken, type CommentStore } from '../../src/server/store/i
 import { adminContract } from './contract-admin.js';
 import { documentsContract } from './contract-documents.js';
 import { editingContract } from './contract-editing.js';
+import { importsContract } from './contract-imports.js';
 import { notifyContract } from './contract-notify.js';
 import { repliesContract } from './contract-replies.js';
 import { postingSecurityContract } from './contract-posting-security.js';
@@ -1022,6 +1023,7 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
     postingSecurityContract(context);
     notifyContract(context);
     repliesContract(context);
+    importsContract(context);
 
     describe('privacy', () => {
       it('never sends an email: not in any response body or header seen by this suite', () => {

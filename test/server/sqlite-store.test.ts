@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { CommentPage } from '../../src/api/contract.js';
 import { openSqliteDatabase, openSqliteStore } from '../../src/server/store/index.js';
-import { TestServer, uniqueThread } from './helpers.js';
+import { migrationNames } from '../../src/server/store/migrations.js';
+import { SECRET, TestServer, uniqueThread } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'colloquy-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -77,6 +78,25 @@ describe('the SQLite store', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('runs the keyed migrations (005) once it is opened with the secret, and then only once', async () => {
+    const path = join(dir, 'keyed-migrations.db');
+    const applied = () => {
+      const db = openSqliteDatabase(path);
+      try {
+        return (db.prepare('select name from colloquy_migrations order by name').all() as { name: string }[]).map((row) => row.name);
+      } finally {
+        db.close();
+      }
+    };
+    const all = [...migrationNames()].sort();
+    assert.ok(all.includes('005_import_keys'));
+    await (await openSqliteStore(path)).close();
+    assert.deepEqual(applied(), all.filter((name) => name !== '005_import_keys'), 'without the secret, 005 waits');
+    await (await openSqliteStore(path, { secret: SECRET })).close();
+    await (await openSqliteStore(path, { secret: SECRET })).close();
+    assert.deepEqual(applied(), all);
   });
 
   it('works out the depth of every stored reply when migration 006 runs, however deep the chain', async () => {
