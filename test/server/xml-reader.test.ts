@@ -164,6 +164,19 @@ describe('comment HTML as plain text', () => {
     assert.equal(htmlToText('<ul><li>one</li><li>two</li></ul>a < b', { newlines: 'collapse' }), '- one\n- two\n\na < b');
   });
 
+  // Not timed; the duration is printed for the record.
+  it('converts in one pass, however many unclosed comments, scripts and tags a message holds', () => {
+    const started = performance.now();
+    const n = 100_000;
+    assert.equal(htmlToText(`a${'<!--'.repeat(n)}`, { newlines: 'collapse' }), `a${'<!--'.repeat(n)}`);
+    assert.equal(htmlToText(`<script>x</script>${'<style>'.repeat(n)}b`, { newlines: 'collapse' }), 'b');
+    assert.equal(htmlToText(`c${' <a'.repeat(n)}`, { newlines: 'collapse' }), `c${' <a'.repeat(n)}`);
+    assert.equal(htmlToText(`${' <b>'.repeat(n)}d\ne${'<b> '.repeat(n)}`, { newlines: 'keep' }), 'd\ne');
+    assert.equal(htmlToText(`${'<a href="https://x.example/">'.repeat(n)}x</a>`, { newlines: 'collapse' }), 'x (https://x.example/)');
+    assert.equal(htmlToText('&amp;\n'.repeat(n), { newlines: 'keep' }), Array(n).fill('&').join('\n'));
+    console.log(`[colloquy] six messages of 100,000 unclosed or repeated tags as text: ${Math.round(performance.now() - started)} ms`);
+  });
+
   it('follows Disqus’s redirect links to where they point', () => {
     const wrapped = 'https://disq.us/url?url=https%3A%2F%2Fguide.example%2Fa%3Fb%3D1%3AeQ7Yj5uxRsG7fCgOUEUoL5l7a0E&cuid=123';
     assert.equal(disqusLinkTarget(wrapped, ''), 'https://guide.example/a?b=1');
