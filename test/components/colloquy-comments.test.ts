@@ -211,6 +211,140 @@ describe('<colloquy-comments>', () => {
     });
   });
 
+  describe('endpoint data it cannot trust', () => {
+    it('renders every well-formed comment and skips malformed, orphaned, cyclic and duplicate ones with one console message', async () => {
+      const good = makeComment({ id: '1', body: 'Well formed' });
+      fake.getReplies = [
+        {
+          status: 200,
+          body: {
+            thread: 't',
+            count: 3,
+            nextCursor: null,
+            comments: [
+              good,
+              makeComment({ id: '2', parentId: '1', body: 'A good reply' }),
+              { id: '91', parentId: null, body: 'no author', createdAt: good.createdAt, status: 'approved' },
+              { ...makeComment({ id: '92' }), body: 42 },
+              { ...makeComment({ id: '93' }), author: { name: null, url: null, avatar: 'a' } },
+              makeComment({ id: '94', parentId: 'nowhere' }),
+              makeComment({ id: '95', parentId: '95' }),
+              makeComment({ id: '96', parentId: '97' }),
+              makeComment({ id: '97', parentId: '96' }),
+              { ...makeComment({ id: '1' }), body: 'a duplicate id' },
+              null,
+              'not a comment',
+              makeComment({ id: '3', body: 'Also well formed' }),
+            ],
+          },
+        },
+      ];
+      const warnings: string[] = [];
+      const warn = console.warn;
+      console.warn = (...args: unknown[]) => void warnings.push(args.join(' '));
+      let el: ColloquyComments;
+      try {
+        el = await renderWidget(fake, 't');
+      } finally {
+        console.warn = warn;
+      }
+      expect($$(el, '[part~="comment"]').map((a) => a.id)).to.deep.equal(['comment-1', 'comment-2', 'comment-3']);
+      expect($(el, '#comment-1 [part~="comment-body"]').textContent).to.equal('Well formed');
+      expect($(el, '[part~="heading"]').textContent).to.equal('3 Comments');
+      const skipped = warnings.filter((w) => w.startsWith('[colloquy]'));
+      expect(skipped).to.have.length(1);
+      expect(skipped[0]).to.contain('10');
+    });
+
+    it('is never left on "Loading comments…" by a page that is not one', async () => {
+      fake.getReplies = [{ status: 200, body: { comments: 'nope' } }];
+      const el = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base} thread="t" loading="eager"></colloquy-comments>`);
+      await waitUntil(() => $(el, '[part~="load-error"]'), 'still loading');
+      expect($(el, '[part~="heading"]').textContent).not.to.equal('Loading comments…');
+    });
+  });
+
+  describe('an endpoint that does not allow this site', () => {
+    it('says so, instead of "No comments yet" and "offline", and tells the site owner what to set', async () => {
+      fake.refuseOrigin = true;
+      fake.comments = [makeComment({ id: '1' })];
+      const warnings: string[] = [];
+      const warn = console.warn;
+      console.warn = (...args: unknown[]) => void warnings.push(args.join(' '));
+      try {
+        const errored = oneEvent(document, 'colloquy-error');
+        const el = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base} thread="t" loading="eager"></colloquy-comments>`);
+        expect(((await errored) as ColloquyEvent<'colloquy-error'>).detail.code).to.equal('forbidden_origin');
+        await waitUntil(() => $(el, '[part~="load-error"]'));
+        expect($(el, '[part~="load-error"]').textContent).to.contain('This site is not allowed to show comments from its comment server.');
+        expect(el.shadowRoot!.textContent).not.to.contain('No comments yet');
+        expect(el.shadowRoot!.textContent).not.to.contain('could not be loaded');
+        await expect(el).to.be.accessible();
+        await fillValid(el);
+        await submit(el);
+        await waitUntil(() => $(el, '.form-error'));
+        expect($(el, '.form-error').textContent).to.equal('This site is not allowed to show comments from its comment server.');
+      } finally {
+        console.warn = warn;
+      }
+      const hint = warnings.find((w) => w.includes('COLLOQUY_ORIGINS'));
+      expect(hint, 'a hint naming COLLOQUY_ORIGINS').to.exist;
+      expect(hint).to.match(/^\[colloquy\]/);
+      expect(hint).to.contain(location.origin);
+    });
+  });
+
+  describe('page size', () => {
+    it('falls back to 100 when the endpoint refuses page-size="500", and says so once in the console', async () => {
+      fake.maxLimit = 100;
+      fake.comments = Array.from({ length: 120 }, (_, i) => makeComment({ id: String(i + 1) }));
+      const warnings: string[] = [];
+      const warn = console.warn;
+      console.warn = (...args: unknown[]) => void warnings.push(args.join(' '));
+      let el: ColloquyComments;
+      try {
+        el = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base} thread="t" page-size="500" loading="eager"></colloquy-comments>`);
+        await waitUntil(() => $$(el, '[part~="comment"]').length === 100, 'the widget broke on a refused page size');
+        $<HTMLButtonElement>(el, '[part~="load-more"]').click();
+        await waitUntil(() => $$(el, '[part~="comment"]').length === 120);
+      } finally {
+        console.warn = warn;
+      }
+      const limits = fake.requests.map((r) => r.url.searchParams.get('limit'));
+      expect(limits).to.deep.equal(['500', '100', '100']);
+      expect(warnings.filter((w) => w.startsWith('[colloquy]') && w.includes('100'))).to.have.length(1);
+    });
+
+    it('uses the limit the endpoint reports, and asks an endpoint that accepts 1,000 for 1,000', async () => {
+      fake.comments = Array.from({ length: 1000 }, (_, i) => makeComment({ id: String(i + 1) }));
+      const el = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base} thread="t" page-size="1000" loading="eager"></colloquy-comments>`);
+      await waitUntil(() => $$(el, '[part~="comment"]').length === 1000);
+      expect(fake.requests[0].url.searchParams.get('limit')).to.equal('1000');
+      expect($(el, '[part~="load-more"]')).to.equal(null);
+    });
+  });
+
+  describe('first connection', () => {
+    it('applies the saved sort and details to an element created in one task and added in a later one', async () => {
+      localStorage.setItem('colloquy-sort', '"newest"');
+      localStorage.setItem('colloquy-author', JSON.stringify({ name: 'Jane', email: 'jane@example.com', url: '' }));
+      fake.comments = [makeComment({ id: '1' }), makeComment({ id: '2' })];
+      const el = document.createElement('colloquy-comments');
+      el.endpoint = fake.base;
+      el.thread = 't';
+      el.loading = 'eager';
+      await new Promise((r) => setTimeout(r, 20));
+      document.body.append(el);
+      try {
+        await waitUntil(() => $$(el, '[part~="comment"]').length === 2);
+        expect(fake.requests[0].url.searchParams.get('sort')).to.equal('newest');
+        expect($(el, '[part~="identity"]').textContent).to.contain('Jane');
+      } finally {
+        el.remove();
+      }
+    });
+  });
+
   describe('form', () => {
     it('has labelled fields, required marks, the notices, the notice slot and the button', async () => {
       const el = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base} thread="t"

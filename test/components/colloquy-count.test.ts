@@ -79,6 +79,23 @@ describe('<colloquy-count>', () => {
     expect(el.textContent).to.equal('');
   });
 
+  it('says in the console why it shows nothing when the endpoint does not allow this site', async () => {
+    fake.refuseOrigin = true;
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args.join(' '));
+    try {
+      const el = await fixture(html`<colloquy-count endpoint=${'https://other-endpoint.test/api'} thread="b"></colloquy-count>`);
+      await waitUntil(() => warnings.some((w) => w.includes('COLLOQUY_ORIGINS')), 'no hint in the console');
+      expect(el.textContent).to.equal('');
+    } finally {
+      console.warn = warn;
+    }
+    const hint = warnings.find((w) => w.includes('COLLOQUY_ORIGINS'))!;
+    expect(hint).to.match(/^\[colloquy\]/);
+    expect(hint).to.contain(location.origin);
+  });
+
   it('follows a change of thread', async () => {
     const el = await fixture(html`<colloquy-count endpoint=${fake.base} thread="a"></colloquy-count>`);
     await waitUntil(() => el.textContent);

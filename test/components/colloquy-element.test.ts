@@ -92,3 +92,84 @@ describe('ColloquyElement (the base of every Colloquy element)', () => {
     expect(probe.renders - before).to.equal(1);
   });
 });
+
+describe('ColloquyElement survives what Lit’s ReactiveElement survives', () => {
+  it('reports a render that throws (console and colloquy-error "render") and renders again afterwards', async () => {
+    const tag = `colloquy-probe-${n++}`;
+    class Fragile extends ColloquyElement {
+      static override properties = { label: {} };
+      label = 'fine';
+      protected override render() {
+        if (this.label === 'boom') throw new Error('malformed');
+        return html`<p>${this.label}</p>`;
+      }
+    }
+    customElements.define(tag, Fragile);
+    const el = (await fixture(`<${tag}></${tag}>`)) as Fragile;
+    await el.updateComplete;
+    const logged: unknown[] = [];
+    const error = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args.join(' '));
+    const events: Event[] = [];
+    el.addEventListener('colloquy-error', (e) => events.push(e));
+    try {
+      el.label = 'boom';
+      expect(await el.updateComplete, 'the failed update settles').to.be.false;
+    } finally {
+      console.error = error;
+    }
+    expect(String(logged[0])).to.match(/^\[colloquy\]/);
+    expect(events).to.have.length(1);
+    expect((events[0] as CustomEvent).detail.code).to.equal('render');
+    el.label = 'again';
+    await el.updateComplete;
+    expect(el.shadowRoot!.textContent).to.equal('again');
+  });
+
+  it('does not render before it is connected', async () => {
+    const { tag } = defineProbe();
+    const el = document.createElement(tag) as HTMLElement & { label: string; renders: number; hasUpdated: boolean };
+    el.label = 'configured';
+    await new Promise((r) => setTimeout(r));
+    expect(el.renders).to.equal(0);
+    expect(el.hasUpdated).to.be.false;
+    document.body.append(el);
+    await (el as unknown as ColloquyElement).updateComplete;
+    expect(el.renders).to.equal(1);
+    expect(el.shadowRoot!.textContent).to.contain('configured');
+    el.remove();
+  });
+
+  it('detects changes with Object.is: setting NaN again does not render again', async () => {
+    const { tag } = defineProbe();
+    const el = (await fixture(`<${tag}></${tag}>`)) as HTMLElement & { size: number; renders: number; updateComplete: Promise<boolean> };
+    el.size = NaN;
+    await el.updateComplete;
+    const before = el.renders;
+    el.size = NaN;
+    await el.updateComplete;
+    expect(el.renders - before).to.equal(0);
+  });
+
+  it('merges a subclass’s static properties with its parent’s', async () => {
+    const tag = `colloquy-probe-${n++}`;
+    class Parent extends ColloquyElement {
+      static override properties = { label: {} };
+      label = 'parent';
+      protected override render() {
+        return html`<p>${this.label} ${(this as unknown as { extra: string }).extra}</p>`;
+      }
+    }
+    class Child extends Parent {
+      static override properties = { extra: { attribute: 'extra-text' } };
+      extra = 'child';
+    }
+    customElements.define(tag, Child);
+    const el = (await fixture(`<${tag} label="from attribute" extra-text="also"></${tag}>`)) as Child;
+    await el.updateComplete;
+    expect(el.shadowRoot!.textContent).to.equal('from attribute also');
+    el.label = 'changed';
+    await el.updateComplete;
+    expect(el.shadowRoot!.textContent).to.equal('changed also');
+  });
+});

@@ -272,6 +272,13 @@ describe('<colloquy-comments> conversation', () => {
       expect(body.querySelectorAll('pre strong')).to.have.length(0);
     });
 
+    it('sets inline code at 0.9em or more of the text around it, not the browser’s 13px', async () => {
+      const body = await bodyOf('Run `npm test` now.');
+      const code = parseFloat(getComputedStyle(body.querySelector('code')!).fontSize);
+      const text = parseFloat(getComputedStyle(body.querySelector('p')!).fontSize);
+      expect(code / text).to.be.at.least(0.9);
+    });
+
     it('auto-links http(s) and mailto URLs with rel="nofollow ugc noopener", without trailing punctuation', async () => {
       const body = await bodyOf('See https://example.com/a_(b)?x=1. Or (http://x.example/y), mail mailto:hi@example.com!');
       const links = Array.from(body.querySelectorAll('a'));
@@ -433,6 +440,31 @@ describe('<colloquy-comments> conversation', () => {
       audio.pause();
     });
 
+    it('brings the player into view when a timestamp plays it', async () => {
+      const spacer = document.createElement('div');
+      spacer.style.height = '4000px';
+      document.body.append(audio, spacer);
+      audio.controls = true;
+      try {
+        fake.comments = [makeComment({ id: '1', body: 'At 0:05' })];
+        const el = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base} thread="t" loading="eager"></colloquy-comments>`);
+        await waitUntil(() => $(el, '[part~="timestamp"]'));
+        await waitUntil(() => audio.readyState >= 1);
+        el.scrollIntoView();
+        const start = audio.getBoundingClientRect();
+        expect(start.bottom <= 0 || start.top >= innerHeight, 'the player starts off-screen').to.be.true;
+        $<HTMLButtonElement>(el, '[part~="timestamp"]').click();
+        await waitUntil(() => {
+          const box = audio.getBoundingClientRect();
+          return box.top >= 0 && box.bottom <= innerHeight;
+        }, 'the player stayed off-screen', { timeout: 3000 });
+        audio.pause();
+      } finally {
+        spacer.remove();
+        window.scrollTo(0, 0);
+      }
+    });
+
     it('ignores a timestamp past the end of the media', async () => {
       fake.comments = [makeComment({ id: '1', body: 'At 1:02:03' })];
       const el = await renderWidget(fake);
@@ -558,6 +590,24 @@ describe('<colloquy-comments> permalinks', () => {
       buttons[0].click();
       await waitUntil(() => $(el, '[part~="status"]').textContent === 'The link is now in the address bar.');
       expect(location.hash).to.equal('#comment-1');
+    } finally {
+      delete (navigator as unknown as Record<string, unknown>).clipboard;
+      Object.defineProperty(Navigator.prototype, 'clipboard', clipboard);
+    }
+  });
+
+  it('says "Link copied." on the button itself for 2 seconds', async () => {
+    fake.comments = tops(1);
+    const el = await renderWidget(fake);
+    const button = $<HTMLButtonElement>(el, '[part~="copy-link"]');
+    const clipboard = Object.getOwnPropertyDescriptor(Navigator.prototype, 'clipboard')!;
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async () => undefined } });
+    try {
+      button.click();
+      await waitUntil(() => button.textContent === 'Link copied.', 'no feedback on the button');
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(button.textContent).to.equal('Link copied.');
+      await waitUntil(() => button.textContent === 'Copy link', 'the button did not come back', { timeout: 1500 });
     } finally {
       delete (navigator as unknown as Record<string, unknown>).clipboard;
       Object.defineProperty(Navigator.prototype, 'clipboard', clipboard);

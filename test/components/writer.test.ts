@@ -199,4 +199,31 @@ describe('<colloquy-comments> editing your own comment', () => {
     await waitUntil(() => bodyText(el, id) === 'Wrong speling here. Fixed.');
     expect(activeInShadow(el)).to.equal($(el, `#comment-${id}`));
   });
+  it('an edit held for moderation says "Your comment is awaiting moderation." on the comment, and stops counting it', async () => {
+    const { el, id } = await postOwn();
+    expect($(el, '[part~="heading"]').textContent).to.equal(`${fake.comments.length} Comments`);
+    fake.editStatus = 'pending';
+    await editTo(el, id, 'Now with a link http://spam.example');
+    $<HTMLButtonElement>(el, '[part~="edit-form"] [part~="submit"]').click();
+    await waitUntil(() => $(el, `#comment-${id} [part~="pending"]`), 'no pending notice after a held edit');
+    expect($(el, `#comment-${id} [part~="pending"]`).textContent).to.equal('Your comment is awaiting moderation.');
+    expect(bodyText(el, id)).to.equal('Now with a link http://spam.example');
+    expect($(el, '[part~="status"]').textContent).to.equal('Your comment is awaiting moderation.');
+    expect($(el, '[part~="heading"]').textContent).to.equal(`${fake.comments.length - 1} Comments`);
+  });
+
+  it('shows its author a comment still held for moderation after a reload, while the edit grant lasts, and no one else', async () => {
+    fake.newStatus = 'pending';
+    const { el, id } = await postOwn('Held for a moderator');
+    el.remove();
+    const again = await renderWidget(fake);
+    await waitUntil(() => $(again, `#comment-${id}`), 'the pending comment disappeared after a reload');
+    expect($(again, `#comment-${id} [part~="pending"]`).textContent).to.equal('Your comment is awaiting moderation.');
+    expect(bodyText(again, id)).to.equal('Held for a moderator');
+    again.remove();
+    localStorage.clear();
+    const stranger = await renderWidget(fake);
+    await settle(stranger);
+    expect($(stranger, `#comment-${id}`), 'another visitor does not see it').to.equal(null);
+  });
 });

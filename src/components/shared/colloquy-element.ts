@@ -96,6 +96,8 @@ export abstract class ColloquyElement extends HTMLElement implements ReactiveCon
   private changed: PropertyValues = new Map();
   private pending: Promise<boolean> | null = null;
   private controllers = new Set<ReactiveController>();
+  /** False while the last update failed. */
+  private rendered = true;
 
   constructor() {
     super();
@@ -120,7 +122,8 @@ export abstract class ColloquyElement extends HTMLElement implements ReactiveCon
 
   /** Resolves once every update asked for so far has rendered (false when one failed). */
   get updateComplete(): Promise<boolean> {
-    return this.pending ? this.pending.then(() => this.updateComplete) : this.getUpdateComplete();
+    const ok = this.rendered;
+    return this.pending ? this.pending.then(() => this.updateComplete) : this.getUpdateComplete().then((done) => done && ok);
   }
 
   /** What else an update waits for once rendered (Lit's hook of the same name). */
@@ -177,6 +180,7 @@ export abstract class ColloquyElement extends HTMLElement implements ReactiveCon
       emit(this, 'colloquy-error', { code: 'render', message: String(error) });
     }
     this.pending = null;
+    this.rendered = ok;
     if (this.changed.size) {
       // Changes made while rendering get an update of their own.
       this.requestUpdate();
