@@ -49,8 +49,11 @@ export function startMain(env: Record<string, string>, args: string[] = []): Pro
   });
 }
 
-/** Runs main.ts expecting it to stop at once; resolves with its exit code and output. */
-export function runMainToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+/**
+ * Runs main.ts expecting it to stop at once; resolves with its exit code and output. One
+ * that starts instead is killed after `timeoutMs`, and resolves with code `null`.
+ */
+export function runMainToExit(env: Record<string, string>, timeoutMs = 15_000): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
@@ -59,5 +62,11 @@ export function runMainToExit(env: Record<string, string>): Promise<{ code: numb
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    }),
+  );
 }
