@@ -58,11 +58,14 @@ describe('<colloquy-comments>', () => {
     });
 
     it('reads "No comments yet", "1 Comment", "2 Comments"', async () => {
+      // Each removed before the next, so none is pushed out of the lazy-loading range by the others.
       let el = await renderWidget(fake);
       expect($(el, '[part~="heading"]').textContent).to.equal('No comments yet');
+      el.remove();
       fake.comments = [makeComment({ id: '1' })];
       el = await renderWidget(fake);
       expect($(el, '[part~="heading"]').textContent).to.equal('1 Comment');
+      el.remove();
       fake.comments = [makeComment({ id: '1' }), makeComment({ id: '2' })];
       el = await renderWidget(fake);
       expect($(el, '[part~="heading"]').textContent).to.equal('2 Comments');

@@ -1,7 +1,7 @@
 import { expect, fixture, html as fixtureHtml } from '@open-wc/testing';
 import { html } from 'lit/html.js';
 import { css } from '../../src/components/shared/css.js';
-import { ColloquyElement, type PropertyValues } from '../../src/components/shared/colloquy-element.js';
+import { ColloquyElement, type PropertyDeclaration, type PropertyValues } from '../../src/components/shared/colloquy-element.js';
 import './helpers.js';
 
 let n = 0;
@@ -154,14 +154,14 @@ describe('ColloquyElement survives what Lit’s ReactiveElement survives', () =>
   it('merges a subclass’s static properties with its parent’s', async () => {
     const tag = `colloquy-probe-${n++}`;
     class Parent extends ColloquyElement {
-      static override properties = { label: {} };
+      static override properties: Record<string, PropertyDeclaration> = { label: {} };
       label = 'parent';
       protected override render() {
         return html`<p>${this.label} ${(this as unknown as { extra: string }).extra}</p>`;
       }
     }
     class Child extends Parent {
-      static override properties = { extra: { attribute: 'extra-text' } };
+      static override properties: Record<string, PropertyDeclaration> = { extra: { attribute: 'extra-text' } };
       extra = 'child';
     }
     customElements.define(tag, Child);

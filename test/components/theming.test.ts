@@ -49,8 +49,9 @@ describe('<colloquy-comments> parts', () => {
       await waitUntil(() => $(failing, '[part~="retry-button"]'));
       collect(failing);
 
-      // A loaded thread with more pages, a timestamp, a placeholder, the player's "Add current time".
+      // A loaded thread with more pages, a timestamp, a placeholder, held-back replies, the player's "Add current time".
       fake.newStatus = 'pending';
+      fake.repliesPerRoot = 3;
       const el = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base} thread="t" loading="eager" page-size="5"></colloquy-comments>`);
       await waitUntil(() => $(el, '[part~="load-more"]'));
       await el.load();

@@ -22,7 +22,8 @@ export const styles = css`
     margin: 0;
     padding: 0;
   }
-  .thread > li {
+  .thread > li,
+  .replies > li {
     /* Off-screen comments cost no layout or paint until scrolled near. */
     content-visibility: auto;
     contain-intrinsic-size: auto 8em;

@@ -27,6 +27,9 @@ export class ViewportController implements ReactiveController {
       this.#start();
     };
     if (this.#eager() || !('IntersectionObserver' in window)) return start();
+    // Already within a screen of view: no need to wait a frame for the observer to say so.
+    const { top, bottom } = this.#host.getBoundingClientRect();
+    if (bottom >= -innerHeight && top <= 2 * innerHeight) return start();
     this.#observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && start(), { rootMargin: '100% 0px' });
     this.#observer.observe(this.#host);
   }
