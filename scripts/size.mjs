@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /**
- * The size budget: everything the script tag downloads, gzipped, must stay within 12 KB.
- * Follows the entry's static imports inside dist/ so a future split cannot hide bytes.
+ * The size budget: everything the script tag downloads, gzipped, must stay within 12 KB, and
+ * the writer (loaded when a visitor first writes) within 4 KB. Follows the entry's static
+ * imports inside dist/ so a future split cannot hide bytes.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 export const BUDGET = 12 * 1024;
+export const WRITER_BUDGET = 4 * 1024;
 const entry = 'dist/colloquy.js';
 
 if (!existsSync(entry)) {
@@ -38,7 +40,15 @@ const onDemand = [
   ...readdirSync('dist').filter((f) => /^colloquy-.+\.js$/.test(f) && f !== 'colloquy-admin.js').map((f) => join('dist', f)),
   ...(existsSync('dist/locales') ? readdirSync('dist/locales').map((f) => join('dist/locales', f)) : []),
 ].filter((file) => !seen.has(file));
-for (const file of onDemand) console.log(`  (on demand) ${file}: ${(gzipSync(readFileSync(file), { level: 9 }).length / 1024).toFixed(2)} KB gzip`);
+let writer = 0;
+for (const file of onDemand) {
+  const gz = gzipSync(readFileSync(file), { level: 9 }).length;
+  if (/colloquy-writer-/.test(file)) writer += gz;
+  console.log(`  (on demand) ${file}: ${(gz / 1024).toFixed(2)} KB gzip`);
+}
 const verdict = total <= BUDGET ? 'within' : 'OVER';
 console.log(`[colloquy] script tag downloads ${total} bytes gzip (${(total / 1024).toFixed(2)} KB), ${verdict} the ${BUDGET / 1024} KB budget`);
-if (total > BUDGET) process.exit(1);
+const writerVerdict = writer <= WRITER_BUDGET ? 'within' : 'OVER';
+console.log(`[colloquy] the writer downloads ${writer} bytes gzip (${(writer / 1024).toFixed(2)} KB), ${writerVerdict} the ${WRITER_BUDGET / 1024} KB budget`);
+if (!writer) console.error('[colloquy] no dist/colloquy-writer-*.js: the writer is no longer split off');
+if (total > BUDGET || !writer || writer > WRITER_BUDGET) process.exit(1);
