@@ -2,6 +2,7 @@ import type { AdminComment } from '../api/admin-contract.js';
 import { shownWebsite } from './comment-json.js';
 import type { AdminListedComment } from './store/comment-store.js';
 import { cut } from './webhook.js';
+import { isoTime } from './iso-time.js';
 
 /** Characters of the parent's text shown beside a reply. */
 export const PARENT_EXCERPT_CHARS = 100;
@@ -24,7 +25,7 @@ export function toAdminComment(comment: AdminListedComment, avatar: (email: stri
     status: comment.status,
     deletedByAuthor: comment.authorDeletion !== null,
     heldFor: comment.holdReason,
-    createdAt: new Date(comment.createdAt).toISOString(),
-    updatedAt: new Date(comment.updatedAt).toISOString(),
+    createdAt: isoTime(comment.createdAt),
+    updatedAt: isoTime(comment.updatedAt),
   };
 }

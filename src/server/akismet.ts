@@ -8,6 +8,7 @@
  */
 import { isHttpUrl } from '../api/validate.js';
 import type { AkismetConfig } from './config.js';
+import { isoTime } from './iso-time.js';
 
 export type AkismetVerdict = 'ham' | 'spam' | 'discard' | 'unknown';
 
@@ -83,7 +84,7 @@ export function akismet(config: AkismetConfig, log: Log = (message) => console.e
         comment_author_email: comment.email,
         comment_author_url: comment.url ?? '',
         comment_content: comment.body,
-        comment_date_gmt: new Date(comment.createdAt).toISOString(),
+        comment_date_gmt: isoTime(comment.createdAt),
         blog_lang: config.lang,
         blog_charset: 'UTF-8',
         ...(comment.recheckReason ? { recheck_reason: comment.recheckReason } : {}),

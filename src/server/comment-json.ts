@@ -2,6 +2,7 @@ import type { Comment } from '../api/contract.js';
 import { websiteHref } from '../api/validate.js';
 import type { KeyedHashes } from './keyed-hash.js';
 import type { ListedComment, StoredComment, StoredStatus } from './store/comment-store.js';
+import { isoTime } from './iso-time.js';
 
 /**
  * A stored website as every response shows it: normalized, or `null` when it is not one a
@@ -24,7 +25,7 @@ export function toApiComment(comment: ListedComment & { status?: StoredStatus },
     parentId: comment.parentId === null ? null : String(comment.parentId),
     author: deleted ? { name: '', url: null, avatar: '' } : { name: comment.name, url: shownWebsite(comment.url), avatar: avatar(comment.email) },
     body: deleted ? '' : comment.body,
-    createdAt: new Date(comment.createdAt).toISOString(),
+    createdAt: isoTime(comment.createdAt),
     // Spam and a moderator's deletion are the moderator's business; to the author they are still waiting.
     status: deleted ? 'deleted' : comment.status === undefined || comment.status === 'approved' ? 'approved' : 'pending',
   };

@@ -7,6 +7,7 @@
 import type { SortOrder } from '../api/contract.js';
 import { parseId } from './ids.js';
 import type { PageKey } from './store/comment-store.js';
+import { isoTime } from './iso-time.js';
 
 const MAX_CURSOR_LENGTH = 200;
 
@@ -17,7 +18,7 @@ export interface Cursor {
 }
 
 export function encodeCursor(key: PageKey, sort: SortOrder): string {
-  return Buffer.from(JSON.stringify({ t: new Date(key.createdAt).toISOString(), i: String(key.id), s: sort })).toString('base64url');
+  return Buffer.from(JSON.stringify({ t: isoTime(key.createdAt), i: String(key.id), s: sort })).toString('base64url');
 }
 
 /** What a cursor says, or `undefined` when it is not one this server made. */
@@ -47,7 +48,7 @@ export interface RepliesCursor {
 }
 
 export function encodeRepliesCursor({ rootId, after }: RepliesCursor): string {
-  const position = after ? { t: new Date(after.createdAt).toISOString(), i: String(after.id) } : {};
+  const position = after ? { t: isoTime(after.createdAt), i: String(after.id) } : {};
   return Buffer.from(JSON.stringify({ r: String(rootId), ...position })).toString('base64url');
 }
 

@@ -5,6 +5,7 @@
 import { shownWebsite } from './comment-json.js';
 import { escapeText } from './markup.js';
 import type { FeedComment } from './store/comment-store.js';
+import { isoTime } from './iso-time.js';
 
 export interface FeedInput {
   thread: string;
@@ -48,4 +49,4 @@ export function renderThreadAtom({ thread, pageUrl, comments, ids }: FeedInput):
   return out.join('');
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = isoTime;

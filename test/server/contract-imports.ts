@@ -84,6 +84,26 @@ export function importsContract({ server, store }: SuiteContext): void {
       assert.equal(admin.status, 200);
     });
 
+    it('answers about a comment dated beyond what a Date can hold without a 5xx, in every view', async () => {
+      const s = server();
+      const thread = uniqueThread();
+      // Only a hand-edited or foreign database holds such a time: Date#toISOString throws on it.
+      const farFuture = 2 ** 60;
+      await store().write(async (tx) => {
+        await tx.insertImported(imported({ thread, createdAt: farFuture, updatedAt: farFuture }));
+        await tx.recountThreads([thread]);
+      });
+      const listed = await s.list(thread);
+      assert.equal(listed.status, 200, listed.text);
+      assert.equal(listed.json.comments[0].createdAt, '+275760-09-13T00:00:00.000Z');
+      for (const path of [`/api/threads/html?${new URLSearchParams({ thread })}`, `/api/threads/atom?${new URLSearchParams({ thread })}`]) {
+        const answer = await s.request(path);
+        assert.equal(answer.status, 200, path);
+      }
+      const admin = await s.admin('GET', `/comments?${new URLSearchParams({ thread })}`);
+      assert.equal(admin.status, 200, admin.text);
+    });
+
     it('rewrites an older database’s guessable import keys at start, once; a post naming one is a comment of its own', async () => {
       const db = fresh();
       const thread = uniqueThread();

@@ -26,6 +26,7 @@ import { parseJson, readBody, requireJson } from '../request-body.js';
 import { screen, type SpamRules } from '../spam-rules.js';
 import type { CommentStore, HeldReplies, StoredComment } from '../store/comment-store.js';
 import type { Notifier } from '../webhook.js';
+import { isoTime } from '../iso-time.js';
 
 /**
  * Largest request body accepted. The longest valid comment (65,525 characters of
@@ -190,7 +191,7 @@ function postedAnswer(comment: StoredComment, now: number, hashes: KeyedHashes, 
   return {
     comment: toAuthorComment(comment, hashes),
     editToken: grant.token,
-    editableUntil: new Date(grant.expiresAt).toISOString(),
+    editableUntil: isoTime(grant.expiresAt),
   };
 }
 
