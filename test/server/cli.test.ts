@@ -551,7 +551,7 @@ describe('colloquy settings', () => {
     const derived = await run(['webhook-secret'], { DATABASE_URL: database, COLLOQUY_SECRET: SECRET });
     assert.equal(derived.stdout, `${derivedWebhookSecret(SECRET)}\n`);
     const set = 'w'.repeat(40);
-    assert.equal((await run(['webhook-secret'], { COLLOQUY_WEBHOOK_URL: 'https://h.example/', COLLOQUY_WEBHOOK_SECRET: set })).stdout, `${set}\n`);
+    assert.equal((await run(['webhook-secret'], { COLLOQUY_WEBHOOK_URL: 'https://h.example/', COLLOQUY_PUBLIC_URL: 'https://c.example', COLLOQUY_WEBHOOK_SECRET: set })).stdout, `${set}\n`);
     const none = await run(['webhook-secret'], { DATABASE_URL: database });
     assert.equal(none.code, 1);
     assert.match(none.stderr, /There is no secret yet in .*colloquy\.secret: start the server once, or set COLLOQUY_SECRET\./);
