@@ -122,6 +122,23 @@ export interface NewComment {
    * as spam, and the poster is answered as anyone held for moderation is.
    */
   honeypot?: string;
+  /**
+   * Optional: `true` when the commenter ticked "Notify me of replies to my comment by email".
+   * The reference server then asks the address to confirm (double opt-in) before it ever sends
+   * a notification; anything but `true` stores nothing. An endpoint of your own may ignore it.
+   */
+  notify?: boolean;
+  /**
+   * Optional: the widget's language (a BCP 47 tag such as `de` or `pt-BR`), which the emails
+   * about this comment are written in; English where the endpoint has no such language.
+   */
+  locale?: string;
+  /**
+   * Optional: the address of the page the thread is shown on (`location.href` without its
+   * fragment), which links in emails about this comment lead to. The reference server keeps it
+   * only when its origin is one it trusts (`COLLOQUY_ORIGINS`, `COLLOQUY_SITE_URL` or its own).
+   */
+  page?: string;
 }
 
 /** `201` answer to a post. */
@@ -144,6 +161,17 @@ export interface CommentEdit {
 /** `200` answer to an edit. (`DELETE {endpoint}/comments/{id}` answers `204`.) */
 export interface EditedComment {
   comment: Comment;
+}
+
+/**
+ * Body of `POST {endpoint}/me/link` ("Manage my comments by email"): the endpoint emails
+ * `email` a signed link to a page of the comments written with it. Answered `202` whether or
+ * not the address wrote any; an endpoint of one's own may answer `404` (the widget says so).
+ */
+export interface ManageLinkRequest {
+  email: string;
+  /** The language of the email, as {@link NewComment.locale}. */
+  locale?: string;
 }
 
 /** `GET {endpoint}/counts?thread=a&thread=b` (at most 100 threads): approved comments per thread. */
@@ -187,6 +215,9 @@ export const LIMITS = {
   thread: 200,
   idempotencyKey: 100,
 } as const;
+
+/** The longest {@link NewComment.locale} and {@link NewComment.page} kept; longer ones are ignored, not refused. */
+export const POST_HINT_LIMITS = { locale: 35, page: 2000 } as const;
 
 /** How long an author may edit or delete a comment, in seconds (Isso's window). */
 export const EDIT_WINDOW_SECONDS = 15 * 60;

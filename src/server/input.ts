@@ -3,7 +3,7 @@
  * rules (src/api/validate.ts). Anything wrong is a 400, never an exception that
  * would become a 5xx.
  */
-import { LIMITS, PAGE_SIZE, type FieldName, type SortOrder } from '../api/contract.js';
+import { LIMITS, PAGE_SIZE, POST_HINT_LIMITS, type FieldName, type SortOrder } from '../api/contract.js';
 import {
   charLength,
   checkCommentFields,
@@ -32,6 +32,12 @@ export interface CheckedComment {
   /** As sent, unchecked: the spam rules judge them, and never answer a bot with a 400. */
   honeypot: unknown;
   formToken: unknown;
+  /** Whether the commenter asked for reply notifications: `notify: true`, and nothing else, says yes. */
+  notify: boolean;
+  /** The widget's language when it sent a well-formed tag, else `null` (ignored, never a 400). */
+  locale: string | null;
+  /** The page the thread is on, an http(s) URL without its fragment, else `null` (ignored, never a 400). Not yet checked against the trusted origins. */
+  page: string | null;
 }
 
 export interface ListQuery {
@@ -98,7 +104,18 @@ export function parseNewComment(input: unknown): CheckedComment {
     idempotencyKey,
     honeypot: input.honeypot,
     formToken: input.formToken,
+    notify: input.notify === true,
+    locale: parseLocaleHint(input.locale),
+    page: typeof input.page === 'string' && input.page.length <= POST_HINT_LIMITS.page ? parsePageUrl(input.page) : null,
   };
+}
+
+// BCP 47's shape (language, then subtags), loosely: the mail templates take the language part.
+const LOCALE_TAG = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$/;
+
+/** A post's `locale` when it is a well-formed language tag, else `null`. */
+export function parseLocaleHint(value: unknown): string | null {
+  return typeof value === 'string' && value.length <= POST_HINT_LIMITS.locale && LOCALE_TAG.test(value) ? value.replace('_', '-') : null;
 }
 
 export function parseListQuery(query: Record<string, string | undefined>): ListQuery {
