@@ -4,7 +4,7 @@
  * so readers never download it.
  */
 import { request, url } from './client.js';
-import type { CommentEdit, EditedComment, NewComment, PostedComment } from './contract.js';
+import type { CommentEdit, EditedComment, ManageLinkRequest, NewComment, PostedComment } from './contract.js';
 
 const json = (method: string, body: unknown, token?: string): RequestInit => ({
   method,
@@ -22,3 +22,6 @@ export const editComment = (endpoint: string, id: string, token: string, edit: C
 
 export const deleteComment = (endpoint: string, id: string, token: string) =>
   request<null>(commentUrl(endpoint, id), { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
+
+/** "Manage my comments by email": `POST {endpoint}/me/link`, answered `202` whether or not the address wrote anything. */
+export const requestManageLink = (endpoint: string, ask: ManageLinkRequest) => request<unknown>(url(endpoint, '/me/link'), json('POST', ask));

@@ -33,6 +33,8 @@ const enWriting = {
   updated: 'Comment updated.',
   removed: 'Comment deleted.',
   editExpired: 'The time for changing this comment has run out.',
+  /** After "Manage my comments by email": said whether or not the address wrote anything. */
+  manageSent: 'If comments here were written with this address, a link to see, download or delete them is on its way to it.',
 };
 
 export default enWriting;

@@ -42,6 +42,10 @@ const en = {
   privacyNotice: 'Your email address will not be published.',
   requiredNotice: 'Required fields are marked',
   remember: 'Save my name, email, and website in this browser for the next time I comment.',
+  /** The opt-in under the form, unticked by default: a confirmation email comes first. */
+  notify: 'Notify me of replies to my comment by email.',
+  /** A button under the form: emails the address typed a link to a page of its comments. */
+  manageComments: 'Manage my comments by email',
   commentingAs: 'Commenting as',
   changeDetails: 'Change',
   post: 'Post Comment',

@@ -719,6 +719,78 @@ describe('<colloquy-comments>', () => {
     });
   });
 
+  describe('reply notifications and "my comments"', () => {
+    const notifyBox = (el: ColloquyComments) => $<HTMLInputElement>(el, '#notify');
+
+    it('offers "Notify me of replies to my comment by email." unticked, labelled, and sends nothing of it unticked', async () => {
+      const el = await renderWidget(fake);
+      expect($(el, '[part~="notify"]').textContent!.trim()).to.equal('Notify me of replies to my comment by email.');
+      expect($(el, 'label[for="notify"]')).to.exist;
+      expect(notifyBox(el).checked, 'unticked by default').to.be.false;
+      await expect(el).to.be.accessible();
+      await fillValid(el);
+      await submit(el);
+      await waitUntil(() => fake.posts.length === 1);
+      expect(fake.lastPost).to.not.have.property('notify');
+      expect(fake.lastPost).to.not.have.property('locale');
+      expect(fake.lastPost.page).to.equal(location.href.split('#')[0]);
+    });
+
+    it('sends notify: true and the widget locale when ticked; the box is part of the draft, unticked again after posting', async () => {
+      let el = await renderWidget(fake);
+      el.setAttribute('lang', 'de');
+      await waitUntil(() => $(el, '[part~="notify"]').textContent!.includes('E-Mail'), 'German strings');
+      notifyBox(el).click();
+      await type(el, 'body', 'Tell me when the host answers.');
+      el.remove();
+      el = await renderWidget(fake);
+      expect(notifyBox(el).checked, 'kept with the draft across a reload').to.be.true;
+      el.setAttribute('lang', 'de');
+      await waitUntil(() => $(el, '[part~="notify"]').textContent!.includes('E-Mail'), 'German strings');
+      await fillValid(el, 'Tell me when the host answers.');
+      await submit(el);
+      await waitUntil(() => fake.posts.length === 1);
+      expect(fake.lastPost.notify).to.equal(true);
+      expect(fake.lastPost.locale).to.equal('de');
+      await settle(el);
+      expect(notifyBox(el).checked, 'a new draft starts unticked').to.be.false;
+      el.remove();
+      el = await renderWidget(fake);
+      expect(notifyBox(el).checked).to.be.false;
+    });
+
+    it('"Manage my comments by email" checks the address, asks the endpoint for the link, and says it is on its way', async () => {
+      const el = await renderWidget(fake);
+      const manage = $<HTMLButtonElement>(el, '[part~="manage"]');
+      expect(manage.textContent!.trim()).to.equal('Manage my comments by email');
+      manage.click();
+      await settle(el);
+      expect(fake.posts, 'nothing sent without an address').to.have.length(0);
+      expect($(el, '#email-error').textContent).to.equal('Please enter your email address.');
+      expect(activeInShadow(el)?.id).to.equal('email');
+      await type(el, 'email', ' jane@example.com ');
+      fake.postReplies = [{ status: 202, body: { accepted: true } }];
+      manage.click();
+      await waitUntil(() => $(el, '[part~="form-notice"]'), 'the notice');
+      const [ask] = fake.posts;
+      expect(ask.url.pathname).to.equal('/api/me/link');
+      expect(JSON.parse(ask.body!)).to.deep.equal({ email: 'jane@example.com', locale: 'en' });
+      expect($(el, '[part~="form-notice"]').textContent).to.contain('a link to see, download or delete them is on its way');
+      expect($(el, '[part~="status"]').textContent).to.contain('on its way');
+      await expect(el).to.be.accessible();
+    });
+
+    it('says so when the endpoint refuses the link request', async () => {
+      const el = await renderWidget(fake);
+      await type(el, 'email', 'jane@example.com');
+      fake.postReplies = [{ status: 429, body: { error: { code: 'too_fast', message: 'Slow down.' } }, headers: { 'Retry-After': '60' } }];
+      $<HTMLButtonElement>(el, '[part~="manage"]').click();
+      await waitUntil(() => $(el, '.form-error'));
+      expect($(el, '.form-error').textContent).to.contain('try again in 60 seconds');
+      expect($(el, '[part~="form-notice"]')).to.not.exist;
+    });
+  });
+
   describe('replying', () => {
     it('moves the form under the comment, focuses the box, and Cancel brings both back', async () => {
       fake.comments = fixtureThread();
@@ -780,7 +852,7 @@ describe('<colloquy-comments>', () => {
     for (const part of [
       'heading', 'list', 'replies', 'comment', 'comment-author', 'comment-avatar', 'comment-date', 'comment-body', 'reply-button',
       'form', 'form-heading', 'cancel-reply', 'label', 'input', 'textarea', 'required', 'privacy-notice', 'error', 'submit', 'status',
-      'remember', 'identity', 'pending',
+      'remember', 'identity', 'pending', 'notify', 'manage',
     ]) {
       expect(seen.has(part), part).to.be.true;
     }

@@ -139,11 +139,16 @@ export const styles = css`
     color: var(--_danger);
   }
   .head select,
-  [part~='remember'] input {
+  [part~='remember'] input,
+  [part~='notify'] input {
     inline-size: auto;
   }
-  [part~='remember'] label {
+  [part~='remember'] label,
+  [part~='notify'] label {
     font-weight: normal;
+  }
+  [part~='manage'] {
+    margin-inline-start: 1em;
   }
   .skeleton li {
     block-size: 8em;

@@ -70,7 +70,10 @@ const SKELETON = html`<ol part="skeleton" class="skeleton" aria-hidden="true">
  * @csspart error - A field's error message, and the form's.
  * @csspart identity - "Commenting as …" shown when the visitor's details are saved.
  * @csspart remember - The "Save my name, email, and website…" checkbox and its label.
+ * @csspart notify - The "Notify me of replies to my comment by email." checkbox (unticked by default) and its label.
+ * @csspart form-notice - A note under the form that is not an error ("a link is on its way").
  * @csspart submit - The "Post Comment" button.
+ * @csspart manage - The "Manage my comments by email" button: emails the address typed a link to its comments.
  * @csspart status - The live region announcing results (visually hidden; style to show it).
  *
  * @cssprop --colloquy-accent - Links, buttons and focus rings. Default `#2463eb` (dark: `#7ea6f8`).
@@ -360,6 +363,16 @@ export class ColloquyComments extends ColloquyElement {
     remember: (event: Event) => {
       this.#form.set({ remember: (event.target as HTMLInputElement).checked });
       if (!this.#form.remember) saveAuthor(null);
+    },
+    notify: (event: Event) => {
+      this.#form.set({ notify: (event.target as HTMLInputElement).checked });
+      this.#form.persistDraft();
+    },
+    manage: async () => {
+      const writer = await this.#write();
+      if (writer) return writer.requestManageLink(this.#writerHost);
+      this.#form.set({ formError: this.#locale.strings.offline });
+      void this.#announce(this.#form.formError);
     },
     honeypot: (event: Event) => (this.#form.honeypot = (event.target as HTMLInputElement).value),
     /** Inserts the player's position at the cursor, as a timestamp the thread will link. */

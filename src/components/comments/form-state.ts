@@ -23,7 +23,11 @@ export interface FormValues {
   errors: Partial<Record<FormField, string>>;
   formError: string;
   posting: boolean;
+  /** A note for the visitor that is not an error (a link on its way). */
+  formNotice: string;
   remember: boolean;
+  /** "Notify me of replies to my comment by email.": part of the draft, unticked in a new one. */
+  notify: boolean;
   identityCollapsed: boolean;
   replyTo: Comment | null;
   /** One per draft, so a retried post is never stored twice. */
@@ -37,7 +41,9 @@ export class FormState implements FormValues {
   errors: Partial<Record<FormField, string>> = {};
   formError = '';
   posting = false;
+  formNotice = '';
   remember = false;
+  notify = false;
   identityCollapsed = false;
   replyTo: Comment | null = null;
   idempotencyKey = newIdempotencyKey();
@@ -86,6 +92,7 @@ export class FormState implements FormValues {
     this.set({
       fields: { ...this.fields, body: typeof draft?.body === 'string' ? draft.body : '' },
       idempotencyKey: typeof draft?.idempotencyKey === 'string' ? draft.idempotencyKey : newIdempotencyKey(),
+      notify: draft?.notify === true,
       replyTo: null,
     });
     return true;
@@ -101,17 +108,19 @@ export class FormState implements FormValues {
   /** Keeps the draft in the browser, so it survives failures and reloads. */
   persistDraft(): void {
     const { endpoint, threadKey } = this.#host;
-    const body = this.fields.body;
+    const { fields, replyTo, notify } = this;
     saveDraft(
       endpoint,
       threadKey,
-      body.trim() === '' && !this.replyTo ? null : { body, parentId: this.replyTo?.id ?? null, idempotencyKey: this.idempotencyKey },
+      fields.body.trim() === '' && !replyTo && !notify
+        ? null
+        : { body: fields.body, parentId: replyTo?.id ?? null, idempotencyKey: this.idempotencyKey, ...(notify ? { notify } : {}) },
     );
   }
 
   /** After a post: an empty form, a new draft, the details kept if asked. */
   posted(): void {
-    this.set({ replyTo: null, fields: { ...this.fields, body: '' }, idempotencyKey: newIdempotencyKey() });
+    this.set({ replyTo: null, fields: { ...this.fields, body: '' }, idempotencyKey: newIdempotencyKey(), notify: false });
     saveDraft(this.#host.endpoint, this.#host.threadKey, null);
     this.saveIdentity();
   }

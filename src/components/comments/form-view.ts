@@ -14,6 +14,9 @@ export interface FormActions {
   cancelReply(): void;
   changeDetails(): void;
   remember(event: Event): void;
+  notify(event: Event): void;
+  /** "Manage my comments by email": sends the address typed a link to its comments. */
+  manage(): void;
   honeypot(event: Event): void;
   /** Present when the page has a player. */
   addTime?: () => void;
@@ -94,7 +97,13 @@ export function renderForm(form: FormState, actions: FormActions, s: Localized, 
           <input id="remember" type="checkbox" .checked=${form.remember} @change=${actions.remember} />
           <label for="remember">${s.remember}</label>
         </p>`}
+    <p part="notify">
+      <input id="notify" type="checkbox" .checked=${form.notify} @change=${actions.notify} />
+      <label for="notify">${s.notify}</label>
+    </p>
     ${form.formError ? html`<p part="error" class="form-error">${form.formError}</p>` : nothing}
+    ${form.formNotice ? html`<p part="form-notice" class="notice">${form.formNotice}</p>` : nothing}
     <button part="submit" type="submit" ?disabled=${form.posting}>${form.posting ? s.posting : s.post}</button>
+    <button part="manage" type="button" @click=${actions.manage}>${s.manageComments}</button>
   </form>`;
 }

@@ -11,6 +11,8 @@ export interface Draft {
   body: string;
   parentId: string | null;
   idempotencyKey: string;
+  /** The "notify me of replies" box, ticked. */
+  notify?: boolean;
 }
 
 export interface SavedAuthor {

@@ -8,7 +8,7 @@ import { html, nothing } from 'lit/html.js';
 import { ApiError } from '../../api/client.js';
 import { LIMITS, type Comment, type FieldName } from '../../api/contract.js';
 import { charLength, isEmail, isHttpUrl } from '../../api/validate.js';
-import { deleteComment, editComment, postComment } from '../../api/writes.js';
+import { deleteComment, editComment, postComment, requestManageLink as askForLink } from '../../api/writes.js';
 import { emit } from '../../events/events.js';
 import enWriting from '../../i18n/en-writing.js';
 import type { Strings } from '../../i18n/en.js';
@@ -109,7 +109,7 @@ export async function submit(host: Host): Promise<void> {
   const s = words(host);
   const { form } = host;
   const invalid = validate(host);
-  form.set({ formError: '' });
+  form.set({ formError: '', formNotice: '' });
   if (invalid.length) {
     host.announce(say(s.fixFields, host.locale, invalid.length));
     return focusFirstInvalid(host, invalid);
@@ -128,6 +128,10 @@ export async function submit(host: Host): Promise<void> {
       idempotencyKey: form.idempotencyKey,
       formToken: host.thread.formToken,
       honeypot: form.honeypot,
+      // Where links in emails about this comment lead (a reply's notification links its permalink here).
+      page: location.href.split('#')[0],
+      // Only a ticked box is sent: the endpoint keeps nothing for an unticked one. The locale is the emails' language.
+      ...(form.notify ? { notify: true, locale: host.locale } : {}),
     });
     const grant: Grant = { token: posted.editToken, until: Date.parse(posted.editableUntil), comment: posted.comment, thread: host.threadKey };
     // An endpoint of one's own may leave editing out: then there are simply no tools.
@@ -144,6 +148,33 @@ export async function submit(host: Host): Promise<void> {
     const fields = FORM_FIELDS.filter((f) => errors[f]);
     if (fields.length) await focusFirstInvalid(host, fields);
     else form.set({ formError: message });
+  } finally {
+    form.set({ posting: false });
+  }
+}
+
+/**
+ * "Manage my comments by email": asks the endpoint to email the address typed a link to the
+ * page of its comments. The answer is the same whether or not the address wrote any.
+ */
+export async function requestManageLink(host: Host): Promise<void> {
+  const { form } = host;
+  const s = words(host);
+  const problem = problemWith(host, 'email');
+  form.set({ formError: '', formNotice: '', errors: { ...form.errors, email: problem || undefined } });
+  if (problem) {
+    host.announce(problem);
+    return focusFirstInvalid(host, ['email']);
+  }
+  form.set({ posting: true });
+  try {
+    await askForLink(host.endpoint, { email: form.fields.email.trim(), locale: host.locale });
+    form.set({ formNotice: s.manageSent });
+    host.announce(s.manageSent);
+  } catch (error) {
+    const errors = formErrors(host, error, ['email']);
+    form.set({ errors: { ...form.errors, ...errors }, formError: errors.email ? '' : fail(host, error, errors) });
+    if (errors.email) await focusFirstInvalid(host, ['email']);
   } finally {
     form.set({ posting: false });
   }

@@ -29,6 +29,8 @@ export default {
   privacyNotice: 'Deine E-Mail-Adresse wird nicht veröffentlicht.',
   requiredNotice: 'Erforderliche Felder sind markiert mit',
   remember: 'Meinen Namen, meine E-Mail-Adresse und meine Website in diesem Browser für die nächste Kommentierung speichern.',
+  notify: 'Benachrichtige mich per E-Mail über Antworten auf meinen Kommentar.',
+  manageComments: 'Meine Kommentare per E-Mail verwalten',
   commentingAs: 'Du kommentierst als',
   changeDetails: 'Ändern',
   post: 'Kommentar abschicken',
@@ -63,4 +65,5 @@ export default {
   updated: 'Kommentar aktualisiert.',
   removed: 'Kommentar gelöscht.',
   editExpired: 'Die Zeit zum Ändern dieses Kommentars ist abgelaufen.',
+  manageSent: 'Wenn mit dieser Adresse hier Kommentare geschrieben wurden, ist ein Link unterwegs, mit dem du sie ansehen, herunterladen oder löschen kannst.',
 } satisfies Strings;

@@ -34,6 +34,8 @@ export default {
   privacyNotice: 'Tu dirección de correo electrónico no será publicada.',
   requiredNotice: 'Los campos obligatorios están marcados con',
   remember: 'Guarda mi nombre, correo electrónico y web en este navegador para la próxima vez que comente.',
+  notify: 'Avisarme por correo electrónico de las respuestas a mi comentario.',
+  manageComments: 'Gestionar mis comentarios por correo electrónico',
   commentingAs: 'Comentas como',
   changeDetails: 'Cambiar',
   post: 'Publicar el comentario',
@@ -73,4 +75,5 @@ export default {
   updated: 'Comentario actualizado.',
   removed: 'Comentario borrado.',
   editExpired: 'Se ha agotado el tiempo para modificar este comentario.',
+  manageSent: 'Si se escribieron comentarios aquí con esta dirección, le hemos enviado un enlace para verlos, descargarlos o eliminarlos.',
 } satisfies Strings;

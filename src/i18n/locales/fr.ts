@@ -34,6 +34,8 @@ export default {
   privacyNotice: 'Votre adresse e-mail ne sera pas publiée.',
   requiredNotice: 'Les champs obligatoires sont indiqués avec',
   remember: 'Enregistrer mon nom, mon e-mail et mon site dans le navigateur pour mon prochain commentaire.',
+  notify: 'M’avertir par e-mail des réponses à mon commentaire.',
+  manageComments: 'Gérer mes commentaires par e-mail',
   commentingAs: 'Vous commentez en tant que',
   changeDetails: 'Modifier',
   post: 'Laisser un commentaire',
@@ -73,4 +75,5 @@ export default {
   updated: 'Commentaire mis à jour.',
   removed: 'Commentaire supprimé.',
   editExpired: 'Le délai pour modifier ce commentaire est écoulé.',
+  manageSent: 'Si des commentaires ont été écrits ici avec cette adresse, un lien pour les voir, les télécharger ou les supprimer lui a été envoyé.',
 } satisfies Strings;

@@ -29,6 +29,8 @@ export default {
   privacyNotice: 'האימייל לא יוצג באתר.',
   requiredNotice: 'שדות החובה מסומנים',
   remember: 'לשמור בדפדפן זה את השם, האימייל והאתר שלי לפעם הבאה שאגיב.',
+  notify: 'להודיע לי באימייל על תגובות לתגובה שלי.',
+  manageComments: 'ניהול התגובות שלי באימייל',
   commentingAs: 'מגיבים בתור',
   changeDetails: 'שינוי',
   post: 'להגיב',
@@ -68,4 +70,5 @@ export default {
   updated: 'התגובה עודכנה.',
   removed: 'התגובה נמחקה.',
   editExpired: 'הזמן לשינוי התגובה הזו הסתיים.',
+  manageSent: 'אם נכתבו כאן תגובות עם כתובת זו, נשלח אליה קישור לצפייה בהן, להורדתן או למחיקתן.',
 } satisfies Strings;

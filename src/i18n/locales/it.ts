@@ -34,6 +34,8 @@ export default {
   privacyNotice: 'Il tuo indirizzo email non sarà pubblicato.',
   requiredNotice: 'I campi obbligatori sono contrassegnati',
   remember: 'Salva il mio nome, email e sito web in questo browser per la prossima volta che commento.',
+  notify: 'Avvisami via email delle risposte al mio commento.',
+  manageComments: 'Gestisci i miei commenti via email',
   commentingAs: 'Stai commentando come',
   changeDetails: 'Cambia',
   post: 'Invia commento',
@@ -73,4 +75,5 @@ export default {
   updated: 'Commento aggiornato.',
   removed: 'Commento eliminato.',
   editExpired: 'Il tempo per modificare questo commento è scaduto.',
+  manageSent: 'Se qui sono stati scritti commenti con questo indirizzo, gli abbiamo inviato un link per vederli, scaricarli o eliminarli.',
 } satisfies Strings;

@@ -29,6 +29,8 @@ export default {
   privacyNotice: 'メールアドレスが公開されることはありません。',
   requiredNotice: '必須項目には印が付いています',
   remember: '次回のコメントで使用するためブラウザーに自分の名前、メールアドレス、サイトを保存する。',
+  notify: '自分のコメントへの返信をメールで通知する。',
+  manageComments: '自分のコメントをメールで管理',
   commentingAs: '投稿者：',
   changeDetails: '変更',
   post: 'コメントを送信',
@@ -62,4 +64,5 @@ export default {
   updated: 'コメントを更新しました。',
   removed: 'コメントを削除しました。',
   editExpired: 'このコメントを変更できる時間は過ぎました。',
+  manageSent: 'このメールアドレスでここにコメントが書かれていれば、それらを表示・ダウンロード・削除するためのリンクを送信しました。',
 } satisfies Strings;

@@ -29,6 +29,8 @@ export default {
   privacyNotice: 'Het e-mailadres wordt niet gepubliceerd.',
   requiredNotice: 'Vereiste velden zijn gemarkeerd met',
   remember: 'Mijn naam, e-mail en site bewaren in deze browser voor de volgende keer wanneer ik een reactie plaats.',
+  notify: 'Stuur mij een e-mail bij reacties op mijn reactie.',
+  manageComments: 'Mijn reacties beheren via e-mail',
   commentingAs: 'Je reageert als',
   changeDetails: 'Wijzigen',
   post: 'Reactie plaatsen',
@@ -63,4 +65,5 @@ export default {
   updated: 'Reactie bijgewerkt.',
   removed: 'Reactie verwijderd.',
   editExpired: 'De tijd om deze reactie te wijzigen is verstreken.',
+  manageSent: 'Als er hier reacties met dit adres zijn geschreven, is er een link onderweg om ze te bekijken, te downloaden of te verwijderen.',
 } satisfies Strings;

@@ -29,6 +29,8 @@ export default {
   privacyNotice: 'Twój adres e-mail nie zostanie opublikowany.',
   requiredNotice: 'Wymagane pola są oznaczone',
   remember: 'Zapamiętaj moje dane w tej przeglądarce podczas pisania kolejnych komentarzy.',
+  notify: 'Powiadamiaj mnie e-mailem o odpowiedziach na mój komentarz.',
+  manageComments: 'Zarządzaj moimi komentarzami przez e-mail',
   commentingAs: 'Komentujesz jako',
   changeDetails: 'Zmień',
   post: 'Opublikuj komentarz',
@@ -70,4 +72,5 @@ export default {
   updated: 'Zaktualizowano komentarz.',
   removed: 'Usunięto komentarz.',
   editExpired: 'Czas na zmianę tego komentarza minął.',
+  manageSent: 'Jeśli z tego adresu pisano tu komentarze, wysłaliśmy na niego link, przez który można je obejrzeć, pobrać lub usunąć.',
 } satisfies Strings;

@@ -34,6 +34,8 @@ export default {
   privacyNotice: 'O seu endereço de e-mail não será publicado.',
   requiredNotice: 'Campos obrigatórios são marcados com',
   remember: 'Salvar meus dados neste navegador para a próxima vez que eu comentar.',
+  notify: 'Avisar-me por e-mail sobre respostas ao meu comentário.',
+  manageComments: 'Gerenciar meus comentários por e-mail',
   commentingAs: 'Comentando como',
   changeDetails: 'Alterar',
   post: 'Publicar comentário',
@@ -73,4 +75,5 @@ export default {
   updated: 'Comentário atualizado.',
   removed: 'Comentário excluído.',
   editExpired: 'O prazo para alterar este comentário terminou.',
+  manageSent: 'Se algum comentário foi escrito aqui com este endereço, um link para vê-los, baixá-los ou excluí-los está a caminho.',
 } satisfies Strings;

@@ -29,6 +29,8 @@ export default {
   privacyNotice: '您的邮箱地址不会被公开。',
   requiredNotice: '必填项已标注',
   remember: '在此浏览器中保存我的显示名称、邮箱地址和网站地址，以便下次评论时使用。',
+  notify: '有人回复我的评论时通过邮件通知我。',
+  manageComments: '通过邮件管理我的评论',
   commentingAs: '评论身份：',
   changeDetails: '更改',
   post: '发表评论',
@@ -62,4 +64,5 @@ export default {
   updated: '评论已更新。',
   removed: '评论已删除。',
   editExpired: '此评论的可修改时间已过。',
+  manageSent: '如果有人用此邮箱地址在这里发表过评论，我们已向该地址发送一个链接，可用来查看、下载或删除这些评论。',
 } satisfies Strings;
