@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions, type TransportOptions } from 'nodemailer';
 
 export interface MailMessage {
   /** One address, as stored (trimmed, lower-cased). */
@@ -54,7 +54,7 @@ export function mailTransport(config: MailConfig): MailTransport {
 }
 
 /** What nodemailer is given for `message`: both parts, the headers every message carries. */
-function mailOptions(message: MailMessage, from: string): nodemailer.SendMailOptions {
+function mailOptions(message: MailMessage, from: string): SendMailOptions {
   const headers: Record<string, string> = { 'Auto-Submitted': 'auto-generated' };
   if (message.unsubscribeUrl) {
     headers['List-Unsubscribe'] = `<${message.unsubscribeUrl}>`;
@@ -83,7 +83,7 @@ function smtpTransport(url: string, from: string): MailTransport {
     // One connection reused while messages keep coming, closed when idle.
     pool: true,
     maxConnections: 2,
-  } as nodemailer.TransportOptions);
+  } as TransportOptions);
   const parsed = new URL(url);
   return {
     description: `${parsed.protocol}//${parsed.host}`,
