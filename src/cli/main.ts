@@ -21,6 +21,9 @@ import { wordpressFormat } from './wordpress.js';
 import { XmlReader, XmlSyntaxError } from './xml.js';
 
 export const USAGE = `Usage:
+  colloquy serve                      the server (docs/server.md)
+  colloquy demo                       the server with the demo pages
+  colloquy doctor                     check the configuration without starting the server
   colloquy import wordpress <file> [--thread-key=path|link|guid] [--dry-run]
   colloquy import disqus <file> [--thread-key=path|link|id] [--dry-run]
   colloquy import json <file> [--dry-run]
