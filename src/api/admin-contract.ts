@@ -145,3 +145,45 @@ export interface AdminErrorBody {
 
 /** Largest number of ids in one bulk change. */
 export const MAX_BULK_IDS = 500;
+
+/** Where an outgoing message is: waiting (first try or a retry), being sent, delivered, or given up on. */
+export type AdminOutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+export const OUTBOX_STATUSES: readonly AdminOutboxStatus[] = ['pending', 'sending', 'sent', 'failed'];
+
+/**
+ * An outgoing message (a webhook delivery, an email) as the admin API shows it. What it says,
+ * and to whom, is not shown: only what it is about and how its delivery goes.
+ */
+export interface AdminOutboxMessage {
+  id: string;
+  /** Which sender delivers it: `webhook`, or one of the email kinds. */
+  kind: string;
+  status: AdminOutboxStatus;
+  /** Tries so far, the one in flight included; 8 in all before `failed` (docs/server.md, "The outbox"). */
+  attempts: number;
+  /** The comment it is about, when it is about one. */
+  commentId: string | null;
+  /** ISO 8601, UTC: when it was written. */
+  createdAt: string;
+  /** ISO 8601, UTC: when it is (or was) due for its next (or last) try. */
+  dueAt: string;
+  /** ISO 8601, UTC; `null` until it is sent. */
+  sentAt: string | null;
+  /** Why the last try failed (email addresses blanked out), or `null`. */
+  lastError: string | null;
+}
+
+/** `GET /api/admin/outbox?status=&limit=&cursor=`: newest first. */
+export interface AdminOutboxList {
+  messages: AdminOutboxMessage[];
+  /** Messages per status, whatever the filter. */
+  counts: Record<AdminOutboxStatus, number>;
+  /** Pass as `cursor` for the next page; `null` on the last page. */
+  nextCursor: string | null;
+}
+
+/** `200` answer to `POST /api/admin/outbox/{id}/retry`. */
+export interface AdminOutboxResult {
+  message: AdminOutboxMessage;
+}

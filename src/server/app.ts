@@ -24,7 +24,8 @@ import { commentRoutes } from './routes/comments.js';
 import { countRoutes } from './routes/counts.js';
 import { threadRoutes } from './routes/threads.js';
 import type { CommentStore } from './store/comment-store.js';
-import { derivedWebhookSecret, webhookNotifier } from './webhook.js';
+import type { EventListener } from './outbox/events.js';
+import { webhookListener } from './webhook.js';
 
 /**
  * The settings the app itself uses, with the secret and the admin token resolved. Left
@@ -53,6 +54,13 @@ export interface AppOptions {
   pageCacheChars?: number;
   /** Where Akismet's and the webhook's background failures are reported; defaults to `console.error`. */
   log?: (message: string) => void;
+  /**
+   * Told of every new comment, approval and author's edit inside its transaction, to write the
+   * messages it causes into the outbox (see src/server/outbox/events.ts). The webhook's listener
+   * is added when `config.webhook` is set. The outbox worker (started beside the app, see
+   * library.ts) sends what they write.
+   */
+  listeners?: EventListener[];
 }
 
 export function createApp(options: AppOptions): Hono {
@@ -68,7 +76,10 @@ export function createApp(options: AppOptions): Hono {
   const publicUrl = config.publicUrl ?? null;
   const adminPage = config.adminUrl ?? (publicUrl === null ? null : `${publicUrl}/admin`);
   if (webhook && adminPage === null) throw new Error('createApp: a webhook needs config.publicUrl (or config.adminUrl) to link to the admin page.');
-  const notifier = webhook ? webhookNotifier({ ...webhook, secret: webhook.secret ?? derivedWebhookSecret(config.secret) }, log) : null;
+  const listeners: EventListener[] = [
+    ...(webhook ? [webhookListener({ hashes, adminLink: (id) => `${adminPage}#comment-${id}`, clock })] : []),
+    ...(options.listeners ?? []),
+  ];
 
   app.use(async (c, next) => {
     await next();
@@ -90,7 +101,18 @@ export function createApp(options: AppOptions): Hono {
   // Before the public API, whose CORS lets other sites in: the admin API admits none.
   app.route(
     '/api/admin',
-    adminRoutes({ store, hashes, token: config.adminToken ?? null, trustProxy: config.trustProxy, publicUrl, clock, clientAddress: address, akismet: spamChecker, log }),
+    adminRoutes({
+      store,
+      hashes,
+      token: config.adminToken ?? null,
+      trustProxy: config.trustProxy,
+      publicUrl,
+      clock,
+      clientAddress: address,
+      akismet: spamChecker,
+      log,
+      listeners,
+    }),
   );
 
   const api = new Hono();
@@ -108,8 +130,7 @@ export function createApp(options: AppOptions): Hono {
       spamRules: spam,
       forms: spam.minFormSeconds > 0 ? formTokens(config.secret) : null,
       akismet: spamChecker,
-      notifier,
-      adminLink: (_c, id) => `${adminPage}#comment-${id}`,
+      listeners,
     }),
   );
   api.route('/counts', countRoutes({ store }));

@@ -59,11 +59,7 @@ export interface WebhookConfig {
   /** `COLLOQUY_WEBHOOK_SECRET`, or `null` to derive one from the server's secret. */
   secret: string | null;
   format: WebhookFormat;
-  /** Tries per delivery, the first included. */
-  attempts: number;
-  /** The wait before the first retry; each further one waits four times longer. */
-  firstRetryMs: number;
-  /** How long one try may take. */
+  /** How long one try may take. Retries follow the outbox's schedule (src/server/outbox/worker.ts). */
   timeoutMs: number;
 }
 
@@ -123,8 +119,6 @@ export const DEFAULT_MIN_FORM_SECONDS = 3;
 export const DEFAULT_MAX_LINKS = 1;
 export const DEFAULT_AKISMET_URL = 'https://rest.akismet.com/1.1/';
 export const AKISMET_TIMEOUT_MS = 5000;
-export const WEBHOOK_ATTEMPTS = 5;
-export const WEBHOOK_FIRST_RETRY_MS = 2000;
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
 export const DEFAULT_HEADERS_TIMEOUT_SECONDS = 10;
@@ -416,7 +410,7 @@ function parseWebhook(env: Env): WebhookConfig | null {
   }
   const secret = parseSecret('COLLOQUY_WEBHOOK_SECRET', value(env, 'COLLOQUY_WEBHOOK_SECRET'));
   if (url === undefined) return null;
-  return { url, secret, format, attempts: WEBHOOK_ATTEMPTS, firstRetryMs: WEBHOOK_FIRST_RETRY_MS, timeoutMs: WEBHOOK_TIMEOUT_MS };
+  return { url, secret, format, timeoutMs: WEBHOOK_TIMEOUT_MS };
 }
 
 function parseTrustProxy(raw: string | undefined): TrustProxy {

@@ -12,6 +12,7 @@ import type { Akismet, CommentFacts } from './akismet.js';
 import type { EditTokens } from './edit-token.js';
 import { commentNotFound, forbidden } from './errors.js';
 import { parseId } from './ids.js';
+import { announce, type EventListener } from './outbox/events.js';
 import { screenText, type SpamRules, type Verdict } from './spam-rules.js';
 import type { CommentStore, SpamCheck, StoredComment } from './store/comment-store.js';
 
@@ -51,6 +52,8 @@ export async function editComment(
   body: string,
   clock: () => number,
   screening: EditScreening = UNSCREENED,
+  /** Told of the edit inside its transaction. */
+  listeners: readonly EventListener[] = [],
 ): Promise<StoredComment> {
   const { id } = comment;
   let verdict: Verdict = null;
@@ -91,6 +94,7 @@ export async function editComment(
     const held = verdict && current.status !== 'spam' ? verdict : undefined;
     const edited = await tx.updateBody(current, body, now, held);
     if (spamCheck) await tx.saveSpamCheck({ commentId: id, ...spamCheck });
+    await announce(listeners, tx, { type: 'edited', comment: edited, previousStatus: current.status });
     return edited;
   });
 }

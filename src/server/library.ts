@@ -19,6 +19,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, parseConfig, type ModerationMode, type ServerConfig, type WebhookFormat } from './config.js';
 import { DEMO_THREAD, seedDemo } from './demo.js';
+import { outboxSenders } from './outbox/senders.js';
+import { startOutboxWorker } from './outbox/worker.js';
 import { demoDir, distDir } from './package-files.js';
 import { loadOrCreateKeyFile, loadOrCreateSecret } from './secret.js';
 import type { CommentStore } from './store/comment-store.js';
@@ -151,7 +153,7 @@ export interface Colloquy {
   handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** The configuration in force, secrets resolved. */
   config: ServerConfig & { secret: string; adminToken: string };
-  /** Closes the database. Requests after this fail. */
+  /** Stops the outbox worker (letting a send under way finish) and closes the database. Requests after this fail. */
   close(): Promise<void>;
 }
 
@@ -195,10 +197,12 @@ async function start(config: ServerConfig, extras: ColloquyExtras, rename: (erro
     assets: { distDir: distDir(), demoDir: config.demo ? demoDir() : undefined },
     log: (message) => log.error(message),
   });
+  // Sends what the app writes to the outbox; every instance runs one, and they share the work.
+  const worker = startOutboxWorker({ store, senders: outboxSenders(resolved), log: (message) => log.error(message) });
   // Leave the host app's global Request and Response alone: it may rely on them.
   const handler = getRequestListener(app.fetch, { overrideGlobalObjects: false });
   let closed: Promise<void> | undefined;
-  return { app, handler, config: resolved, close: () => (closed ??= store.close()) };
+  return { app, handler, config: resolved, close: () => (closed ??= worker.stop().then(() => store.close())) };
 }
 
 function loadSecret(path: string, log: NonNullable<ColloquyExtras['log']>): string {

@@ -7,6 +7,7 @@
 import type { AdminChange } from './admin-input.js';
 import type { Akismet } from './akismet.js';
 import { invalidRequest } from './errors.js';
+import { announce, type EventListener } from './outbox/events.js';
 import type { CommentStore, StoredComment } from './store/comment-store.js';
 
 export interface Moderated {
@@ -14,7 +15,8 @@ export interface Moderated {
   notFound: number[];
 }
 
-export function moderate(store: CommentStore, ids: number[], change: AdminChange, now: number): Promise<Moderated> {
+/** `listeners` are told, in the same transaction, of each comment the change approved. */
+export function moderate(store: CommentStore, ids: number[], change: AdminChange, now: number, listeners: readonly EventListener[] = []): Promise<Moderated> {
   return store.write(async (tx) => {
     const changed: Moderated['changed'] = [];
     const notFound: number[] = [];
@@ -35,6 +37,9 @@ export function moderate(store: CommentStore, ids: number[], change: AdminChange
         after = await tx.updateFields(after, fields, now);
       }
       if (change.status) after = (await tx.setStatus(id, change.status, now)) ?? after;
+      if (after.status === 'approved' && before.status !== 'approved') {
+        await announce(listeners, tx, { type: 'approved', comment: after, previousStatus: before.status });
+      }
       changed.push({ before, after });
     }
     return { changed, notFound };

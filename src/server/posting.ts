@@ -19,6 +19,7 @@ import type { ModerationMode } from './config.js';
 import { duplicate, idempotencyKeyTaken, parentNotFound, replyTooDeep, tooFast } from './errors.js';
 import { parseId } from './ids.js';
 import type { CheckedComment } from './input.js';
+import { announce, type EventListener } from './outbox/events.js';
 import type { Verdict } from './spam-rules.js';
 import {
   IdempotencyKeyTaken,
@@ -95,6 +96,8 @@ export async function postComment(
   policy: PostingPolicy,
   poster: Poster,
   screening: Screening = UNSCREENED,
+  /** Told of the new comment inside its transaction (its outgoing messages: webhooks, emails). */
+  listeners: readonly EventListener[] = [],
 ): Promise<PostResult> {
   const parentId = input.parentId === null ? null : parseId(input.parentId);
   if (parentId === undefined) throw parentNotFound();
@@ -156,6 +159,14 @@ export async function postComment(
         holdReason: verdict?.reason ?? (status === 'pending' ? 'moderation' : null),
       });
       if (spamCheck) await tx.saveSpamCheck({ commentId: comment.id, ...spamCheck });
+      await announce(listeners, tx, {
+        type: 'created',
+        comment,
+        previousStatus: null,
+        notify: input.notify,
+        ...(input.locale ? { locale: input.locale } : {}),
+        ...(input.page ? { page: input.page } : {}),
+      });
       return { comment, created: true };
     });
   } catch (error) {

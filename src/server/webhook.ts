@@ -1,28 +1,35 @@
 /**
  * Announces each new comment (published or waiting, never spam) to `COLLOQUY_WEBHOOK_URL`:
- * a JSON POST signed with an HMAC of its raw body, sent in the background and retried
- * with growing waits. The comment is stored before any of this starts, so a receiver that
- * is down or slow never holds up or loses a comment; it only misses the notice.
+ * a JSON POST signed with an HMAC of its raw body. The notice is an outbox message written in
+ * the comment's own transaction (src/server/outbox/), and the outbox worker sends it with its
+ * retries, so a receiver that is down or slow never holds up or loses a comment, and a restart
+ * or a crash loses no notice either.
  *
  * Bodies carry what the public API shows and no email: a webhook often ends in a chat
  * channel (Slack, Discord) that more people read than the admin page.
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Comment } from '../api/contract.js';
+import { toAuthorComment } from './comment-json.js';
 import type { WebhookConfig } from './config.js';
+import type { KeyedHashes } from './keyed-hash.js';
+import type { EventListener } from './outbox/events.js';
+import { PermanentFailure, RetryLater, type Sender } from './outbox/worker.js';
 
+/** The outbox kind of a webhook delivery. */
+export const WEBHOOK_KIND = 'webhook';
+
+/** What the outbox keeps for one delivery; rendered in the configured format at each try. */
 export interface NewCommentNotice {
+  /** The comment's id, for the admin page's outbox list. */
+  commentId: string;
   thread: string;
+  /** As its author was answered with: the public fields, no email. */
   comment: Comment;
   /** Where a moderator opens this comment. */
   adminUrl: string;
-}
-
-export interface Notifier {
-  /** Queues the notice and returns at once. */
-  commentCreated(notice: NewCommentNotice): void;
-  /** Resolves once every queued delivery has succeeded or given up. */
-  settled(): Promise<void>;
+  /** The same for every try, across restarts, so a receiver can drop repeats. */
+  deliveryId: string;
 }
 
 /** The JSON body (`COLLOQUY_WEBHOOK_FORMAT=json`), documented in docs/server.md. */
@@ -46,7 +53,6 @@ const EXCERPT_CHARS = 300;
 const NAME_CHARS = 80;
 const THREAD_CHARS = 150;
 const DISCORD_MAX_CHARS = 2000;
-const MAX_RETRY_AFTER_MS = 5 * 60 * 1000;
 
 /** The secret a webhook is signed with when `COLLOQUY_WEBHOOK_SECRET` is unset: derived from the server's. */
 export function derivedWebhookSecret(serverSecret: string): string {
@@ -57,15 +63,40 @@ export function sign(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-type Log = (message: string) => void;
+/**
+ * Writes a delivery into the outbox for each new comment that is not spam, in the comment's
+ * transaction. Retries, repeated posts and discarded posts create no comment, so no notice.
+ */
+export function webhookListener(options: {
+  hashes: Pick<KeyedHashes, 'avatar' | 'unlistedAvatar'>;
+  adminLink: (id: number) => string;
+  clock: () => number;
+}): EventListener {
+  return async (tx, event) => {
+    if (event.type !== 'created' || event.comment.status === 'spam') return;
+    const notice: NewCommentNotice = {
+      commentId: String(event.comment.id),
+      thread: event.comment.thread,
+      comment: toAuthorComment(event.comment, options.hashes),
+      adminUrl: options.adminLink(event.comment.id),
+      deliveryId: randomUUID(),
+    };
+    await tx.enqueue({ kind: WEBHOOK_KIND, payload: notice, dueAt: options.clock() });
+  };
+}
 
-export function webhookNotifier(config: WebhookConfig & { secret: string }, log: Log = (message) => console.error(message)): Notifier {
-  const pending = new Set<Promise<void>>();
-
-  async function attempt(notice: NewCommentNotice, deliveryId: string): Promise<{ ok: boolean; retry: boolean; wait: number; problem: string }> {
-    const body = render(config.format, notice, deliveryId, Math.floor(Date.now() / 1000));
+/**
+ * Sends one delivery: a 2xx is done; a 5xx, 408, 425, 429, a timeout or a network error is
+ * tried again by the outbox (after at least a `Retry-After` it names); any other answer says the
+ * receiver will never take this body, and fails the message at once.
+ */
+export function webhookSender(config: Pick<WebhookConfig, 'url' | 'format' | 'timeoutMs'> & { secret: string }): Sender {
+  return async (payload, { signal }) => {
+    const notice = payload as NewCommentNotice;
+    const body = render(config.format, notice, Math.floor(Date.now() / 1000));
+    let response: Response;
     try {
-      const response = await fetch(config.url, {
+      response = await fetch(config.url, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
@@ -74,54 +105,25 @@ export function webhookNotifier(config: WebhookConfig & { secret: string }, log:
           [TIMESTAMP_HEADER]: String(body.timestamp),
         },
         body: body.text,
-        signal: AbortSignal.timeout(config.timeoutMs),
+        redirect: 'manual',
+        signal: AbortSignal.any([signal, AbortSignal.timeout(config.timeoutMs)]),
       });
-      await response.arrayBuffer().catch(() => undefined);
-      if (response.ok) return { ok: true, retry: false, wait: 0, problem: '' };
-      const status = response.status;
-      const retryAfter = Number(response.headers.get('Retry-After')) * 1000;
-      // Other 4xx say the receiver will never take this body; trying again would not help.
-      const retry = status >= 500 || status === 408 || status === 425 || status === 429;
-      return { ok: false, retry, wait: Number.isFinite(retryAfter) ? Math.min(retryAfter, MAX_RETRY_AFTER_MS) : 0, problem: `HTTP ${status}` };
     } catch (error) {
-      const timedOut = error instanceof Error && error.name === 'TimeoutError';
-      return { ok: false, retry: true, wait: 0, problem: timedOut ? `no answer within ${config.timeoutMs / 1000} s` : (error as Error).message };
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      throw new Error(timedOut ? `no answer within ${config.timeoutMs / 1000} s` : (error as Error).message);
     }
-  }
-
-  async function deliver(notice: NewCommentNotice): Promise<void> {
-    const deliveryId = randomUUID();
-    const what = `comment ${notice.comment.id}`;
-    for (let n = 1; ; n++) {
-      const result = await attempt(notice, deliveryId);
-      if (result.ok) return;
-      if (!result.retry || n >= config.attempts) {
-        log(`[colloquy] Webhook for ${what} failed (${result.problem}); gave up after ${n} ${n === 1 ? 'try' : 'tries'}.`);
-        return;
-      }
-      const wait = Math.max(result.wait, config.firstRetryMs * 4 ** (n - 1));
-      log(`[colloquy] Webhook for ${what} failed (${result.problem}), try ${n} of ${config.attempts}; trying again in ${formatWait(wait)}.`);
-      await new Promise<void>((resolve) => setTimeout(resolve, wait).unref());
-    }
-  }
-
-  return {
-    commentCreated(notice) {
-      const delivery = deliver(notice).finally(() => pending.delete(delivery));
-      pending.add(delivery);
-    },
-    async settled() {
-      while (pending.size > 0) await Promise.all(pending);
-    },
+    await response.arrayBuffer().catch(() => undefined);
+    if (response.ok) return;
+    const status = response.status;
+    const retry = status >= 500 || status === 408 || status === 425 || status === 429;
+    if (!retry) throw new PermanentFailure(`HTTP ${status}`);
+    const retryAfter = Number(response.headers.get('Retry-After')) * 1000;
+    throw new RetryLater(`HTTP ${status}`, Number.isFinite(retryAfter) ? retryAfter : 0);
   };
 }
 
-function formatWait(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
-}
-
-function render(format: WebhookConfig['format'], notice: NewCommentNotice, deliveryId: string, timestamp: number): { text: string; timestamp: number } {
-  const { comment, thread, adminUrl } = notice;
+function render(format: WebhookConfig['format'], notice: NewCommentNotice, timestamp: number): { text: string; timestamp: number } {
+  const { comment, thread, adminUrl, deliveryId } = notice;
   const waiting = comment.status === 'pending';
   const what = waiting ? 'New comment awaiting moderation' : 'New comment';
   // Everything but the admin link is the visitor's: the name, the thread key (any page may

@@ -105,8 +105,6 @@ describe('configuration', () => {
         url: 'https://hooks.slack.com/services/T/B/X',
         secret: 'w'.repeat(32),
         format: 'slack',
-        attempts: 5,
-        firstRetryMs: 2000,
         timeoutMs: 10_000,
       });
     } finally {

@@ -10,6 +10,8 @@ import type { AdminErrorCode } from '../../src/api/admin-contract.js';
 import type { ErrorBody } from '../../src/api/contract.js';
 import { createApp, type AppConfig } from '../../src/server/app.js';
 import type { ErrorFields } from '../../src/server/errors.js';
+import { outboxSenders } from '../../src/server/outbox/senders.js';
+import { startOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from '../../src/server/outbox/worker.js';
 import type { CommentStore } from '../../src/server/store/index.js';
 
 export const SECRET = 'test-secret-that-is-at-least-32-characters';
@@ -80,17 +82,37 @@ export const seenResponses: string[] = [];
 
 export class TestServer {
   readonly app;
+  readonly config: AppConfig;
   now = Date.parse('2026-03-01T09:00:00.000Z');
 
   constructor(
     readonly store: CommentStore,
     config: Partial<AppConfig> = {},
+    options: Pick<Parameters<typeof createApp>[0], 'listeners'> = {},
   ) {
+    this.config = { secret: SECRET, adminToken: ADMIN_TOKEN, origins: [ALLOWED_ORIGIN], moderation: 'none', floodSeconds: 0, trustProxy: 0, ...config };
     this.app = createApp({
       store,
-      config: { secret: SECRET, adminToken: ADMIN_TOKEN, origins: [ALLOWED_ORIGIN], moderation: 'none', floodSeconds: 0, trustProxy: 0, ...config },
+      config: this.config,
       clock: () => this.now,
       log: (message) => this.logged.push(message),
+      ...options,
+    });
+  }
+
+  /**
+   * Starts an outbox worker on this server's store and clock, logging where the app does: the
+   * configuration's senders unless others are given, looking for due messages every 10 ms.
+   * Stop it at the end of the test.
+   */
+  worker(options: Partial<Omit<OutboxWorkerOptions, 'store'>> = {}): OutboxWorker {
+    return startOutboxWorker({
+      store: this.store,
+      senders: outboxSenders(this.config),
+      clock: () => this.now,
+      log: (message) => this.logged.push(message),
+      pollMs: 10,
+      ...options,
     });
   }
 
@@ -187,9 +209,18 @@ export class TestServer {
   }
 }
 
+/** Pages for a browser behind email links (see routes/me.ts): HTML whatever their status, or a JSON error. */
+const HTML_PAGES = /^\/api\/me(?:\/(?:delete|link\/form))?$/;
+
 function checkInvariants(path: string, res: Response, text: string, json: unknown): void {
   assert.equal(res.headers.get('X-Content-Type-Options'), 'nosniff', `nosniff on ${path}`);
   assert.ok(res.status < 500, `no 5xx for ${path}: ${res.status} ${text}`);
+  const pathname = new URL(path, 'http://localhost').pathname;
+  if ((HTML_PAGES.test(pathname) || pathname === '/api/me/export') && res.headers.get('Content-Type')?.toLowerCase() === 'text/html; charset=utf-8') {
+    assert.equal(res.headers.get('Cache-Control'), 'no-store', `no-store on ${path}`);
+    assert.ok(res.headers.get('Content-Security-Policy')?.includes("default-src 'none'"), `CSP on ${path}`);
+    return;
+  }
   if (text !== '' && path.startsWith('/api')) {
     const document = res.status < 300 ? DOCUMENT_TYPES[new URL(path, 'http://localhost').pathname] : undefined;
     assert.equal(res.headers.get('Content-Type'), document ?? 'application/json; charset=utf-8', `content type on ${path}`);

@@ -16,8 +16,10 @@ import { parseId } from '../ids.js';
 import { sendJson } from '../json.js';
 import type { KeyedHashes } from '../keyed-hash.js';
 import { moderate, reportCorrections } from '../moderation.js';
+import type { EventListener } from '../outbox/events.js';
 import { parseJson, readBody, requireJson } from '../request-body.js';
 import type { CommentStore } from '../store/comment-store.js';
+import { mountOutboxRoutes } from './admin-outbox.js';
 
 // A bulk change of 500 ids is about 10 KiB; anything much larger is not a moderator's request.
 const MAX_ADMIN_BODY_BYTES = 320 * 1024;
@@ -34,9 +36,11 @@ export interface AdminRoutesOptions {
   clientAddress: (c: Context) => string | undefined;
   akismet: Akismet | null;
   log: (message: string) => void;
+  /** Told, in the moderation's transaction, of each comment it approved (the outbox's messages). */
+  listeners?: readonly EventListener[];
 }
 
-export function adminRoutes({ store, hashes, token, trustProxy, publicUrl, clock, clientAddress, akismet, log }: AdminRoutesOptions): Hono {
+export function adminRoutes({ store, hashes, token, trustProxy, publicUrl, clock, clientAddress, akismet, log, listeners = [] }: AdminRoutesOptions): Hono {
   const router = new Hono();
   // No other origin, not even one allowed to use the public API: the admin page is served from here.
   router.use(cors({ origins: [], trustProxy, publicUrl }));
@@ -52,7 +56,7 @@ export function adminRoutes({ store, hashes, token, trustProxy, publicUrl, clock
   };
 
   const change = async (ids: number[], request: AdminChange) => {
-    const result = await moderate(store, ids, request, clock());
+    const result = await moderate(store, ids, request, clock(), listeners);
     if (akismet) await reportCorrections(store, akismet, result.changed, log);
     return result;
   };
@@ -104,6 +108,8 @@ export function adminRoutes({ store, hashes, token, trustProxy, publicUrl, clock
     const body: AdminCommentResult = { comment: (await present([id]))[0]! };
     return sendJson(c, body);
   });
+
+  mountOutboxRoutes(router, { store, clock });
 
   router.all('*', () => {
     throw notFound();

@@ -25,7 +25,7 @@ import { postComment, type PostingPolicy, type PostResult } from '../posting.js'
 import { parseJson, readBody, requireJson } from '../request-body.js';
 import { screen, type SpamRules } from '../spam-rules.js';
 import type { CommentStore, HeldReplies, StoredComment } from '../store/comment-store.js';
-import type { Notifier } from '../webhook.js';
+import type { EventListener } from '../outbox/events.js';
 import { isoTime } from '../iso-time.js';
 
 /**
@@ -47,9 +47,8 @@ export interface CommentRoutesOptions {
   /** Issues and reads form tokens; `null` when the form-age check is off. */
   forms: FormTokens | null;
   akismet: Akismet | null;
-  notifier: Notifier | null;
-  /** Where a moderator opens a comment, for notifications. */
-  adminLink: (c: Context, id: number) => string;
+  /** Told of each new comment and author's edit inside its transaction (the outbox's messages). */
+  listeners: readonly EventListener[];
 }
 
 export function commentRoutes(options: CommentRoutesOptions): Hono {
@@ -124,16 +123,10 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
           },
         },
       },
+      options.listeners,
     );
     const comment = 'discarded' in result ? discardedComment(input, result) : result.comment;
     const body = postedAnswer(comment, clock(), hashes, tokens);
-    if (!('discarded' in result) && result.created && options.notifier && result.comment.status !== 'spam') {
-      options.notifier.commentCreated({
-        thread: result.comment.thread,
-        comment: body.comment,
-        adminUrl: options.adminLink(c, result.comment.id),
-      });
-    }
     return sendJson(c, body, 201);
   });
 
@@ -154,7 +147,7 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
           permalink: permalinkFor(comment.thread, c.req.header('Referer'), options.akismet.siteUrl),
         },
       },
-    });
+    }, options.listeners);
     // Held or called spam, it is answered as pending (the author is told it awaits moderation),
     // with the seed a held post is answered with, never its email's.
     const body: EditedComment = { comment: toAuthorComment(edited, hashes) };

@@ -5,9 +5,9 @@
  */
 import type { HoldReason } from '../../api/admin-contract.js';
 import type { SortOrder } from '../../api/contract.js';
-import type { AuthorDeletion, SpamVerdict, StoredStatus } from './schema.js';
+import type { AuthorDeletion, OutboxStatus, SpamVerdict, StoredStatus } from './schema.js';
 
-export type { AuthorDeletion, SpamVerdict, StoredStatus } from './schema.js';
+export type { AuthorDeletion, OutboxStatus, SpamVerdict, StoredStatus } from './schema.js';
 export type { HoldReason } from '../../api/admin-contract.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -187,6 +187,55 @@ export interface RateWindow {
   windowStart: number;
 }
 
+/** An outgoing message to write in a transaction (see {@link CommentTransaction.enqueue}). */
+export interface OutboxMessage {
+  /** Which sender delivers it: a key of the worker's `senders` (src/server/outbox/worker.ts). */
+  kind: string;
+  /** What the sender needs, JSON-serialisable. */
+  payload: unknown;
+  /** When it may be sent first (ms since the epoch). */
+  dueAt: number;
+  /** Unique among messages not sent yet (`pending` or `sending`): a second enqueue with the same key is ignored. */
+  dedupeKey?: string;
+}
+
+/** An outbox row as stored. Its `payload` may hold a recipient's email: server code only. */
+export interface OutboxRow {
+  id: number;
+  kind: string;
+  payload: unknown;
+  status: OutboxStatus;
+  /** Tries claimed so far, the one in flight included. */
+  attempts: number;
+  dueAt: number;
+  leaseUntil: number | null;
+  lastError: string | null;
+  createdAt: number;
+  sentAt: number | null;
+  dedupeKey: string | null;
+}
+
+/** A worker's hold on a message it claimed: finishing or renewing it is refused once another claim replaced this one. */
+export interface OutboxClaim {
+  id: number;
+  /** The row's `attempts` when it was claimed. */
+  attempt: number;
+}
+
+/** How a claimed try ended. */
+export type OutboxOutcome =
+  | { status: 'sent'; at: number }
+  | { status: 'pending'; dueAt: number; error: string }
+  | { status: 'failed'; error: string };
+
+export interface OutboxListQuery {
+  /** `null` for every status. */
+  statuses: OutboxStatus[] | null;
+  limit: number;
+  /** The last id of the previous page (the list runs newest first), or `null`. */
+  beforeId: number | null;
+}
+
 /** Thrown by {@link CommentTransaction.insert} when another comment already holds the idempotency key. */
 export class IdempotencyKeyTaken extends Error {
   constructor() {
@@ -271,6 +320,12 @@ export interface CommentTransaction {
    * anything else leaves the thread.
    */
   deleteByAuthor(comment: StoredComment, now: number): Promise<StoredComment>;
+  /**
+   * Writes an outgoing message, to be sent by the outbox worker once this transaction commits
+   * (and never if it rolls back). With a `dedupeKey` another message not yet sent already holds,
+   * nothing is written.
+   */
+  enqueue(message: OutboxMessage): Promise<void>;
 }
 
 export interface CommentStore {
@@ -318,5 +373,27 @@ export interface CommentStore {
   findByIdempotencyKey(key: string): Promise<StoredComment | undefined>;
   /** Moderation: approve, hold, mark as spam or delete a comment. */
   setStatus(id: number, status: StoredStatus, now?: number): Promise<StoredComment | undefined>;
+  /**
+   * Claims up to `limit` messages of `kinds` that are due at `now` (or were claimed by a worker
+   * whose lease lapsed): each becomes `sending`, with one more attempt and a lease until
+   * `leaseUntil`. Atomic across workers and instances: no message is claimed twice at once.
+   */
+  claimOutbox(kinds: string[], now: number, leaseUntil: number, limit: number): Promise<OutboxRow[]>;
+  /** Extends the leases of claims still held; returns the ids whose claim is still this one. */
+  renewOutboxLeases(claims: OutboxClaim[], leaseUntil: number): Promise<number[]>;
+  /** Records how a claimed try ended; `false` (nothing changed) when the claim is no longer the row's. */
+  finishOutbox(claim: OutboxClaim, outcome: OutboxOutcome): Promise<boolean>;
+  /** Forgets messages sent before `sentBefore`, and failed ones whose last try was due before `failedBefore`. */
+  pruneOutbox(sentBefore: number, failedBefore: number): Promise<void>;
+  /** One page of messages, newest first, and whether more follow. */
+  listOutbox(query: OutboxListQuery): Promise<{ rows: OutboxRow[]; more: boolean }>;
+  outboxCounts(): Promise<Record<OutboxStatus, number>>;
+  findOutbox(id: number): Promise<OutboxRow | undefined>;
+  /**
+   * Makes a failed message due again at `now`, for one more try: `undefined` when there is no
+   * such message, `'not_failed'` when it is not failed, `'superseded'` when another message not
+   * yet sent holds its dedupe key.
+   */
+  retryOutbox(id: number, now: number): Promise<OutboxRow | undefined | 'not_failed' | 'superseded'>;
   close(): Promise<void>;
 }

@@ -3,6 +3,12 @@ import { REPLIES } from '../../api/contract.js';
 import { charLength } from '../../api/validate.js';
 import type {
   HoldReason,
+  OutboxClaim,
+  OutboxListQuery,
+  OutboxMessage,
+  OutboxOutcome,
+  OutboxRow,
+  OutboxStatus,
   AdminFilter,
   AdminListedComment,
   AdminPage,
@@ -29,6 +35,7 @@ import type {
 } from './comment-store.js';
 import { IdempotencyKeyTaken, SPAM_CHECK_RETENTION_DAYS } from './comment-store.js';
 import { groupCommit } from './group-commit.js';
+import * as outbox from './outbox-queries.js';
 import type { AuthorDeletion, Database, StoredStatus } from './schema.js';
 
 /** What differs between the engines; everything else is the same Kysely queries. */
@@ -377,6 +384,10 @@ class Queries implements CommentTransaction {
     return reply !== undefined;
   }
 
+  enqueue(message: OutboxMessage): Promise<void> {
+    return outbox.enqueue(this.db, message, Date.now());
+  }
+
   /**
    * Every write to a thread comes through here: it moves the approved count by
    * `delta` and bumps the version that cached pages are checked against. The
@@ -668,6 +679,38 @@ export class KyselyCommentStore extends Queries implements CommentStore {
     const { rows } = await sql<{ issued: unknown }>`
       select (coalesce(${last}, 0) >= ${id} or exists (select 1 from comments where id >= ${id})) as issued`.execute(this.db);
     return Boolean(rows[0]?.issued);
+  }
+
+  claimOutbox(kinds: string[], now: number, leaseUntil: number, limit: number): Promise<OutboxRow[]> {
+    return outbox.claim(this.db, this.hooks.engine, kinds, now, leaseUntil, limit);
+  }
+
+  renewOutboxLeases(claims: OutboxClaim[], leaseUntil: number): Promise<number[]> {
+    return outbox.renew(this.db, claims, leaseUntil);
+  }
+
+  finishOutbox(claim: OutboxClaim, outcome: OutboxOutcome): Promise<boolean> {
+    return outbox.finish(this.db, claim, outcome);
+  }
+
+  pruneOutbox(sentBefore: number, failedBefore: number): Promise<void> {
+    return outbox.prune(this.db, sentBefore, failedBefore);
+  }
+
+  listOutbox(query: OutboxListQuery): Promise<{ rows: OutboxRow[]; more: boolean }> {
+    return outbox.list(this.db, query);
+  }
+
+  outboxCounts(): Promise<Record<OutboxStatus, number>> {
+    return outbox.counts(this.db);
+  }
+
+  findOutbox(id: number): Promise<OutboxRow | undefined> {
+    return outbox.find(this.db, id);
+  }
+
+  retryOutbox(id: number, now: number): Promise<OutboxRow | undefined | 'not_failed' | 'superseded'> {
+    return outbox.retry(this.db, id, now);
   }
 
   close(): Promise<void> {

@@ -217,6 +217,42 @@ const MIGRATIONS: Migration[] = [
       }
     },
   },
+  {
+    name: '007_outbox',
+    async up(db, engine) {
+      // Every outgoing message, written in the transaction of the change that causes it, so a
+      // crash neither loses one nor sends one for a change that rolled back (src/server/outbox/).
+      await db.schema
+        .createTable('outbox')
+        .addColumn('id', engine === 'sqlite' ? 'integer' : 'bigint', (col) =>
+          engine === 'sqlite' ? col.primaryKey().autoIncrement() : col.primaryKey().generatedByDefaultAsIdentity(),
+        )
+        .addColumn('kind', 'text', (col) => col.notNull())
+        .addColumn('payload', 'text', (col) => col.notNull())
+        .addColumn('status', 'text', (col) => col.notNull().check(sql`status in ('pending', 'sending', 'sent', 'failed')`))
+        .addColumn('attempts', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('due_at', 'bigint', (col) => col.notNull())
+        .addColumn('lease_until', 'bigint')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'bigint', (col) => col.notNull())
+        .addColumn('sent_at', 'bigint')
+        .addColumn('dedupe_key', 'text')
+        .execute();
+      // The worker's claim: due pending rows in order, and sending rows whose lease lapsed.
+      await db.schema.createIndex('outbox_status_due').on('outbox').columns(['status', 'due_at', 'id']).execute();
+      await db.schema.createIndex('outbox_status_lease').on('outbox').columns(['status', 'lease_until']).execute();
+      // The admin list, newest first, all or one status.
+      await db.schema.createIndex('outbox_status_id').on('outbox').columns(['status', 'id']).execute();
+      // A key names one message that has not gone out yet; once sent or failed, the key is free again.
+      await db.schema
+        .createIndex('outbox_dedupe_key')
+        .on('outbox')
+        .column('dedupe_key')
+        .unique()
+        .where(sql<boolean>`dedupe_key is not null and status in ('pending', 'sending')`)
+        .execute();
+    },
+  },
 ];
 
 /** Brings the schema up to date; returns the names of the migrations it ran. */

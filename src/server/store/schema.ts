@@ -75,6 +75,34 @@ export interface RateLimitsTable {
   hits: number;
 }
 
+/** Where an outgoing message is (migration 007): waiting, claimed by a worker, delivered, or given up on. */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+/**
+ * Every outgoing message (a webhook delivery, an email), written in the transaction of the change
+ * that causes it and sent by the outbox worker (src/server/outbox/worker.ts), migration 007.
+ */
+export interface OutboxTable {
+  id: Generated<number>;
+  /** Which sender delivers it (`webhook`, `email`, …). */
+  kind: string;
+  /** JSON. May hold a recipient's email: never sent in a response. */
+  payload: string;
+  status: OutboxStatus;
+  /** Tries claimed so far, the one in flight included; also what a worker's claim is checked against. */
+  attempts: number;
+  /** When it may be sent (ms). */
+  due_at: number;
+  /** While `sending`: when the claim lapses and another worker may take the message over (ms). */
+  lease_until: number | null;
+  /** Why the last try failed, emails blanked out. */
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+  /** Unique among `pending` and `sending` rows: a second message with the same key is not stored. */
+  dedupe_key: string | null;
+}
+
 export interface MigrationsTable {
   name: string;
   applied_at: number;
@@ -86,4 +114,5 @@ export interface Database {
   spam_checks: SpamChecksTable;
   colloquy_migrations: MigrationsTable;
   rate_limits: RateLimitsTable;
+  outbox: OutboxTable;
 }
