@@ -29,33 +29,15 @@ export class ApiError extends Error {
   }
 }
 
-const hinted = new Set<string>();
-
 /**
- * No answer: offline, or an answer the browser withheld because the endpoint does not
- * allow this page's origin (CORS). An opaque `no-cors` request to the same URL tells the
- * two apart: it succeeds whenever the endpoint is reachable at all.
+ * No answer: offline, or refused by CORS. Telling the two apart is diagnose.ts's work,
+ * fetched only then; when it cannot be fetched either, the visitor is offline.
  */
-async function failure(url: string): Promise<ApiError> {
-  try {
-    await fetch(url, { mode: 'no-cors', credentials: 'omit', cache: 'no-store' });
-  } catch {
-    return new ApiError('network');
-  }
-  hint(url);
-  return new ApiError('forbidden_origin');
-}
-
-/** Tells the site owner, once per endpoint, what to change on the server. */
-function hint(url: string) {
-  const { origin } = new URL(url);
-  if (!hinted.has(origin)) {
-    hinted.add(origin);
-    console.warn(
-      `[colloquy] ${origin} did not allow this page's origin, ${location.origin}: add ${location.origin} to COLLOQUY_ORIGINS on the comment server.`,
-    );
-  }
-}
+const failure = (url: string) =>
+  import('./diagnose.js').then(
+    (diagnose) => diagnose.failure(url),
+    () => 'network' as const,
+  );
 
 /** A JSON request to the endpoint; a `204` answers `null`. */
 export async function request<T>(url: string, init: RequestInit): Promise<T> {
@@ -64,12 +46,12 @@ export async function request<T>(url: string, init: RequestInit): Promise<T> {
     response = await fetch(url, { credentials: 'omit', ...init });
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
-    throw await failure(url);
+    throw new ApiError(await failure(url));
   }
   const body = await response.json().catch(() => null);
   if (response.ok && (body || response.status === 204)) return body as T;
   const problem = (body as ErrorBody | null)?.error;
-  if (problem?.code === 'forbidden_origin') hint(url);
+  if (problem?.code === 'forbidden_origin') void import('./diagnose.js').then((diagnose) => diagnose.hint(url), () => {});
   throw new ApiError(
     // A 5xx without the contract's body (a proxy's error page) is still the server's failure.
     problem?.code ?? (response.status >= 500 ? 'server_error' : 'invalid_request'),

@@ -1,6 +1,5 @@
 import { html, nothing, render, type TemplateResult } from 'lit/html.js';
 import type { Comment, SortOrder } from '../../api/contract.js';
-import { emit } from '../../events/events.js';
 import type { Strings } from '../../i18n/en.js';
 import { directionOf, say, type Localized } from '../../i18n/i18n.js';
 import { baseStyles } from '../shared/base-styles.js';
@@ -10,14 +9,16 @@ import { styles } from './colloquy-comments.styles.js';
 import { FormState, type FormField } from './form-state.js';
 import { renderForm, type FormActions } from './form-view.js';
 import { LocaleController } from './locale-controller.js';
-import { findPlayer, formatTime, playFrom } from './media.js';
+import { findPlayer } from './media.js';
 import { PermalinkController, permalinkTarget } from './permalinks.js';
-import { grantsKey, loadSort, read, saveAuthor, saveSort } from './storage.js';
+import { grantsKey, loadSort, read, saveAuthor } from './storage.js';
 import { buildTree, type Tree } from './thread.js';
 import { ThreadController } from './thread-controller.js';
 import { ThreadView, type CommentParts } from './thread-view.js';
 import { ViewportController } from './viewport.js';
 import type { OwnTools, WriterHost } from './writer-host.js';
+
+type Interactions = typeof import('./interactions.js');
 
 const SKELETON = html`<ol part="skeleton" class="skeleton" aria-hidden="true">
   <li></li>
@@ -101,7 +102,7 @@ export class ColloquyComments extends ColloquyElement {
   #locale = new LocaleController(this);
   #thread = new ThreadController(this);
   #form = new FormState(this);
-  #permalinks = new PermalinkController(this, this.#thread);
+  #permalinks = new PermalinkController(this, this.#thread, async () => (await this.#act((ui) => ui.loadMore(this.#writerHost))) ?? []);
   #viewport = new ViewportController(
     this,
     () => this.loading === 'eager' || permalinkTarget() !== '',
@@ -116,6 +117,9 @@ export class ColloquyComments extends ColloquyElement {
   #decorated = new Set<string>();
   #highlighted?: HTMLElement;
   #writer?: Promise<typeof import('./writer.js') | undefined>;
+  #ui?: Promise<Interactions | undefined>;
+  /** The interactions module being fetched for a press: updates wait for it. */
+  #fetchingUi?: Promise<unknown>;
   #writerHost: WriterHost = this.#makeWriterHost();
 
   static override properties = {
@@ -174,7 +178,10 @@ export class ColloquyComments extends ColloquyElement {
 
   constructor() {
     super();
-    this.#view.list.addEventListener('click', (event) => this.#handleThreadClick(event));
+    const list = this.#view.list;
+    list.addEventListener('click', (event) => this.#handleThreadClick(event));
+    // A visitor about to press a comment's button: fetch what it does.
+    for (const type of ['pointerover', 'focusin']) list.addEventListener(type, () => void this.#interactions(), { once: true });
   }
 
   // `lang` is HTML's own attribute (and property): watched, not redeclared, so it still reflects.
@@ -205,8 +212,10 @@ export class ColloquyComments extends ColloquyElement {
     }
   }
 
-  protected override getUpdateComplete(): Promise<boolean> {
-    return this.#view.done.then(() => true);
+  protected override async getUpdateComplete(): Promise<boolean> {
+    while (this.#fetchingUi) await this.#fetchingUi;
+    await this.#view.done;
+    return true;
   }
 
   protected override updated(): void {
@@ -252,6 +261,9 @@ export class ColloquyComments extends ColloquyElement {
       get strings() {
         return el.#locale.strings;
       },
+      get player() {
+        return el.player;
+      },
       form: el.#form,
       thread: el.#thread,
       announce: (message) => el.#announce(message),
@@ -262,6 +274,7 @@ export class ColloquyComments extends ColloquyElement {
         el.requestUpdate();
       },
       requestUpdate: () => el.requestUpdate(),
+      load: () => el.load(),
       get updateComplete() {
         return el.updateComplete;
       },
@@ -289,46 +302,38 @@ export class ColloquyComments extends ColloquyElement {
     return (this.#writer ??= import('./writer.js').catch(() => (this.#writer = undefined)));
   }
 
+  /**
+   * The reader's interactions (interactions.ts), downloaded on the first press or when the
+   * pointer or focus enters the thread; `undefined` while offline (the next press tries again).
+   */
+  #interactions() {
+    return (this.#ui ??= import('./interactions.js').catch(() => (this.#ui = undefined)));
+  }
+
+  /**
+   * Runs an interaction once its module is here; a module that cannot be fetched is reported
+   * like a failed page. Updates wait for the module and the interaction's start, not its end
+   * (an interaction may itself wait for an update).
+   */
+  #act<T>(run: (ui: Interactions) => T): Promise<Awaited<T> | undefined> {
+    const started = this.#interactions().then((ui) => {
+      if (this.#fetchingUi === started) this.#fetchingUi = undefined;
+      if (ui) return { result: run(ui) };
+      this.#thread.failed(null);
+    });
+    this.#fetchingUi = started;
+    return started.then((ran) => ran?.result) as Promise<Awaited<T> | undefined>;
+  }
+
+  #handleSort = (event: Event) => {
+    const order = (event.target as HTMLSelectElement).value as SortOrder;
+    void this.#act((ui) => ui.sort(this.#writerHost, order));
+  };
+
   /** One listener for every button of every comment. */
   #handleThreadClick(event: Event) {
     const button = (event.target as Element).closest<HTMLElement>('button');
-    const data = button?.dataset;
-    if (!data) return;
-    if (data.replyTo !== undefined) void this.#handleReply(data.replyTo);
-    else if (data.copy !== undefined) void this.#permalinks.copy(data.copy, button!);
-    else if (data.seek !== undefined) this.#handleSeek(Number(data.seek));
-    else if (data.more !== undefined) void this.#handleMoreReplies(data.more);
-  }
-
-  #handleSeek(seconds: number) {
-    if (emit(this, 'colloquy-seek', { seconds }, true)) playFrom(this.player, seconds);
-  }
-
-  async #handleMoreReplies(rootId: string) {
-    const [first] = await this.#thread.loadReplies(rootId);
-    await this.updateComplete;
-    if (first) this.#view.article(first.id)?.focus();
-  }
-
-  async #handleLoadMore() {
-    const [first] = await this.#thread.loadMore();
-    await this.updateComplete;
-    if (first) this.#view.article(first.id)?.focus();
-  }
-
-  #handleSort(event: Event) {
-    this.#thread.order = (event.target as HTMLSelectElement).value as SortOrder;
-    saveSort(this.#thread.order);
-    void this.load();
-  }
-
-  async #handleReply(id: string) {
-    const comment = this.#thread.comments.find((c) => c.id === id);
-    if (!comment) return;
-    this.#form.set({ replyTo: comment, formError: '' });
-    this.#form.persistDraft();
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLTextAreaElement>('#body')?.focus();
+    if (button) void this.#act((ui) => ui.press(this.#writerHost, button));
   }
 
   #formActions: FormActions = {
@@ -348,18 +353,8 @@ export class ColloquyComments extends ColloquyElement {
       void this.#announce(this.#form.formError);
     },
     focusin: () => void this.#write(),
-    cancelReply: async () => {
-      const id = this.#form.replyTo?.id;
-      this.#form.set({ replyTo: null, formError: '' });
-      this.#form.persistDraft();
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLButtonElement>(`[data-reply-to="${CSS.escape(id ?? '')}"]`)?.focus();
-    },
-    changeDetails: async () => {
-      this.#form.set({ identityCollapsed: false });
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLInputElement>('#name')?.focus();
-    },
+    cancelReply: () => void this.#act((ui) => ui.cancelReply(this.#writerHost)),
+    changeDetails: () => void this.#act((ui) => ui.changeDetails(this.#writerHost)),
     remember: (event: Event) => {
       this.#form.set({ remember: (event.target as HTMLInputElement).checked });
       if (!this.#form.remember) saveAuthor(null);
@@ -376,19 +371,7 @@ export class ColloquyComments extends ColloquyElement {
     },
     honeypot: (event: Event) => (this.#form.honeypot = (event.target as HTMLInputElement).value),
     /** Inserts the player's position at the cursor, as a timestamp the thread will link. */
-    addTime: async () => {
-      const player = findPlayer(this.player);
-      const box = this.renderRoot.querySelector<HTMLTextAreaElement>('#body');
-      if (!player || !box) return;
-      const { selectionStart: from, selectionEnd: to, value } = box;
-      const before = value.slice(0, from);
-      const insert = `${before && !/\s$/.test(before) ? ' ' : ''}${formatTime(player.currentTime)} `;
-      this.#form.set({ fields: { ...this.#form.fields, body: before + insert + value.slice(to) } });
-      this.#form.persistDraft();
-      await this.updateComplete;
-      box.focus();
-      box.setSelectionRange(from + insert.length, from + insert.length);
-    },
+    addTime: () => void this.#act((ui) => ui.addTime(this.#writerHost)),
   };
 
   /** The thread's comments, checked and arranged once per change of the list. */
@@ -423,7 +406,7 @@ export class ColloquyComments extends ColloquyElement {
     if (!tree) return SKELETON;
     return html`${tree.roots.length ? this.#view.list : nothing}
     ${thread.nextCursor
-      ? html`<button part="load-more" type="button" ?disabled=${thread.state === 'more'} @click=${this.#handleLoadMore}>${s.loadMore}</button>`
+      ? html`<button part="load-more" type="button" ?disabled=${thread.state === 'more'} @click=${() => this.#act((ui) => ui.showMore(this.#writerHost))}>${s.loadMore}</button>`
       : nothing}`;
   }
 
@@ -440,11 +423,6 @@ export class ColloquyComments extends ColloquyElement {
   /** For the controllers: says a message once in the live region. */
   announce(message: string): void {
     void this.#announce(message);
-  }
-
-  /** For the controllers: the strings in use. */
-  words(): Localized {
-    return this.#locale.strings;
   }
 
   /** For the controllers: a comment's `<article>`. */

@@ -1,8 +1,8 @@
 /**
  * Permalinks: the page's `#comment-<id>` is found (loading pages until it is), scrolled to
- * and highlighted; "Copy link" copies a comment's permalink and says so on the button.
+ * and highlighted. ("Copy link" is one of the on-demand interactions, interactions.ts.)
  */
-import type { Localized } from '../../i18n/i18n.js';
+import type { Comment } from '../../api/contract.js';
 import type { ReactiveController, ReactiveControllerHost } from '../shared/colloquy-element.js';
 import type { ThreadController } from './thread-controller.js';
 
@@ -18,14 +18,8 @@ export const permalinkTarget = () => {
   }
 };
 
-/** How long "Copy link" reads "Link copied.", in ms. */
-export const COPIED_FOR = 2000;
-
 export interface PermalinkHost extends ReactiveControllerHost, HTMLElement {
-  /** The strings in use. */
-  words(): Localized;
   article(id: string): HTMLElement | null;
-  announce(message: string): void;
 }
 
 export class PermalinkController implements ReactiveController {
@@ -33,11 +27,14 @@ export class PermalinkController implements ReactiveController {
   highlightId = '';
   #host: PermalinkHost;
   #thread: ThreadController;
+  /** Loads the thread's next page (on demand); the comments it added. */
+  #more: () => Promise<Comment[]>;
   #handleHashChange = () => void this.reveal();
 
-  constructor(host: PermalinkHost, thread: ThreadController) {
+  constructor(host: PermalinkHost, thread: ThreadController, more: () => Promise<Comment[]>) {
     this.#host = host;
     this.#thread = thread;
+    this.#more = more;
     host.addController(this);
   }
 
@@ -55,27 +52,11 @@ export class PermalinkController implements ReactiveController {
     const thread = this.#thread;
     const found = () => thread.comments.some((c) => c.id === id);
     if (!id || thread.state === 'loading') return;
-    while (!found() && (await thread.loadMore()).length);
+    while (!found() && (await this.#more()).length);
     if (!found()) return;
     this.highlightId = id;
     this.#host.requestUpdate();
     await this.#host.updateComplete;
     this.#host.article(id)?.scrollIntoView({ block: 'center' });
-  }
-
-  /** Copies a comment's permalink; the button says "Link copied." for a moment. */
-  async copy(id: string, button: HTMLElement): Promise<void> {
-    const s = this.#host.words();
-    const link = `${location.href.split('#')[0]}#comment-${id}`;
-    try {
-      await navigator.clipboard.writeText(link);
-      this.#host.announce(s.linkCopied);
-      button.textContent = s.linkCopied;
-      setTimeout(() => (button.textContent = s.copyLink), COPIED_FOR);
-    } catch {
-      // No clipboard (a plain-http page, or permission refused): put the link where it can be copied.
-      history.replaceState(history.state, '', link);
-      this.#host.announce(s.copyFailed);
-    }
   }
 }

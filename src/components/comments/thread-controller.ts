@@ -1,9 +1,10 @@
 /**
- * Loading and paging a thread: the first page, "Load more comments", a conversation's
- * held-back replies, and the page size an endpoint accepts. It owns the comments as the
- * endpoint sent them; the writer adds, replaces and removes the visitor's own through it.
+ * Loading a thread: its pages, checked, and the page size an endpoint accepts. It owns the
+ * comments as the endpoint sent them; "Load more comments" and a conversation's held-back
+ * replies (interactions.ts) append through it, and the writer adds, replaces and removes the
+ * visitor's own.
  */
-import { ApiError, listComments, listReplies } from '../../api/client.js';
+import { ApiError, listComments } from '../../api/client.js';
 import { PAGE_SIZE, type Comment, type CommentPage, type MoreReplies, type SortOrder } from '../../api/contract.js';
 import { emit } from '../../events/events.js';
 import type { ReactiveController, ReactiveControllerHost } from '../shared/colloquy-element.js';
@@ -23,7 +24,7 @@ export interface ThreadHost extends ReactiveControllerHost, HTMLElement {
 const isString = (v: unknown): v is string => typeof v === 'string';
 
 /** The held-back replies of a page, keeping only entries of the contract's shape. */
-function moreOf(page: CommentPage): Record<string, MoreReplies> {
+export function moreOf(page: CommentPage): Record<string, MoreReplies> {
   const out: Record<string, MoreReplies> = {};
   const more = page.moreReplies;
   if (more && typeof more === 'object') {
@@ -53,8 +54,6 @@ export class ThreadController implements ReactiveController {
   /** The endpoint's signed note of when the form was shown, sent back with the post. */
   formToken?: string;
   moreReplies: Record<string, MoreReplies> = {};
-  /** Conversations whose replies are being fetched. */
-  readonly fetching = new Set<string>();
   #controller: AbortController | null = null;
   /** The page size the endpoint accepts, once it has said so. */
   #limit = 0;
@@ -69,7 +68,8 @@ export class ThreadController implements ReactiveController {
     this.#controller?.abort();
   }
 
-  #set(patch: Partial<ThreadController>) {
+  /** Changes some of the state and renders it. */
+  set(patch: Partial<ThreadController>): void {
     Object.assign(this, patch);
     this.#host.requestUpdate();
   }
@@ -79,7 +79,7 @@ export class ThreadController implements ReactiveController {
   }
 
   /** One page; a size the endpoint refuses falls back once to the largest the contract promises. */
-  async #page(cursor: string | null, signal?: AbortSignal): Promise<CommentPage> {
+  async page(cursor: string | null, signal?: AbortSignal): Promise<CommentPage> {
     const { endpoint, threadKey } = this.#host;
     const ask = (limit: number) => listComments(endpoint, { thread: threadKey, limit, sort: this.order, cursor }, signal).then(checked);
     let limit = this.#pageSize;
@@ -103,14 +103,14 @@ export class ThreadController implements ReactiveController {
   async load(): Promise<boolean> {
     this.#controller?.abort();
     const controller = (this.#controller = new AbortController());
-    this.#set({ state: 'loading' });
+    this.set({ state: 'loading' });
     try {
-      const page = await this.#page(null, controller.signal);
+      const page = await this.page(null, controller.signal);
       if (controller.signal.aborted) return false;
       // The endpoint lists no pending comment: keep showing the visitor theirs, posted while this loaded.
       const pending = this.comments.filter((c) => c.status === 'pending');
       const ids = new Set(page.comments.map((c) => c?.id));
-      this.#set({
+      this.set({
         comments: [...page.comments, ...pending.filter((c) => !ids.has(c.id))],
         count: Number.isFinite(page.count) ? page.count : 0,
         nextCursor: isString(page.nextCursor) ? page.nextCursor : null,
@@ -123,93 +123,42 @@ export class ThreadController implements ReactiveController {
     } catch (error) {
       if (controller.signal.aborted) return false;
       const code = error instanceof ApiError ? error.code : 'network';
-      this.#set({ state: 'error', failure: code });
+      this.set({ state: 'error', failure: code });
       emit(this.#host, 'colloquy-error', { code, message: this.#host.loadFailed(code) });
       return false;
     }
   }
 
-  #failed(error: unknown) {
+  /** A failed request for more: announced, and fired as `colloquy-error`. */
+  failed(error: unknown): void {
     const code = error instanceof ApiError ? error.code : 'network';
     const message = this.#host.loadFailed(code);
     this.#host.announce(message);
     emit(this.#host, 'colloquy-error', { code, message });
   }
 
-  /** Appends the next page; returns the comments it added. */
-  async loadMore(): Promise<Comment[]> {
-    if (!this.nextCursor || this.state !== 'loaded') return [];
-    this.#set({ state: 'more' });
-    try {
-      const page = await this.#page(this.nextCursor);
-      const added = this.#append(page.comments);
-      this.#set({
-        count: Number.isFinite(page.count) ? page.count : this.count,
-        nextCursor: isString(page.nextCursor) ? page.nextCursor : null,
-        moreReplies: { ...this.moreReplies, ...moreOf(page) },
-      });
-      return added;
-    } catch (error) {
-      this.#failed(error);
-      return [];
-    } finally {
-      this.#set({ state: 'loaded' });
-    }
-  }
-
-  /** Fetches the next held-back replies of a conversation; returns the comments it added. */
-  async loadReplies(rootId: string): Promise<Comment[]> {
-    const more = this.moreReplies[rootId];
-    if (!more || this.fetching.has(rootId)) return [];
-    this.fetching.add(rootId);
-    this.#host.requestUpdate();
-    try {
-      const page = await listReplies(this.#host.endpoint, { thread: this.#host.threadKey, cursor: more.cursor });
-      if (!page || !Array.isArray(page.comments)) throw new ApiError('server_error');
-      const added = this.#append(page.comments);
-      const { [rootId]: _done, ...rest } = this.moreReplies;
-      const next = page.more && Number.isFinite(page.more.count) && isString(page.more.cursor) ? page.more : null;
-      // An endpoint that answers with nothing new and more to come would loop: stop there.
-      this.#set({ moreReplies: next && added.length ? { ...rest, [rootId]: next } : rest });
-      return added;
-    } catch (error) {
-      this.#failed(error);
-      return [];
-    } finally {
-      this.fetching.delete(rootId);
-      this.#host.requestUpdate();
-    }
-  }
-
-  #append(comments: Comment[]): Comment[] {
-    const known = new Set(this.comments.map((c) => c.id));
-    const added = comments.filter((c) => !known.has(c?.id));
-    if (added.length) this.#set({ comments: [...this.comments, ...added] });
-    return added;
-  }
-
   /** Adds the visitor's comment: first when newest is first and it starts a conversation. */
   add(comment: Comment): void {
     if (this.comments.some((c) => c.id === comment.id)) return;
     const first = this.order === 'newest' && !comment.parentId;
-    this.#set({ comments: first ? [comment, ...this.comments] : [...this.comments, comment] });
+    this.set({ comments: first ? [comment, ...this.comments] : [...this.comments, comment] });
   }
 
   replace(comment: Comment): void {
-    this.#set({ comments: this.comments.map((c) => (c.id === comment.id ? comment : c)) });
+    this.set({ comments: this.comments.map((c) => (c.id === comment.id ? comment : c)) });
   }
 
   remove(id: string): void {
-    this.#set({ comments: this.comments.filter((c) => c.id !== id) });
+    this.set({ comments: this.comments.filter((c) => c.id !== id) });
   }
 
   /** Counts a comment in or out of the heading (approved ones only are counted). */
   recount(by: number): void {
-    this.#set({ count: this.count + by });
+    this.set({ count: this.count + by });
   }
 
   /** Empties the thread when the element moves to another one. */
   reset(): void {
-    this.#set({ comments: [], moreReplies: {}, nextCursor: null, count: 0 });
+    this.set({ comments: [], moreReplies: {}, nextCursor: null, count: 0 });
   }
 }

@@ -1,7 +1,7 @@
 /**
- * The narrow interface between `<colloquy-comments>` and the writer it loads on demand:
- * everything the writer may read or change, and nothing else. Types only, so neither side
- * imports the other.
+ * The narrow interface between `<colloquy-comments>` and the modules it loads on demand
+ * (the writer, and the reader's interactions): everything they may read or change, and
+ * nothing else. Types only, so neither side imports the other.
  */
 import type { TemplateResult, nothing } from 'lit/html.js';
 import type { Comment } from '../../api/contract.js';
@@ -16,6 +16,8 @@ export interface WriterHost {
   readonly threadKey: string;
   readonly locale: string;
   readonly strings: Localized;
+  /** The `player` selector (see findPlayer). */
+  readonly player: string;
   readonly form: FormState;
   readonly thread: ThreadController;
   /** Says a message once in the live region. */
@@ -27,6 +29,8 @@ export interface WriterHost {
   /** Hands over the tools for the visitor's own comments. */
   useTools(tools: OwnTools): void;
   requestUpdate(): void;
+  /** Loads (or reloads) the thread's first page. */
+  load(): Promise<void>;
   readonly updateComplete: Promise<boolean>;
 }
 

@@ -1,0 +1,182 @@
+/**
+ * What a reader does with the thread beyond reading it: Reply, Copy link, a timestamp,
+ * "Show more replies", "Load more comments", the sort control, "Cancel reply", "Change"
+ * (one's saved details) and "Add current time". `<colloquy-comments>` loads this module on
+ * the first such press, or as soon as the pointer or the focus enters the thread, so a page
+ * that is only read never downloads it (it is not part of the script tag's budget). It works
+ * through the same narrow host as the writer (writer-host.ts).
+ */
+import { ApiError, listReplies } from '../../api/client.js';
+import type { Comment, SortOrder } from '../../api/contract.js';
+import { emit } from '../../events/events.js';
+import { findPlayer } from './media.js';
+import { saveSort } from './storage.js';
+import { moreOf } from './thread-controller.js';
+import type { WriterHost as Host } from './writer-host.js';
+
+/** How long "Copy link" reads "Link copied.", in ms. */
+export const COPIED_FOR = 2000;
+
+/** A button of a comment (or under a conversation) was pressed: what its `data-*` asks for. */
+export function press(host: Host, button: HTMLElement): void {
+  const { replyTo, copy, seek, more } = button.dataset;
+  if (replyTo !== undefined) void reply(host, replyTo);
+  else if (copy !== undefined) void copyLink(host, copy, button);
+  else if (seek !== undefined) play(host, Number(seek));
+  else if (more !== undefined) void moreReplies(host, more);
+}
+
+/** Focuses the first comment a page added, once it is shown. */
+async function focusFirst(host: Host, [first]: Comment[]) {
+  await host.updateComplete;
+  if (first) host.article(first.id)?.focus();
+}
+
+/** Adds the comments of a page the visitor asked for; returns those that are new. */
+function append(host: Host, comments: Comment[]): Comment[] {
+  const { thread } = host;
+  const known = new Set(thread.comments.map((c) => c.id));
+  const added = comments.filter((c) => !known.has(c?.id));
+  if (added.length) thread.set({ comments: [...thread.comments, ...added] });
+  return added;
+}
+
+/** Appends the thread's next page; returns the comments it added. */
+export async function loadMore(host: Host): Promise<Comment[]> {
+  const { thread } = host;
+  if (!thread.nextCursor || thread.state !== 'loaded') return [];
+  thread.set({ state: 'more' });
+  try {
+    const page = await thread.page(thread.nextCursor);
+    const added = append(host, page.comments);
+    thread.set({
+      count: Number.isFinite(page.count) ? page.count : thread.count,
+      nextCursor: typeof page.nextCursor === 'string' ? page.nextCursor : null,
+      moreReplies: { ...thread.moreReplies, ...moreOf(page) },
+    });
+    return added;
+  } catch (error) {
+    thread.failed(error);
+    return [];
+  } finally {
+    thread.set({ state: 'loaded' });
+  }
+}
+
+/** "Load more comments", and the focus on the first new one. */
+export const showMore = async (host: Host) => focusFirst(host, await loadMore(host));
+
+/** Conversations whose held-back replies are being fetched. */
+const fetching = new Set<string>();
+
+/** "Show 3 more replies": the next held-back replies of a conversation, asking again while there are more. */
+async function moreReplies(host: Host, rootId: string) {
+  const { thread } = host;
+  const more = thread.moreReplies[rootId];
+  if (!more || fetching.has(rootId)) return;
+  fetching.add(rootId);
+  let added: Comment[] = [];
+  try {
+    const page = await listReplies(host.endpoint, { thread: host.threadKey, cursor: more.cursor });
+    if (!page || !Array.isArray(page.comments)) throw new ApiError('server_error');
+    added = append(host, page.comments);
+    const { [rootId]: _done, ...rest } = thread.moreReplies;
+    const next = page.more && Number.isFinite(page.more.count) && typeof page.more.cursor === 'string' ? page.more : null;
+    // An endpoint that answers with nothing new and more to come would loop: stop there.
+    thread.set({ moreReplies: next && added.length ? { ...rest, [rootId]: next } : rest });
+  } catch (error) {
+    thread.failed(error);
+  } finally {
+    fetching.delete(rootId);
+  }
+  await focusFirst(host, added);
+}
+
+async function reply(host: Host, id: string) {
+  const comment = host.thread.comments.find((c) => c.id === id);
+  if (!comment) return;
+  host.form.set({ replyTo: comment, formError: '' });
+  host.form.persistDraft();
+  await host.updateComplete;
+  host.query('#body')?.focus();
+}
+
+export async function cancelReply(host: Host): Promise<void> {
+  const { form } = host;
+  const id = form.replyTo?.id ?? '';
+  form.set({ replyTo: null, formError: '' });
+  form.persistDraft();
+  await host.updateComplete;
+  host.query(`[data-reply-to="${CSS.escape(id)}"]`)?.focus();
+}
+
+/** "Change" beside "Commenting as …": the saved details become fields again. */
+export async function changeDetails(host: Host): Promise<void> {
+  host.form.set({ identityCollapsed: false });
+  await host.updateComplete;
+  host.query('#name')?.focus();
+}
+
+export function sort(host: Host, order: SortOrder): void {
+  host.thread.order = order;
+  saveSort(order);
+  void host.load();
+}
+
+/** Copies a comment's permalink; the button says "Link copied." for a moment. */
+async function copyLink(host: Host, id: string, button: HTMLElement) {
+  const s = host.strings;
+  const link = `${location.href.split('#')[0]}#comment-${id}`;
+  try {
+    await navigator.clipboard.writeText(link);
+    host.announce(s.linkCopied);
+    button.textContent = s.linkCopied;
+    setTimeout(() => (button.textContent = s.copyLink), COPIED_FOR);
+  } catch {
+    // No clipboard (a plain-http page, or permission refused): put the link where it can be copied.
+    history.replaceState(history.state, '', link);
+    host.announce(s.copyFailed);
+  }
+}
+
+/** 754 → `12:34`, 3723 → `1:02:03`: the form visitors type and the widget links. */
+export function formatTime(totalSeconds: number): string {
+  const t = Math.floor(totalSeconds);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const h = Math.floor(t / 3600);
+  const m = Math.floor(t / 60) % 60;
+  return h ? `${h}:${pad(m)}:${pad(t % 60)}` : `${m}:${pad(t % 60)}`;
+}
+
+/**
+ * A timestamp was pressed: unless a listener of `colloquy-seek` takes over, plays the page's
+ * player from there and brings it into view (without animation for visitors who ask for less
+ * motion). A position past the end of known media is ignored; before metadata has loaded, the
+ * browser keeps the position and starts there once it can.
+ */
+function play(host: Host, seconds: number) {
+  const player = findPlayer(host.player);
+  if (!emit(host.element, 'colloquy-seek', { seconds }, true) || !player || seconds > player.duration) return;
+  player.currentTime = seconds;
+  player.play()?.catch(() => {
+    // Autoplay rules or a missing source: the position is set, the visitor can press play.
+  });
+  const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
+  player.scrollIntoView({ block: 'nearest', behavior: still ? 'auto' : 'smooth' });
+}
+
+/** Inserts the player's position at the cursor, as a timestamp the thread will link. */
+export async function addTime(host: Host): Promise<void> {
+  const player = findPlayer(host.player);
+  const box = host.query<HTMLTextAreaElement>('#body');
+  if (!player || !box) return;
+  const { form } = host;
+  const { selectionStart: from, selectionEnd: to, value } = box;
+  const before = value.slice(0, from);
+  const insert = `${before && !/\s$/.test(before) ? ' ' : ''}${formatTime(player.currentTime)} `;
+  form.set({ fields: { ...form.fields, body: before + insert + value.slice(to) } });
+  form.persistDraft();
+  await host.updateComplete;
+  box.focus();
+  box.setSelectionRange(from + insert.length, from + insert.length);
+}
