@@ -26,6 +26,9 @@ import { threadRoutes } from './routes/threads.js';
 import type { CommentStore } from './store/comment-store.js';
 import type { EventListener } from './outbox/events.js';
 import { webhookListener } from './webhook.js';
+import { signedLinks } from './mail/links.js';
+import { linkEmailSender, myCommentLinks } from './my-comments.js';
+import { meRoutes } from './routes/me.js';
 
 /**
  * The settings the app itself uses, with the secret and the admin token resolved. Left
@@ -61,6 +64,12 @@ export interface AppOptions {
    * library.ts) sends what they write.
    */
   listeners?: EventListener[];
+  /**
+   * Whether this server sends email (an outbox sender for rendered email runs beside it): then
+   * `POST /api/me/link` emails "my comments" links (it also needs `config.publicUrl`); without,
+   * it is a 404. The "my comments" pages work either way, for links sent earlier.
+   */
+  sendsEmail?: boolean;
 }
 
 export function createApp(options: AppOptions): Hono {
@@ -115,8 +124,24 @@ export function createApp(options: AppOptions): Hono {
     }),
   );
 
+  const apiCors = cors({ origins: config.origins, trustProxy: config.trustProxy, publicUrl, log, clock });
+  // Before the public API's CORS, which would refuse the pages' form posts (see routes/me.ts).
+  app.route(
+    '/api/me',
+    meRoutes({
+      store,
+      hashes,
+      secret: config.secret,
+      links: myCommentLinks(config.secret, signedLinks(config.secret), publicUrl),
+      sendLink: options.sendsEmail && publicUrl !== null ? linkEmailSender(config.secret, new URL(publicUrl).host) : null,
+      cors: apiCors,
+      clock,
+      clientAddress: address,
+    }),
+  );
+
   const api = new Hono();
-  api.use(cors({ origins: config.origins, trustProxy: config.trustProxy, publicUrl, log, clock }));
+  api.use(apiCors);
   api.route(
     '/comments',
     commentRoutes({

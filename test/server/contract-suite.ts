@@ -14,6 +14,7 @@ import { documentsContract } from './contract-documents.js';
 import { editingContract } from './contract-editing.js';
 import { importsContract } from './contract-imports.js';
 import { notifyContract } from './contract-notify.js';
+import { myCommentsContract } from './contract-my-comments.js';
 import { repliesContract } from './contract-replies.js';
 import { postingSecurityContract } from './contract-posting-security.js';
 import { spamContract } from './contract-spam.js';
@@ -1022,6 +1023,7 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
     spamContract(context);
     postingSecurityContract(context);
     notifyContract(context);
+    myCommentsContract(context);
     repliesContract(context);
     importsContract(context);
 

@@ -321,6 +321,18 @@ export interface CommentTransaction {
    */
   deleteByAuthor(comment: StoredComment, now: number): Promise<StoredComment>;
   /**
+   * Up to `limit` comments stored with `email` (as stored: trimmed, lower-cased), oldest first,
+   * continuing after `after`: what a visitor's "my comments" page lists and exports. Comments
+   * already erased by {@link eraseByAuthor} hold no email and are not among them.
+   */
+  commentsByEmail(email: string, after: PageKey | null, limit: number): Promise<StoredComment[]>;
+  /**
+   * Its author's erasure from the "my comments" page: {@link deleteByAuthor} (a placeholder
+   * stays for listed replies), and the email, address hash and spam check go too, so nothing
+   * of the author is left on the row.
+   */
+  eraseByAuthor(comment: StoredComment, now: number): Promise<StoredComment>;
+  /**
    * Writes an outgoing message, to be sent by the outbox worker once this transaction commits
    * (and never if it rolls back). With a `dedupeKey` another message not yet sent already holds,
    * nothing is written.
@@ -334,6 +346,8 @@ export interface CommentStore {
   postingFacts: CommentTransaction['postingFacts'];
   /** {@link CommentTransaction.rateHits} outside a transaction. */
   rateHits: CommentTransaction['rateHits'];
+  /** {@link CommentTransaction.commentsByEmail} outside a transaction. */
+  commentsByEmail: CommentTransaction['commentsByEmail'];
   /** Whether `id` was ever handed out: stored, purged, or reserved for a discarded post. */
   idIssued(id: number): Promise<boolean>;
   /** One page of the admin list, across all threads; keyset paged like a thread. */

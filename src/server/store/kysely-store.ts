@@ -370,6 +370,26 @@ class Queries implements CommentTransaction {
     return { ...comment, status: 'deleted', name: '', url: null, body: '', authorDeletion, updatedAt: now };
   }
 
+  async commentsByEmail(email: string, after: PageKey | null, limit: number): Promise<StoredComment[]> {
+    // Keyset on comments_email (email, created_at), the id breaking ties.
+    let query = this.db.selectFrom('comments').select(COLUMNS).where('email', '=', email);
+    if (after) {
+      query = query.where((eb) =>
+        eb.or([eb('created_at', '>', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)])]),
+      );
+    }
+    return query.orderBy('created_at').orderBy('id').limit(limit).execute();
+  }
+
+  async eraseByAuthor(comment: StoredComment, now: number): Promise<StoredComment> {
+    const deleted = comment.authorDeletion === null ? await this.deleteByAuthor(comment, now) : comment;
+    await this.db.updateTable('comments').set({ email: '', ip_hash: null, updated_at: now }).where('id', '=', comment.id).execute();
+    // The parameters sent to Akismet hold the email and the client's address.
+    await this.db.deleteFrom('spam_checks').where('comment_id', '=', comment.id).execute();
+    if (comment.authorDeletion !== null) await this.touchThread(comment.thread, 0);
+    return { ...deleted, email: '', ipHash: null, updatedAt: now };
+  }
+
   /** Whether a direct reply is listed (approved, or itself a placeholder for listed replies). */
   private async hasListedReplies(comment: StoredComment): Promise<boolean> {
     // Looked up through the conversation's root, so the listed-replies index serves it.
