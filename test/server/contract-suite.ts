@@ -14,6 +14,7 @@ import { documentsContract } from './contract-documents.js';
 import { editingContract } from './contract-editing.js';
 import { importsContract } from './contract-imports.js';
 import { notifyContract } from './contract-notify.js';
+import { outboxContract } from './contract-outbox.js';
 import { myCommentsContract } from './contract-my-comments.js';
 import { repliesContract } from './contract-replies.js';
 import { postingSecurityContract } from './contract-posting-security.js';
@@ -35,14 +36,18 @@ import {
 
 export interface StoreHarness {
   store: CommentStore;
+  /** Another store on the same database (another instance's connection), closed with the harness. */
+  another(): Promise<CommentStore>;
   /** Closes the store and removes what the suite created. */
   close(): Promise<void>;
 }
 
 /** What the parts of the suite in other files use: a fresh app over the engine's store. */
 export interface SuiteContext {
-  server(config?: Partial<AppConfig>): TestServer;
+  server(config?: Partial<AppConfig>, options?: ConstructorParameters<typeof TestServer>[2]): TestServer;
   store(): CommentStore;
+  /** Another store on the same database, as a second server instance would open it. */
+  another(): Promise<CommentStore>;
 }
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -55,7 +60,8 @@ function created(reply: Reply): Comment {
 export function contractSuite(engine: string, open: () => Promise<StoreHarness>): void {
   describe(`the HTTP contract on ${engine}`, () => {
     let harness: StoreHarness;
-    const server = (config: Partial<AppConfig> = {}) => new TestServer(harness.store, config);
+    const server = (config: Partial<AppConfig> = {}, options: ConstructorParameters<typeof TestServer>[2] = {}) =>
+      new TestServer(harness.store, config, options);
 
     before(async () => {
       harness = await open();
@@ -1016,13 +1022,14 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
       });
     });
 
-    const context: SuiteContext = { server, store: () => harness.store };
+    const context: SuiteContext = { server, store: () => harness.store, another: () => harness.another() };
     editingContract(context);
     documentsContract(context);
     adminContract(context);
     spamContract(context);
     postingSecurityContract(context);
     notifyContract(context);
+    outboxContract(context);
     myCommentsContract(context);
     repliesContract(context);
     importsContract(context);

@@ -19,12 +19,23 @@ export async function dropSchema(url: string, schema: string): Promise<void> {
 }
 
 /** A store in a fresh schema; `close` closes it and drops the schema. */
-export async function openThrowawayStore(url: string, label: string): Promise<{ store: CommentStore; close(): Promise<void> }> {
+export async function openThrowawayStore(
+  url: string,
+  label: string,
+): Promise<{ store: CommentStore; another(): Promise<CommentStore>; close(): Promise<void> }> {
   const schema = newSchemaName(label);
   const store = await openPostgresStore(url, { schema });
+  const others: CommentStore[] = [];
   return {
     store,
+    /** Another pool on the same schema: a second instance. */
+    async another() {
+      const other = await openPostgresStore(url, { schema });
+      others.push(other);
+      return other;
+    },
     async close() {
+      for (const other of others) await other.close();
       await store.close();
       await dropSchema(url, schema);
     },

@@ -85,7 +85,7 @@ export function retryWait(attempt: number): number {
 export function errorText(error: unknown): string {
   const raw = error instanceof Error ? error.message || error.name : String(error);
   const text = raw
-    .replace(/[^\s<>()[\]"',;:@]+@[^\s<>()[\]"',;:@]+/g, '<address>')
+    .replace(/<?[^\s<>()[\]"',;:@]+@[^\s<>()[\]"',;:@]+>?/g, '<address>')
     .replace(/\s+/g, ' ')
     .trim();
   return text.length > ERROR_CHARS ? `${text.slice(0, ERROR_CHARS - 1)}…` : text || 'unknown error';
