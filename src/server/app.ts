@@ -23,6 +23,9 @@ import { assetRoutes, type AssetFolders } from './routes/assets.js';
 import { commentRoutes } from './routes/comments.js';
 import { countRoutes } from './routes/counts.js';
 import { threadRoutes } from './routes/threads.js';
+import { notificationRoutes } from './routes/notifications.js';
+import { mailListener } from './mail/notifications.js';
+import { mailContextFor } from './mail/setup.js';
 import type { CommentStore } from './store/comment-store.js';
 import type { EventListener } from './outbox/events.js';
 import { webhookListener } from './webhook.js';
@@ -37,7 +40,7 @@ import { meRoutes } from './routes/me.js';
  * links it sends are never built from a request.
  */
 export type AppConfig = Pick<ServerConfig, 'origins' | 'moderation' | 'floodSeconds' | 'trustProxy'> &
-  Partial<Pick<ServerConfig, 'spam' | 'webhook' | 'adminUrl' | 'publicUrl'>> & {
+  Partial<Pick<ServerConfig, 'spam' | 'webhook' | 'adminUrl' | 'publicUrl' | 'mail'>> & {
     secret: string;
     adminToken?: string;
   };
@@ -85,8 +88,11 @@ export function createApp(options: AppOptions): Hono {
   const publicUrl = config.publicUrl ?? null;
   const adminPage = config.adminUrl ?? (publicUrl === null ? null : `${publicUrl}/admin`);
   if (webhook && adminPage === null) throw new Error('createApp: a webhook needs config.publicUrl (or config.adminUrl) to link to the admin page.');
+  // Email: reply notifications with double opt-in, and the owner's emails (src/server/mail/).
+  const mail = mailContextFor(config, clock);
   const listeners: EventListener[] = [
     ...(webhook ? [webhookListener({ hashes, adminLink: (id) => `${adminPage}#comment-${id}`, clock })] : []),
+    ...(mail ? [mailListener(mail)] : []),
     ...(options.listeners ?? []),
   ];
 
@@ -106,6 +112,9 @@ export function createApp(options: AppOptions): Hono {
       await next();
     });
   }
+
+  // Before the public API's CORS: a mailbox's one-click unsubscribe comes from no browser; the token authorizes.
+  if (mail) app.route('/api/notifications', notificationRoutes({ store, mail, clock }));
 
   // Before the public API, whose CORS lets other sites in: the admin API admits none.
   app.route(
@@ -132,8 +141,13 @@ export function createApp(options: AppOptions): Hono {
       store,
       hashes,
       secret: config.secret,
-      links: myCommentLinks(config.secret, signedLinks(config.secret), publicUrl),
-      sendLink: options.sendsEmail && publicUrl !== null ? linkEmailSender(config.secret, new URL(publicUrl).host) : null,
+      links: myCommentLinks(config.secret, signedLinks(config.secret), mail?.publicUrl ?? publicUrl),
+      // With email on (COLLOQUY_SMTP_URL, or the demo's folder), or a test's own sender.
+      sendLink: mail
+        ? linkEmailSender(config.secret, new URL(mail.settings.siteUrl ?? mail.publicUrl).host)
+        : options.sendsEmail && publicUrl !== null
+          ? linkEmailSender(config.secret, new URL(publicUrl).host)
+          : null,
       cors: apiCors,
       clock,
       clientAddress: address,

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { isEmail } from '../api/validate.js';
 
 /** When comments wait for a moderator. */
 export type ModerationMode = 'none' | 'first-time' | 'all';
@@ -78,6 +79,32 @@ export interface HttpLimits {
   maxConnections: number;
 }
 
+/** Who of the comments the owner (`COLLOQUY_NOTIFY_EMAIL`) is emailed about. */
+export type OwnerNotifyMode = 'all' | 'held' | 'none';
+
+/**
+ * Email (reply notifications, the owner's emails): on with `COLLOQUY_SMTP_URL`, and in the demo,
+ * which writes `.eml` files instead (docs/server.md, "Email").
+ */
+export interface MailSettings {
+  /** `COLLOQUY_SMTP_URL`; `null` in the demo without one (then `dir`). */
+  smtpUrl: string | null;
+  /** `COLLOQUY_MAIL_FROM`, or `Colloquy <no-reply@host of the link origin>`. */
+  from: string;
+  /** Where the demo writes its `.eml` files (`mail/` beside the database); `null` with SMTP. */
+  dir: string | null;
+  /** `COLLOQUY_NOTIFY_DAILY_CAP`: reply notifications per address per day. */
+  dailyCap: number;
+  /** `COLLOQUY_NOTIFY_EMAIL`: the owner's address, lower-cased, or `null`. */
+  ownerEmail: string | null;
+  /** `COLLOQUY_NOTIFY_OWNER`. */
+  ownerMode: OwnerNotifyMode;
+  /** `COLLOQUY_SITE_URL`, or `null`: its host names the site in emails. */
+  siteUrl: string | null;
+  /** The origin every link in an email is built from: `COLLOQUY_PUBLIC_URL`, or in the demo where it listens. */
+  linkOrigin: string;
+}
+
 export interface ServerConfig {
   port: number;
   host: string;
@@ -107,6 +134,8 @@ export interface ServerConfig {
   trustProxy: TrustProxy;
   spam: SpamConfig;
   webhook: WebhookConfig | null;
+  /** Email, or `null` when none is sent (no `COLLOQUY_SMTP_URL`, and not the demo). */
+  mail: MailSettings | null;
   demo: boolean;
 }
 
@@ -124,6 +153,8 @@ export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
 export const DEFAULT_HEADERS_TIMEOUT_SECONDS = 10;
 export const DEFAULT_KEEP_ALIVE_TIMEOUT_SECONDS = 5;
 export const DEFAULT_MAX_CONNECTIONS = 512;
+export const DEFAULT_NOTIFY_DAILY_CAP = 20;
+const MAX_NOTIFY_DAILY_CAP = 100_000;
 const MAX_TIMEOUT_SECONDS = 3600;
 const SECRET_FILE = 'colloquy.secret';
 const ADMIN_TOKEN_FILE = 'colloquy.admin-token';
@@ -190,6 +221,7 @@ export function parseConfig(env: Env = process.env, options: { demo?: boolean } 
       akismet: parseAkismet(env),
     },
     webhook,
+    mail: parseMail(env, { demo, publicUrl, host, port, dataDir }),
     demo,
   };
 }
@@ -420,4 +452,74 @@ function parseTrustProxy(raw: string | undefined): TrustProxy {
   if (lower === 'true') return 'all';
   if (/^\d{1,2}$/.test(raw)) return Number(raw);
   throw new ConfigError('COLLOQUY_TRUST_PROXY', `must be false, true or a number of proxy hops such as 1, not "${raw}".`);
+}
+
+function parseMail(env: Env, where: { demo: boolean; publicUrl: string | null; host: string; port: number; dataDir: string }): MailSettings | null {
+  const smtpUrl = parseSmtpUrl(value(env, 'COLLOQUY_SMTP_URL'));
+  const fromRaw = value(env, 'COLLOQUY_MAIL_FROM');
+  const from = fromRaw === undefined ? undefined : parseMailFrom(fromRaw);
+  const capRaw = value(env, 'COLLOQUY_NOTIFY_DAILY_CAP');
+  if (capRaw !== undefined && (!/^\d{1,6}$/.test(capRaw) || Number(capRaw) > MAX_NOTIFY_DAILY_CAP)) {
+    throw new ConfigError('COLLOQUY_NOTIFY_DAILY_CAP', `must be a whole number of emails from 0 to ${MAX_NOTIFY_DAILY_CAP} (0 sends no reply notification), not "${capRaw}".`);
+  }
+  const ownerRaw = value(env, 'COLLOQUY_NOTIFY_EMAIL');
+  if (ownerRaw !== undefined && (ownerRaw.length > 254 || !isEmail(ownerRaw))) {
+    throw new ConfigError('COLLOQUY_NOTIFY_EMAIL', `must be one email address such as owner@example.com, not "${ownerRaw}".`);
+  }
+  const modeRaw = value(env, 'COLLOQUY_NOTIFY_OWNER') ?? 'all';
+  if (modeRaw !== 'all' && modeRaw !== 'held' && modeRaw !== 'none') {
+    throw new ConfigError('COLLOQUY_NOTIFY_OWNER', `must be all, held or none, not "${modeRaw}".`);
+  }
+  const siteUrl = parseHttpUrl(env, 'COLLOQUY_SITE_URL') ?? null;
+  if (smtpUrl === null && !where.demo) {
+    if (ownerRaw !== undefined) throw new ConfigError('COLLOQUY_NOTIFY_EMAIL', 'needs COLLOQUY_SMTP_URL: without an SMTP server no email is sent.');
+    return null;
+  }
+  let linkOrigin = where.publicUrl;
+  if (linkOrigin === null) {
+    if (!where.demo) {
+      throw new ConfigError(
+        'COLLOQUY_PUBLIC_URL',
+        'must be set to the origin this server is reached at (for example https://comments.example.com) when COLLOQUY_SMTP_URL is: the links in every email lead there.',
+      );
+    }
+    // The demo on a port picked at start cannot know its links beforehand: it sends no email.
+    if (where.port === 0) return null;
+    linkOrigin = listenOrigin(where.host, where.port);
+  }
+  return {
+    smtpUrl,
+    from: from ?? `Colloquy <no-reply@${new URL(linkOrigin).hostname}>`,
+    dir: smtpUrl === null ? resolve(where.dataDir, 'mail') : null,
+    dailyCap: capRaw === undefined ? DEFAULT_NOTIFY_DAILY_CAP : Number(capRaw),
+    ownerEmail: ownerRaw === undefined ? null : ownerRaw.toLowerCase(),
+    ownerMode: modeRaw,
+    siteUrl,
+    linkOrigin,
+  };
+}
+
+function parseSmtpUrl(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || url.hostname === '') {
+    // Never echo the value: it may hold the SMTP password.
+    throw new ConfigError('COLLOQUY_SMTP_URL', 'must be an smtp:// or smtps:// URL with a host, such as smtp://user:password@mail.example.com:587 (smtps:// for port 465).');
+  }
+  return raw;
+}
+
+/** `address` or `Name <address>`, on one line. */
+function parseMailFrom(raw: string): string {
+  const match = /^(?:[^<>\r\n"]{0,100}<([^<>\s]+)>|([^<>\s]+))$/.exec(raw);
+  const address = match?.[1] ?? match?.[2];
+  if (!address || !isEmail(address)) {
+    throw new ConfigError('COLLOQUY_MAIL_FROM', `must be an address, or a name and an address such as Colloquy <comments@example.com>, not "${raw}".`);
+  }
+  return raw;
 }

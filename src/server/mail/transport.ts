@@ -63,7 +63,8 @@ function mailOptions(message: MailMessage, from: string): SendMailOptions {
   return {
     from,
     to: message.to,
-    subject: message.subject,
+    // A header is one line, whatever a name in it held.
+    subject: message.subject.replace(/[\r\n\t]+/g, ' '),
     text: message.text,
     html: message.html,
     headers,
@@ -80,9 +81,6 @@ function smtpTransport(url: string, from: string): MailTransport {
     connectionTimeout: SMTP_TIMEOUTS_MS.connection,
     greetingTimeout: SMTP_TIMEOUTS_MS.greeting,
     socketTimeout: SMTP_TIMEOUTS_MS.socket,
-    // One connection reused while messages keep coming, closed when idle.
-    pool: true,
-    maxConnections: 2,
   } as TransportOptions);
   const parsed = new URL(url);
   return {

@@ -5,12 +5,38 @@
  */
 import type { HoldReason } from '../../api/admin-contract.js';
 import type { SortOrder } from '../../api/contract.js';
+import type { MailAddress, NotifiedReply, Subscription, UnsubscribeScope } from './mail-queries.js';
 import type { AuthorDeletion, OutboxStatus, SpamVerdict, StoredStatus } from './schema.js';
 
 export type { AuthorDeletion, OutboxStatus, SpamVerdict, StoredStatus } from './schema.js';
 export type { HoldReason } from '../../api/admin-contract.js';
 
 export type Engine = 'sqlite' | 'postgres';
+
+export type { MailAddress, MailAddressState, NotifiedReply, Subscription, UnsubscribeScope } from './mail-queries.js';
+
+/** Reply notifications' rows (migration 008; mail-queries.ts), inside a transaction or not. */
+export interface MailRecords {
+  mailAddress(email: string): Promise<MailAddress | undefined>;
+  /** The address whose opt-in waits for the confirmation link with this nonce. */
+  mailAddressByNonce(nonce: string): Promise<MailAddress | undefined>;
+  saveMailAddress(address: MailAddress): Promise<void>;
+  /** Stores a subscription to replies of a comment; one there already is kept as it is. */
+  subscribe(subscription: Omit<Subscription, 'scheduledUntil' | 'notifiedThrough'>): Promise<void>;
+  subscription(commentId: number): Promise<Subscription | undefined>;
+  /** Every subscription of an address, by comment id. */
+  subscriptionsOf(email: string): Promise<Subscription[]>;
+  /** Records a notification queued (`scheduledUntil`) or sent (`notifiedThrough`, which only moves forward). */
+  updateSubscription(commentId: number, change: { scheduledUntil?: number; notifiedThrough?: number }): Promise<void>;
+  /** Ends the subscriptions in `scope`; returns how many. */
+  unsubscribe(scope: UnsubscribeScope): Promise<number>;
+  /** Forgets opt-ins made before `before` and never confirmed. */
+  forgetUnconfirmed(before: number): Promise<void>;
+  /** Approved direct replies to a comment after `afterId`, not by `parentEmail`: the first `limit`, how many in all, the last id. */
+  newReplies(parentId: number, parentEmail: string, afterId: number, limit: number): Promise<{ replies: NotifiedReply[]; total: number; lastId: number }>;
+  /** Per thread, the confirmed addresses subscribed to a comment of it (all threads when `null`). Counts only, never an address. */
+  subscriberCounts(threads: string[] | null): Promise<Map<string, number>>;
+}
 
 /** A comment as stored, email included: for server code only, never for responses. */
 export interface StoredComment {
@@ -249,7 +275,7 @@ export class IdempotencyKeyTaken extends Error {
  * Every method that changes a thread's comments also moves its count and version (see
  * {@link ThreadStats}); a new writing method (edit, import) must do the same.
  */
-export interface CommentTransaction {
+export interface CommentTransaction extends MailRecords {
   /**
    * Serializes this transaction with others locking any of the same keys, until it
    * ends. SQLite already runs one write transaction at a time; PostgreSQL takes
@@ -340,7 +366,7 @@ export interface CommentTransaction {
   enqueue(message: OutboxMessage): Promise<void>;
 }
 
-export interface CommentStore {
+export interface CommentStore extends MailRecords {
   readonly engine: Engine;
   /** The posting rules' facts outside a transaction, to settle cheap refusals before a slow spam check. */
   postingFacts: CommentTransaction['postingFacts'];

@@ -35,6 +35,7 @@ import type {
 } from './comment-store.js';
 import { IdempotencyKeyTaken, SPAM_CHECK_RETENTION_DAYS } from './comment-store.js';
 import { groupCommit } from './group-commit.js';
+import * as mail from './mail-queries.js';
 import * as outbox from './outbox-queries.js';
 import type { AuthorDeletion, Database, StoredStatus } from './schema.js';
 
@@ -406,6 +407,41 @@ class Queries implements CommentTransaction {
 
   enqueue(message: OutboxMessage): Promise<void> {
     return outbox.enqueue(this.db, message, Date.now());
+  }
+
+  // Reply notifications (migration 008): mail-queries.ts.
+  mailAddress(email: string) {
+    return mail.mailAddress(this.db, email);
+  }
+  mailAddressByNonce(nonce: string) {
+    return mail.mailAddressByNonce(this.db, nonce);
+  }
+  saveMailAddress(address: mail.MailAddress) {
+    return mail.saveMailAddress(this.db, address);
+  }
+  subscribe(subscription: Parameters<typeof mail.subscribe>[1]) {
+    return mail.subscribe(this.db, subscription);
+  }
+  subscription(commentId: number) {
+    return mail.subscription(this.db, commentId);
+  }
+  subscriptionsOf(email: string) {
+    return mail.subscriptionsOf(this.db, email);
+  }
+  updateSubscription(commentId: number, change: { scheduledUntil?: number; notifiedThrough?: number }) {
+    return mail.updateSubscription(this.db, commentId, change);
+  }
+  unsubscribe(scope: mail.UnsubscribeScope) {
+    return mail.unsubscribe(this.db, scope);
+  }
+  forgetUnconfirmed(before: number) {
+    return mail.forgetUnconfirmed(this.db, before);
+  }
+  newReplies(parentId: number, parentEmail: string, afterId: number, limit: number) {
+    return mail.newReplies(this.db, parentId, parentEmail, afterId, limit);
+  }
+  subscriberCounts(threads: string[] | null) {
+    return mail.subscriberCounts(this.db, threads);
   }
 
   /**

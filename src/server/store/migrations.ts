@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { importKey, isSourceKey } from '../import-key.js';
+import { createMailTables } from './mail-queries.js';
 import type { Engine } from './comment-store.js';
 import type { Database } from './schema.js';
 
@@ -251,6 +252,13 @@ const MIGRATIONS: Migration[] = [
         .unique()
         .where(sql<boolean>`dedupe_key is not null and status in ('pending', 'sending')`)
         .execute();
+    },
+  },
+  {
+    name: '008_subscriptions',
+    async up(db) {
+      // Reply notifications: addresses (double opt-in, suppression) and subscribed comments (mail-queries.ts).
+      await createMailTables(db);
     },
   },
 ];

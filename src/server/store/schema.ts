@@ -1,6 +1,7 @@
 /** Table shapes as Kysely sees them; column names are the database's (snake_case). */
 import type { Generated } from 'kysely';
 import type { HoldReason } from '../../api/admin-contract.js';
+import type { MailAddressesTable, SubscriptionsTable } from './mail-queries.js';
 
 /** Every state a stored comment can be in; only `approved` is listed as a comment. */
 export type StoredStatus = 'approved' | 'pending' | 'spam' | 'deleted';
@@ -114,5 +115,8 @@ export interface Database {
   spam_checks: SpamChecksTable;
   colloquy_migrations: MigrationsTable;
   rate_limits: RateLimitsTable;
+  /** Migration 008 (mail-queries.ts). */
+  mail_addresses: MailAddressesTable;
+  subscriptions: SubscriptionsTable;
   outbox: OutboxTable;
 }

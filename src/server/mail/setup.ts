@@ -1,0 +1,37 @@
+/**
+ * Email as the app and the outbox worker use it, from the configuration: the context of the
+ * mail listener, routes and senders (notifications.ts), or `null` when the server sends no email.
+ */
+import type { AppConfig } from '../app.js';
+import type { Sender } from '../outbox/worker.js';
+import { myCommentLinks } from '../my-comments.js';
+import { signedLinks } from './links.js';
+import { mailSenders, type MailContext } from './notifications.js';
+import { mailTransport } from './transport.js';
+
+export function mailContextFor(config: AppConfig, clock: () => number = Date.now): MailContext | null {
+  const settings = config.mail;
+  if (!settings) return null;
+  const publicUrl = settings.linkOrigin;
+  const adminPage = config.adminUrl ?? `${publicUrl}/admin`;
+  const siteOrigin = settings.siteUrl ? [new URL(settings.siteUrl).origin] : [];
+  const links = signedLinks(config.secret);
+  // Every email links to the visitor's "my comments" page (routes/me.ts).
+  const myComments = myCommentLinks(config.secret, links, publicUrl);
+  return {
+    settings,
+    secret: config.secret,
+    links,
+    manageUrl: (email, now) => myComments.url(email, now),
+    publicUrl,
+    adminLink: (id) => `${adminPage}#comment-${id}`,
+    trustedOrigins: [...new Set([...config.origins, publicUrl, ...siteOrigin])],
+    clock,
+  };
+}
+
+/** The mail kinds' senders, over SMTP or into the demo's folder; none when email is off. */
+export function mailSendersFor(config: AppConfig, clock: () => number = Date.now): Record<string, Sender> {
+  const context = mailContextFor(config, clock);
+  return context ? mailSenders(context, mailTransport(config.mail!)) : {};
+}
