@@ -1,33 +1,16 @@
-import { fetchCounts } from '../../api/client.js';
-import { localeOf, say, stringsFor } from '../../i18n/i18n.js';
-
-/** Threads asked for in this task, per endpoint, answered by one request when the task ends. */
-const queued = new Map<string, Map<string, ColloquyCount[]>>();
-
-function ask(element: ColloquyCount) {
-  const { endpoint, thread } = element;
-  let threads = queued.get(endpoint);
-  if (!threads) {
-    queued.set(endpoint, (threads = new Map()));
-    setTimeout(() => void flush(endpoint, threads!));
-  }
-  threads.set(thread, [...(threads.get(thread) ?? []), element]);
-}
-
-async function flush(endpoint: string, threads: Map<string, ColloquyCount[]>) {
-  queued.delete(endpoint);
-  const keys = [...threads.keys()];
-  // The contract takes at most 100 threads a request.
-  for (let i = 0; i < keys.length; i += 100) {
-    const { counts } = await fetchCounts(endpoint, keys.slice(i, i + 100)).catch(() => ({ counts: {} as Record<string, number> }));
-    for (const key of keys.slice(i, i + 100)) if (key in counts) for (const el of threads.get(key)!) void el.show(key, counts[key]);
-  }
-}
+/** The counting itself (count-queue.ts), fetched when the first count on a page connects; `undefined` while offline. */
+let queue: Promise<typeof import('./count-queue.js') | undefined> | undefined;
+const load = () =>
+  (queue ??= import('./count-queue.js').catch(() => {
+    console.warn('[colloquy] <colloquy-count> could not be downloaded (offline?); it tries again when it next connects.');
+    return (queue = undefined);
+  }));
 
 /**
  * The number of comments on an episode, for listing pages: "3 Comments". Every count on
- * a page is fetched in one request per endpoint. It renders plain text (or a link) in
- * the page's own DOM, so it takes the page's styles like any text.
+ * a page is fetched in one request per endpoint (count-queue.ts, downloaded when the first
+ * count connects). It renders plain text (or a link) in the page's own DOM, so it takes the
+ * page's styles like any text.
  *
  * @tagname colloquy-count
  * @summary A thread's comment count, localized, optionally a link.
@@ -51,28 +34,11 @@ export class ColloquyCount extends HTMLElement {
   }
 
   attributeChangedCallback(): void {
-    if (this.isConnected && this.endpoint && this.thread) ask(this);
+    if (this.isConnected && this.endpoint && this.thread) void load().then((counting) => counting?.ask(this));
   }
 
   connectedCallback(): void {
     this.attributeChangedCallback();
-  }
-
-  /** Shows a count in the element's language, unless it has moved on to another thread meanwhile. */
-  async show(thread: string, count: number): Promise<void> {
-    const locale = localeOf(this);
-    let { commentCount } = await stringsFor(locale);
-    try {
-      commentCount = JSON.parse(this.getAttribute('strings')!).commentCount ?? commentCount;
-    } catch {
-      // No overrides, or not JSON (<colloquy-comments> reports that): the locale's words.
-    }
-    if (thread !== this.thread) return;
-    const text = say(commentCount, locale, count);
-    const href = this.getAttribute('href');
-    const link = href ? Object.assign(document.createElement('a'), { href }) : null;
-    if (link) link.textContent = text;
-    this.replaceChildren(link ?? text);
   }
 }
 
