@@ -32,6 +32,7 @@ import { webhookListener } from './webhook.js';
 import { signedLinks } from './mail/links.js';
 import { linkEmailSender, myCommentLinks } from './my-comments.js';
 import { meRoutes } from './routes/me.js';
+import { mailViewerRoutes } from './routes/mail-viewer.js';
 
 /**
  * The settings the app itself uses, with the secret and the admin token resolved. Left
@@ -180,6 +181,8 @@ export function createApp(options: AppOptions): Hono {
   app.route('/api', api);
   if (assets) {
     app.route('/', adminPageRoutes());
+    // The demo writes its email to a folder: /mail shows it (demo only).
+    if (assets.demoDir && mail?.settings.dir) app.route('/', mailViewerRoutes(mail.settings.dir));
     app.route('/', assetRoutes(assets));
   }
 
