@@ -105,7 +105,7 @@ export async function* commentsOf(store: Pick<CommentStore, 'commentsByEmail'>, 
 }
 
 /**
- * Erases every comment written with `email`, {@link BATCH} per transaction (so a prolific
+ * Erases every comment written with `email` and ends its reply notifications, {@link BATCH} per transaction (so a prolific
  * author does not hold the database for long); returns how many were erased. Run again after a
  * crash, it erases what is left: an erased comment holds no email.
  */
@@ -115,6 +115,8 @@ export async function eraseAll(store: CommentStore, email: string, now: number):
     const done = await store.write(async (tx: CommentTransaction) => {
       const batch = await tx.commentsByEmail(email, null, BATCH);
       for (const comment of batch) await tx.eraseByAuthor(comment, now);
+      // Notifications of replies to comments that are gone: none are wanted.
+      if (batch.length < BATCH) await tx.unsubscribe({ email });
       return batch.length;
     });
     erased += done;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CommentPage } from '../../src/api/contract.js';
-import { mailTransport, type MailMessage } from '../../src/server/mail/transport.js';
+import type { MailSettings } from '../../src/server/config.js';
 import { LINK_EMAILS_PER_ADDRESS_DAY, LINK_REQUESTS_PER_CLIENT_HOUR, MY_COMMENTS_LINK_DAYS } from '../../src/server/my-comments.js';
 import type { SuiteContext } from './contract-suite.js';
 import { ALLOWED_ORIGIN, FOREIGN_ORIGIN, SECRET, TestServer, assertError, uniqueAddress, uniqueEmail, uniqueThread, type Reply } from './helpers.js';
@@ -29,11 +29,21 @@ export function myCommentsContract({ server, store }: SuiteContext): void {
       await sink?.close();
     });
 
+    // Email on, through the real SMTP sink, sent by the outbox worker with the server's own senders.
     const mailing = () => {
-      const s = new TestServer(store(), { publicUrl: PUBLIC_URL }, { sendsEmail: true });
-      const transport = mailTransport({ smtpUrl: sink.url, from: 'Colloquy <comments@example.com>', dir: null });
-      const worker = s.worker({ senders: { email: (payload) => transport.send(payload as MailMessage) } });
-      return { s, stop: async () => (await worker.stop(), transport.close()) };
+      const mail: MailSettings = {
+        smtpUrl: sink.url,
+        from: 'Colloquy <comments@example.com>',
+        dir: null,
+        dailyCap: 20,
+        ownerEmail: null,
+        ownerMode: 'none',
+        siteUrl: null,
+        linkOrigin: PUBLIC_URL,
+      };
+      const s = new TestServer(store(), { publicUrl: PUBLIC_URL, mail });
+      const worker = s.worker();
+      return { s, stop: () => worker.stop() };
     };
     const ask = (s: TestServer, body: unknown, address = uniqueAddress(), headers: Record<string, string> = {}) =>
       s.request('/api/me/link', { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) }, address);
@@ -173,7 +183,8 @@ export function myCommentsContract({ server, store }: SuiteContext): void {
         assert.equal(download.status, 200);
         assert.equal(download.headers.get('Content-Disposition'), 'attachment; filename="my-comments.json"');
         assert.equal(download.headers.get('Cache-Control'), 'no-store');
-        const data = download.json as { address: string; comments: Record<string, unknown>[] };
+        const data = download.json as { address: string; comments: Record<string, unknown>[]; replyNotifications: unknown[] };
+        assert.deepEqual(data.replyNotifications, []);
         assert.deepEqual(
           data.comments.map((c) => c.id),
           ids,

@@ -115,7 +115,8 @@ export function meRoutes(options: MeRoutesOptions): Hono {
       }
       shown.push(comment);
     }
-    return sendPage(c, listPage(email, token!, shown, more));
+    const subscribed = new Set((await store.subscriptionsOf(email)).map((subscription) => subscription.commentId));
+    return sendPage(c, listPage(email, token!, shown, more, subscribed));
   });
 
   router.get('/export', async (c) => {
@@ -134,7 +135,12 @@ export function meRoutes(options: MeRoutesOptions): Hono {
       async pull(controller) {
         const next = await comments.next();
         if (next.done) {
-          controller.enqueue(encoder.encode(']}\n'));
+          const subscriptions = (await store.subscriptionsOf(email)).map((subscription) => ({
+            commentId: String(subscription.commentId),
+            thread: subscription.thread,
+            since: isoTime(subscription.createdAt),
+          }));
+          controller.enqueue(encoder.encode(`\n],"replyNotifications":${JSON.stringify(subscriptions)}}\n`));
           controller.close();
           return;
         }
@@ -236,11 +242,11 @@ function when(ms: number): string {
   return `${isoTime(ms).slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-function listPage(email: string, token: string, comments: StoredComment[], more: boolean): Html {
+function listPage(email: string, token: string, comments: StoredComment[], more: boolean, subscribed: Set<number>): Html {
   const query = `?token=${encodeURIComponent(token)}`;
   const items = comments.map(
     (comment) => html`<li id="comment-${comment.id}">
-<p><strong>${comment.authorDeletion !== null ? 'Deleted by you' : STATUS_WORDS[comment.status]}</strong> · ${when(comment.createdAt)} · on <code>${comment.thread}</code>${comment.parentId === null ? '' : ' (a reply)'}</p>
+<p><strong>${comment.authorDeletion !== null ? 'Deleted by you' : STATUS_WORDS[comment.status]}</strong> · ${when(comment.createdAt)} · on <code>${comment.thread}</code>${comment.parentId === null ? '' : ' (a reply)'}${subscribed.has(comment.id) ? ' · you get an email when someone replies' : ''}</p>
 ${comment.authorDeletion !== null ? '' : html`<p>${comment.name}${comment.url ? html` · ${comment.url}` : ''}</p><blockquote>${comment.body}</blockquote>`}
 </li>`,
   );
