@@ -13,6 +13,7 @@ import { adminContract } from './contract-admin.js';
 import { documentsContract } from './contract-documents.js';
 import { editingContract } from './contract-editing.js';
 import { importsContract } from './contract-imports.js';
+import { mailContract } from './contract-mail.js';
 import { notifyContract } from './contract-notify.js';
 import { outboxContract } from './contract-outbox.js';
 import { myCommentsContract } from './contract-my-comments.js';
@@ -1031,6 +1032,7 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
     notifyContract(context);
     outboxContract(context);
     myCommentsContract(context);
+    mailContract(context);
     repliesContract(context);
     importsContract(context);
 

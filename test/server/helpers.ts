@@ -75,6 +75,10 @@ export interface Draft {
   author?: { name?: unknown; email?: unknown; url?: unknown };
   body?: unknown;
   idempotencyKey?: string;
+  /** Reply notifications (docs/api.md): sent as given. */
+  notify?: unknown;
+  locale?: unknown;
+  page?: unknown;
 }
 
 /** Every response text the harness saw in this process, for the privacy check. */
@@ -210,7 +214,7 @@ export class TestServer {
 }
 
 /** Pages for a browser behind email links (see routes/me.ts): HTML whatever their status, or a JSON error. */
-const HTML_PAGES = /^\/api\/me(?:\/(?:delete|link\/form))?$/;
+const HTML_PAGES = /^\/api\/(?:me(?:\/(?:delete|link\/form))?|notifications\/(?:confirm|unsubscribe))$/;
 
 function checkInvariants(path: string, res: Response, text: string, json: unknown): void {
   assert.equal(res.headers.get('X-Content-Type-Options'), 'nosniff', `nosniff on ${path}`);

@@ -257,6 +257,8 @@ export function mailSenders(context: MailContext, transport: MailTransport): Rec
     const now = context.clock();
     const window: RateWindow = { kind: CAP_KIND, key: addressKey(context.secret, subscription.email), windowStart: Math.floor(now / DAY_MS) * DAY_MS };
     const allowed = await store.write(async (tx) => {
+      // Several sends to one address run side by side (and on several instances): one counts at a time.
+      await tx.lockKeys([`${CAP_KIND}:${window.key}`]);
       if ((await tx.rateHits(window)) >= settings.dailyCap) {
         const tomorrow = window.windowStart + DAY_MS;
         await tx.updateSubscription(commentId, { scheduledUntil: tomorrow });
