@@ -98,6 +98,16 @@ export interface ColloquyOptions {
   webhookFormat?: WebhookFormat;
   /** `COLLOQUY_WEBHOOK_SECRET`. */
   webhookSecret?: string;
+  /** `COLLOQUY_SMTP_URL`: `smtp://user:pass@host:587` or `smtps://…`; turns email on (needs `publicUrl`). */
+  smtpUrl?: string;
+  /** `COLLOQUY_MAIL_FROM`. */
+  mailFrom?: string;
+  /** `COLLOQUY_NOTIFY_DAILY_CAP`. */
+  notifyDailyCap?: number | string;
+  /** `COLLOQUY_NOTIFY_EMAIL`. */
+  notifyEmail?: string;
+  /** `COLLOQUY_NOTIFY_OWNER`: `all`, `held` or `none`. */
+  notifyOwner?: 'all' | 'held' | 'none';
 }
 
 /** Each option and the environment variable it stands for. */
@@ -132,6 +142,11 @@ export const OPTION_VARIABLES = {
   webhookUrl: 'COLLOQUY_WEBHOOK_URL',
   webhookFormat: 'COLLOQUY_WEBHOOK_FORMAT',
   webhookSecret: 'COLLOQUY_WEBHOOK_SECRET',
+  smtpUrl: 'COLLOQUY_SMTP_URL',
+  mailFrom: 'COLLOQUY_MAIL_FROM',
+  notifyDailyCap: 'COLLOQUY_NOTIFY_DAILY_CAP',
+  notifyEmail: 'COLLOQUY_NOTIFY_EMAIL',
+  notifyOwner: 'COLLOQUY_NOTIFY_OWNER',
 } as const satisfies Record<keyof ColloquyOptions, string>;
 
 /** Not settings of the server but of this call. */
