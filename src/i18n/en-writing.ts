@@ -34,6 +34,8 @@ const enWriting = {
   removed: 'Comment deleted.',
   editExpired: 'The time for changing this comment has run out.',
   /** After "Manage my comments by email": said whether or not the address wrote anything. */
+  /** After "Manage my comments by email", from an endpoint that sends no email. */
+  manageUnavailable: 'This site does not send email, so it cannot send you a link to your comments.',
   manageSent: 'If comments here were written with this address, a link to see, download or delete them is on its way to it.',
 };
 

@@ -788,6 +788,9 @@ describe('<colloquy-comments>', () => {
       await waitUntil(() => $(el, '.form-error'));
       expect($(el, '.form-error').textContent).to.contain('try again in 60 seconds');
       expect($(el, '[part~="form-notice"]')).to.not.exist;
+      fake.postReplies = [{ status: 404, body: { error: { code: 'not_found', message: 'There is nothing here.' } } }];
+      $<HTMLButtonElement>(el, '[part~="manage"]').click();
+      await waitUntil(() => $(el, '.form-error')?.textContent?.includes('does not send email'), 'an endpoint without email says so');
     });
   });
 

@@ -173,7 +173,9 @@ export async function requestManageLink(host: Host): Promise<void> {
     host.announce(s.manageSent);
   } catch (error) {
     const errors = formErrors(host, error, ['email']);
-    form.set({ errors: { ...form.errors, ...errors }, formError: errors.email ? '' : fail(host, error, errors) });
+    const unavailable = error instanceof ApiError && error.code === 'not_found';
+    const message = unavailable ? report(host, 'not_found', s.manageUnavailable) : errors.email ? '' : fail(host, error, errors);
+    form.set({ errors: { ...form.errors, ...errors }, formError: message });
     if (errors.email) await focusFirstInvalid(host, ['email']);
   } finally {
     form.set({ posting: false });

@@ -65,5 +65,6 @@ export default {
   updated: 'Kommentar aktualisiert.',
   removed: 'Kommentar gelöscht.',
   editExpired: 'Die Zeit zum Ändern dieses Kommentars ist abgelaufen.',
+  manageUnavailable: 'Diese Website verschickt keine E-Mails und kann dir daher keinen Link zu deinen Kommentaren senden.',
   manageSent: 'Wenn mit dieser Adresse hier Kommentare geschrieben wurden, ist ein Link unterwegs, mit dem du sie ansehen, herunterladen oder löschen kannst.',
 } satisfies Strings;

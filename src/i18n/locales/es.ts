@@ -75,5 +75,6 @@ export default {
   updated: 'Comentario actualizado.',
   removed: 'Comentario borrado.',
   editExpired: 'Se ha agotado el tiempo para modificar este comentario.',
+  manageUnavailable: 'Este sitio no envía correos, así que no puede enviarte un enlace a tus comentarios.',
   manageSent: 'Si se escribieron comentarios aquí con esta dirección, le hemos enviado un enlace para verlos, descargarlos o eliminarlos.',
 } satisfies Strings;

@@ -75,5 +75,6 @@ export default {
   updated: 'Commentaire mis à jour.',
   removed: 'Commentaire supprimé.',
   editExpired: 'Le délai pour modifier ce commentaire est écoulé.',
+  manageUnavailable: 'Ce site n’envoie pas d’e-mails : il ne peut pas vous envoyer de lien vers vos commentaires.',
   manageSent: 'Si des commentaires ont été écrits ici avec cette adresse, un lien pour les voir, les télécharger ou les supprimer lui a été envoyé.',
 } satisfies Strings;

@@ -75,5 +75,6 @@ export default {
   updated: 'Commento aggiornato.',
   removed: 'Commento eliminato.',
   editExpired: 'Il tempo per modificare questo commento è scaduto.',
+  manageUnavailable: 'Questo sito non invia email, quindi non può mandarti un link ai tuoi commenti.',
   manageSent: 'Se qui sono stati scritti commenti con questo indirizzo, gli abbiamo inviato un link per vederli, scaricarli o eliminarli.',
 } satisfies Strings;

@@ -64,5 +64,6 @@ export default {
   updated: 'コメントを更新しました。',
   removed: 'コメントを削除しました。',
   editExpired: 'このコメントを変更できる時間は過ぎました。',
+  manageUnavailable: 'このサイトはメールを送信しないため、コメントへのリンクを送ることができません。',
   manageSent: 'このメールアドレスでここにコメントが書かれていれば、それらを表示・ダウンロード・削除するためのリンクを送信しました。',
 } satisfies Strings;

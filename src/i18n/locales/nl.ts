@@ -65,5 +65,6 @@ export default {
   updated: 'Reactie bijgewerkt.',
   removed: 'Reactie verwijderd.',
   editExpired: 'De tijd om deze reactie te wijzigen is verstreken.',
+  manageUnavailable: 'Deze site verstuurt geen e-mail en kan je dus geen link naar je reacties sturen.',
   manageSent: 'Als er hier reacties met dit adres zijn geschreven, is er een link onderweg om ze te bekijken, te downloaden of te verwijderen.',
 } satisfies Strings;

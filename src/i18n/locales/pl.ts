@@ -72,5 +72,6 @@ export default {
   updated: 'Zaktualizowano komentarz.',
   removed: 'Usunięto komentarz.',
   editExpired: 'Czas na zmianę tego komentarza minął.',
+  manageUnavailable: 'Ta strona nie wysyła e-maili, więc nie może wysłać linku do Twoich komentarzy.',
   manageSent: 'Jeśli z tego adresu pisano tu komentarze, wysłaliśmy na niego link, przez który można je obejrzeć, pobrać lub usunąć.',
 } satisfies Strings;

@@ -75,5 +75,6 @@ export default {
   updated: 'Comentário atualizado.',
   removed: 'Comentário excluído.',
   editExpired: 'O prazo para alterar este comentário terminou.',
+  manageUnavailable: 'Este site não envia e-mails, por isso não pode enviar um link para os seus comentários.',
   manageSent: 'Se algum comentário foi escrito aqui com este endereço, um link para vê-los, baixá-los ou excluí-los está a caminho.',
 } satisfies Strings;

@@ -64,5 +64,6 @@ export default {
   updated: '评论已更新。',
   removed: '评论已删除。',
   editExpired: '此评论的可修改时间已过。',
+  manageUnavailable: '本站不发送电子邮件，因此无法向您发送评论链接。',
   manageSent: '如果有人用此邮箱地址在这里发表过评论，我们已向该地址发送一个链接，可用来查看、下载或删除这些评论。',
 } satisfies Strings;
