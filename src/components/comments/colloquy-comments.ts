@@ -352,7 +352,8 @@ export class ColloquyComments extends ColloquyElement {
       this.#form.set({ formError: this.#locale.strings.offline });
       void this.#announce(this.#form.formError);
     },
-    focusin: () => void this.#write(),
+    // About to write: fetch the writer, and the form's own buttons (Cancel reply, Change, Add current time).
+    focusin: () => void (this.#write(), this.#interactions()),
     cancelReply: () => void this.#act((ui) => ui.cancelReply(this.#writerHost)),
     changeDetails: () => void this.#act((ui) => ui.changeDetails(this.#writerHost)),
     remember: (event: Event) => {
