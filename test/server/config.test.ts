@@ -26,6 +26,7 @@ describe('configuration', () => {
       trustProxy: 0,
       spam: { minFormSeconds: 3, maxLinks: 1, moderationWords: [], blockedWords: [], akismet: null },
       webhook: null,
+      mail: null,
       demo: false,
     });
   });
