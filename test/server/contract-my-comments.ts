@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CommentPage } from '../../src/api/contract.js';
 import type { MailSettings } from '../../src/server/config.js';
+import { mailSenders } from '../../src/server/mail/notifications.js';
+import { mailContextFor } from '../../src/server/mail/setup.js';
+import { mailTransport } from '../../src/server/mail/transport.js';
 import { LINK_EMAILS_PER_ADDRESS_DAY, LINK_REQUESTS_PER_CLIENT_HOUR, MY_COMMENTS_LINK_DAYS } from '../../src/server/my-comments.js';
 import type { SuiteContext } from './contract-suite.js';
 import { ALLOWED_ORIGIN, FOREIGN_ORIGIN, SECRET, TestServer, assertError, uniqueAddress, uniqueEmail, uniqueThread, type Reply } from './helpers.js';
@@ -42,8 +45,16 @@ export function myCommentsContract({ server, store }: SuiteContext): void {
         linkOrigin: PUBLIC_URL,
       };
       const s = new TestServer(store(), { publicUrl: PUBLIC_URL, mail });
-      const worker = s.worker();
-      return { s, stop: () => worker.stop() };
+      // The server's own mail senders, over a transport this test closes (its pooled SMTP connection would hold the sink open).
+      const transport = mailTransport(mail);
+      const worker = s.worker({ senders: mailSenders(mailContextFor(s.config, () => s.now)!, transport) });
+      return {
+        s,
+        stop: async () => {
+          await worker.stop();
+          transport.close();
+        },
+      };
     };
     const ask = (s: TestServer, body: unknown, address = uniqueAddress(), headers: Record<string, string> = {}) =>
       s.request('/api/me/link', { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) }, address);
