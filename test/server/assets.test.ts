@@ -55,7 +55,10 @@ describe('static files', () => {
       assert.equal(page.status, 200);
       assert.match(page.headers.get('Content-Type')!, /^text\/html; charset=utf-8$/i);
       assert.equal(page.headers.get('Cache-Control'), 'no-store');
-      assert.match(await page.text(), /<colloquy-admin endpoint="\/api">/);
+      // Relative, so the page works where it is mounted (/comments/admin → /comments/api).
+      const endpoint = /<colloquy-admin endpoint="([^"]+)">/.exec(await page.text())?.[1];
+      assert.equal(new URL(endpoint!, 'https://comments.example/admin').pathname, '/api');
+      assert.equal(new URL(endpoint!, 'https://site.example/comments/admin').pathname, '/comments/api');
       const module = await app(demo).request('/colloquy-admin.js');
       assert.equal(module.status, 200);
       assert.equal(module.headers.get('Content-Type'), 'text/javascript; charset=utf-8');
