@@ -187,6 +187,8 @@ export function mailContract({ store }: SuiteContext): void {
         assert.match(oneClick, /^https:\/\/comments\.example\.com\/api\/notifications\/unsubscribe\?token=/);
         assert.equal(rawHeader(mail!, 'List-Unsubscribe-Post'), 'List-Unsubscribe=One-Click');
         assert.ok(mail!.text.includes(oneClick), 'the page with the choices is linked in the text');
+        const manage = linkIn(mail!.text, `${PUBLIC_URL}/api/me?token=`);
+        assert.equal((await s.request(manage.slice(PUBLIC_URL.length))).status, 200, 'and the "my comments" page opens');
         assert.ok(mail!.parsed.messageId, 'a Message-ID');
       } finally {
         await stop();
