@@ -6,6 +6,7 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { ColloquyComments } from '../../src/components/comments/colloquy-comments.js';
 import type { ColloquyEvent } from '../../src/events/events.js';
+import { MAX_ELEMENTS } from '../../src/components/comments/format.js';
 import { silentWav } from '../../src/server/demo-audio.js';
 import { FakeEndpoint, makeComment } from './fake-endpoint.js';
 import { $, $$, activeInShadow, renderWidget, settle } from './helpers.js';
@@ -374,21 +375,41 @@ describe('<colloquy-comments> conversation', () => {
       expect(body.textContent!.length).to.equal(MAX - 3);
     });
 
-    it('fences open and close in turn: every other block is code', async () => {
+    it('fences open and close in turn: code blocks up to the element budget, then the rest as text', async () => {
       const unit = '```\nx\n```\n';
       const body = await bodyOf(fill(unit));
       const blocks = body.querySelectorAll('pre code');
-      expect(blocks.length).to.equal(Math.floor(MAX / unit.length));
+      expect(blocks.length).to.be.greaterThan(100);
       expect(blocks[0].textContent).to.equal('x');
+      expect(body.querySelectorAll('*').length, 'elements made for one body').to.be.at.most(MAX_ELEMENTS);
+      expect(body.lastChild!.textContent!.startsWith('```'), 'the rest is kept as typed').to.be.true;
+      expect(getComputedStyle(body).whiteSpace, 'its line breaks still show').to.equal('pre-line');
     });
 
-    it('thousands of timestamps are thousands of buttons', async () => {
+    it('timestamps are buttons up to the element budget, the rest plain text', async () => {
       const text = fill('1:23 ');
       const body = await bodyOf(text);
       const stamps = body.querySelectorAll('[part~="timestamp"]');
-      expect(stamps.length).to.equal(Math.floor(MAX / 5));
+      expect(stamps.length).to.be.greaterThan(100);
+      expect(stamps.length).to.be.below(MAX_ELEMENTS);
       expect((stamps[0] as HTMLElement).dataset.seek).to.equal('83');
+      expect(body.textContent!.length, 'all the text is there').to.equal(text.length);
     });
+
+    for (const [name, unit] of [
+      ['line breaks', 'a\n'],
+      ['emphasis, repeated', '*a* '],
+      ['code, repeated', '`a` '],
+      ['links, repeated', 'http://a.b/ '],
+      ['quote lines', '> a\n'],
+    ] as const) {
+      it(`${name}: at most ${MAX_ELEMENTS} elements, the text kept`, async () => {
+        const text = fill(unit);
+        const body = await bodyOf(text);
+        expect(body.querySelectorAll('*').length).to.be.at.most(MAX_ELEMENTS);
+        expect(flat(body.textContent!).length).to.equal(flat(text.replace(/^> ?/gm, '')).length);
+      });
+    }
 
     it('formats a body once per version: typing in the form does not format it again', async () => {
       const text = fill(')', 'http://a.example/');

@@ -66,8 +66,10 @@ export const styles = css`
     color: var(--_muted);
     font-size: 0.875em;
   }
+  /* pre-line: past the formatter's element budget, line breaks stay in the text. */
   .body {
     overflow-wrap: anywhere;
+    white-space: pre-line;
   }
   pre {
     overflow-x: auto;

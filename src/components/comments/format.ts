@@ -9,6 +9,11 @@
  * one backward pass. The output is plain DOM, built once per comment version and kept
  * (see thread-view.ts), so re-rendering the widget never formats a body again.
  * A timestamp is a button carrying `data-seek` (seconds); one listener on the thread acts on it.
+ *
+ * A body makes at most {@link MAX_ELEMENTS} elements; past that its text is kept as plain
+ * text (line breaks shown by `white-space: pre-line`). No honest comment comes near it, and
+ * a hostile one (65,525 characters of `a\n` or `*a*`) then costs a few hundred elements, not
+ * tens of thousands.
  */
 
 const INLINE =
@@ -47,7 +52,12 @@ export function timestampSeconds(h: string | undefined, m: string, s: string): n
   return (h ? +h * 3600 : 0) + minutes * 60 + seconds;
 }
 
+/** The most elements one body is formatted into. */
+export const MAX_ELEMENTS = 500;
+let left = MAX_ELEMENTS;
+
 const el = (tag: string, text?: string) => {
+  left--;
   const node = document.createElement(tag);
   if (text !== undefined) node.textContent = text;
   return node;
@@ -58,7 +68,7 @@ function inline(text: string, into: Node & ParentNode): void {
   let at = 0;
   let m: RegExpExecArray | null;
   INLINE.lastIndex = 0;
-  while ((m = INLINE.exec(text))) {
+  while (left > 1 && (m = INLINE.exec(text))) {
     let [whole, code, strong, em, h, min, sec] = m;
     let node: HTMLElement | null = null;
     if (code !== undefined) node = el('code', code);
@@ -90,10 +100,13 @@ function inline(text: string, into: Node & ParentNode): void {
 
 function paragraph(lines: string[], into: ParentNode): void {
   const p = el('p');
-  lines.forEach((line, i) => {
+  let i = 0;
+  for (; i < lines.length && left > 1; i++) {
     if (i) p.append(el('br'));
-    inline(line, p);
-  });
+    inline(lines[i], p);
+  }
+  // Out of elements: the remaining lines as one text, their breaks shown by pre-line.
+  if (i < lines.length) p.append((i ? '\n' : '') + lines.slice(i).join('\n'));
   into.append(p);
 }
 
@@ -101,7 +114,12 @@ const FENCE = /^\s*```/;
 const FENCE_END = /^\s*```\s*$/;
 
 /** Appends comment text to `into` as blocks: paragraphs, quotes and code. */
-export function formatBody(text: string, into: ParentNode, depth = 0): void {
+export function formatBody(text: string, into: ParentNode): void {
+  left = MAX_ELEMENTS;
+  blocks(text, into, 0);
+}
+
+function blocks(text: string, into: ParentNode, depth: number): void {
   const src = text.split('\n');
   let para: string[] = [];
   const flush = () => {
@@ -110,6 +128,12 @@ export function formatBody(text: string, into: ParentNode, depth = 0): void {
   };
   for (let i = 0; i < src.length; i++) {
     const line = src[i];
+    if (left < 3) {
+      // Out of elements (a block takes up to two): the rest as it was typed, blank lines and all.
+      flush();
+      into.append(src.slice(i).join('\n'));
+      return;
+    }
     if (FENCE.test(line)) {
       flush();
       const code: string[] = [];
@@ -124,7 +148,7 @@ export function formatBody(text: string, into: ParentNode, depth = 0): void {
       for (; i < src.length && src[i].startsWith('>'); i++) quoted.push(src[i].slice(src[i].startsWith('> ') ? 2 : 1));
       i--;
       const quote = el('blockquote');
-      formatBody(quoted.join('\n'), quote, depth + 1);
+      blocks(quoted.join('\n'), quote, depth + 1);
       into.append(quote);
     } else if (line.trim() === '') flush();
     else para.push(line);
