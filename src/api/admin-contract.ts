@@ -187,3 +187,16 @@ export interface AdminOutboxList {
 export interface AdminOutboxResult {
   message: AdminOutboxMessage;
 }
+
+/**
+ * `GET /api/admin/subscribers?thread=…`: how many confirmed addresses get reply notifications
+ * for a comment of each thread. Counts only: which addresses they are is not shown here (a
+ * moderator sees a commenter's email with their comments, nothing more).
+ */
+export interface AdminSubscriberCounts {
+  /** Most subscribers first, then by thread key; threads with none are left out. */
+  threads: { thread: string; subscribers: number }[];
+}
+
+/** Most `thread` filters in one subscriber-count request; without one, the busiest threads, at most this many. */
+export const MAX_SUBSCRIBER_THREADS = 100;

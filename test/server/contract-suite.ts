@@ -20,6 +20,7 @@ import { myCommentsContract } from './contract-my-comments.js';
 import { repliesContract } from './contract-replies.js';
 import { postingSecurityContract } from './contract-posting-security.js';
 import { spamContract } from './contract-spam.js';
+import { subscribersContract } from './contract-subscribers.js';
 import {
   ALLOWED_ORIGIN,
   FOREIGN_ORIGIN,
@@ -1031,6 +1032,7 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
     postingSecurityContract(context);
     notifyContract(context);
     outboxContract(context);
+    subscribersContract(context);
     myCommentsContract(context);
     mailContract(context);
     repliesContract(context);

@@ -20,6 +20,7 @@ import type { EventListener } from '../outbox/events.js';
 import { parseJson, readBody, requireJson } from '../request-body.js';
 import type { CommentStore } from '../store/comment-store.js';
 import { mountOutboxRoutes } from './admin-outbox.js';
+import { mountSubscriberRoutes } from './admin-subscribers.js';
 
 // A bulk change of 500 ids is about 10 KiB; anything much larger is not a moderator's request.
 const MAX_ADMIN_BODY_BYTES = 320 * 1024;
@@ -110,6 +111,7 @@ export function adminRoutes({ store, hashes, token, trustProxy, publicUrl, clock
   });
 
   mountOutboxRoutes(router, { store, clock });
+  mountSubscriberRoutes(router, { store });
 
   router.all('*', () => {
     throw notFound();
