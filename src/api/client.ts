@@ -1,6 +1,8 @@
 /**
  * The widget's fetch client for the contract in ./contract.ts. It sends no cookies
- * and talks to nothing but the endpoint it is given.
+ * and talks to nothing but the endpoint it is given. Requests only some pages make live
+ * beside the modules that make them, so the script tag carries none of them: replies.ts
+ * (held-back replies), counts.ts (`<colloquy-count>`), writes.ts (the writer).
  */
 import type {
   CommentPage,
@@ -9,9 +11,6 @@ import type {
   FieldName,
   FieldProblem,
   ListCommentsQuery,
-  ListRepliesQuery,
-  ReplyPage,
-  ThreadCounts,
 } from './contract.js';
 
 /**
@@ -67,16 +66,4 @@ export function listComments(endpoint: string, query: ListCommentsQuery, signal?
   for (const [key, value] of Object.entries(query)) if (value) params.set(key, String(value));
   // no-cache revalidates with the ETag, so a reload right after posting never shows a stale list.
   return request(url(endpoint, `/comments?${params}`), { signal, cache: 'no-cache' });
-}
-
-/** The next replies of a conversation whose page held some back (`CommentPage.moreReplies`). */
-export function listReplies(endpoint: string, query: ListRepliesQuery): Promise<ReplyPage> {
-  return request(url(endpoint, `/comments/replies?${new URLSearchParams({ ...query })}`), { cache: 'no-cache' });
-}
-
-/** Approved-comment counts of several threads in one request. */
-export function fetchCounts(endpoint: string, threads: string[]): Promise<ThreadCounts> {
-  const params = new URLSearchParams();
-  for (const thread of threads) params.append('thread', thread);
-  return request(url(endpoint, `/counts?${params}`), {});
 }

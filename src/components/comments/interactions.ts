@@ -1,18 +1,23 @@
 /**
  * What a reader does with the thread beyond reading it: Reply, Copy link, a timestamp,
- * "Show more replies", "Load more comments", the sort control, "Cancel reply", "Change"
- * (one's saved details) and "Add current time". `<colloquy-comments>` loads this module on
+ * "Show more replies", "Load more comments", the sort control, and with them what the form
+ * does (form-actions.ts). `<colloquy-comments>` loads this module on
  * the first such press, or as soon as the pointer or the focus enters the thread, so a page
  * that is only read never downloads it (it is not part of the script tag's budget). It works
  * through the same narrow host as the writer (writer-host.ts).
  */
-import { ApiError, listReplies } from '../../api/client.js';
+import { ApiError } from '../../api/client.js';
+import { listReplies } from '../../api/replies.js';
 import type { Comment, SortOrder } from '../../api/contract.js';
 import { emit } from '../../events/events.js';
 import { findPlayer } from './media.js';
+import { persistDraft } from './form-actions.js';
 import { saveSort } from './storage.js';
 import { moreOf } from './thread-controller.js';
 import type { WriterHost as Host } from './writer-host.js';
+
+// The form's own behaviour (typing, posting, Cancel reply, Change, Add current time) comes with these.
+export { handleForm } from './form-actions.js';
 
 /** How long "Copy link" reads "Link copied.", in ms. */
 export const COPIED_FOR = 2000;
@@ -96,25 +101,9 @@ async function reply(host: Host, id: string) {
   const comment = host.thread.comments.find((c) => c.id === id);
   if (!comment) return;
   host.form.set({ replyTo: comment, formError: '' });
-  host.form.persistDraft();
+  persistDraft(host);
   await host.updateComplete;
   host.query('#body')?.focus();
-}
-
-export async function cancelReply(host: Host): Promise<void> {
-  const { form } = host;
-  const id = form.replyTo?.id ?? '';
-  form.set({ replyTo: null, formError: '' });
-  form.persistDraft();
-  await host.updateComplete;
-  host.query(`[data-reply-to="${CSS.escape(id)}"]`)?.focus();
-}
-
-/** "Change" beside "Commenting as …": the saved details become fields again. */
-export async function changeDetails(host: Host): Promise<void> {
-  host.form.set({ identityCollapsed: false });
-  await host.updateComplete;
-  host.query('#name')?.focus();
 }
 
 export function sort(host: Host, order: SortOrder): void {
@@ -139,15 +128,6 @@ async function copyLink(host: Host, id: string, button: HTMLElement) {
   }
 }
 
-/** 754 → `12:34`, 3723 → `1:02:03`: the form visitors type and the widget links. */
-export function formatTime(totalSeconds: number): string {
-  const t = Math.floor(totalSeconds);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const h = Math.floor(t / 3600);
-  const m = Math.floor(t / 60) % 60;
-  return h ? `${h}:${pad(m)}:${pad(t % 60)}` : `${m}:${pad(t % 60)}`;
-}
-
 /**
  * A timestamp was pressed: unless a listener of `colloquy-seek` takes over, plays the page's
  * player from there and brings it into view (without animation for visitors who ask for less
@@ -163,20 +143,4 @@ function play(host: Host, seconds: number) {
   });
   const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
   player.scrollIntoView({ block: 'nearest', behavior: still ? 'auto' : 'smooth' });
-}
-
-/** Inserts the player's position at the cursor, as a timestamp the thread will link. */
-export async function addTime(host: Host): Promise<void> {
-  const player = findPlayer(host.player);
-  const box = host.query<HTMLTextAreaElement>('#body');
-  if (!player || !box) return;
-  const { form } = host;
-  const { selectionStart: from, selectionEnd: to, value } = box;
-  const before = value.slice(0, from);
-  const insert = `${before && !/\s$/.test(before) ? ' ' : ''}${formatTime(player.currentTime)} `;
-  form.set({ fields: { ...form.fields, body: before + insert + value.slice(to) } });
-  form.persistDraft();
-  await host.updateComplete;
-  box.focus();
-  box.setSelectionRange(from + insert.length, from + insert.length);
 }

@@ -40,8 +40,7 @@ export interface ThreadViewOptions {
 }
 
 interface Conversation {
-  root: Comment;
-  /** The conversation in reading order, with each comment's depth: unchanged → not rebuilt. */
+  /** The conversation in reading order, the root first: unchanged → not rebuilt. */
   order: Comment[];
   more?: MoreReplies;
   /** Its `<li>`s in the thread: the root's, then any replies laid beside it at max-depth 1. */
@@ -55,10 +54,10 @@ interface Conversation {
 const SLICE = 12;
 /** A new task, without the 4 ms that nested timers are held back. */
 const yieldTask = () =>
-  new Promise<void>((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => resolve();
-    port2.postMessage(0);
+  new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = resolve;
+    channel.port2.postMessage(0);
   });
 
 const make = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string) => {
@@ -72,10 +71,10 @@ export class ThreadView {
   /** `<ol part="list" class="thread">`, placed by the element's template. */
   readonly list = make('ol', { part: 'list', class: 'thread' });
   #options!: ThreadViewOptions;
-  #tree: Tree = { roots: [], children: new Map(), skipped: 0 };
+  #children = new Map<string, Comment[]>();
   #conversations = new Map<string, Conversation>();
   #built = new WeakMap<Comment, CommentParts>();
-  #items = new Map<string, { li: HTMLElement; parts: CommentParts }>();
+  #items = new Map<string, [li: HTMLElement, parts: CommentParts, comment: Comment]>();
   #queue: Conversation[] = [];
   #working: Promise<void> | null = null;
   #strings?: Localized;
@@ -93,11 +92,7 @@ export class ThreadView {
   }
 
   article(id: string): HTMLElement | undefined {
-    return this.#items.get(id)?.parts.article;
-  }
-
-  item(id: string): HTMLElement | undefined {
-    return this.#items.get(id)?.li;
+    return this.#items.get(id)?.[1].article;
   }
 
   /** Brings the DOM to `tree`, reusing every conversation that has not changed. */
@@ -111,22 +106,22 @@ export class ThreadView {
       this.#conversations.clear();
     } else if (options.maxDepth !== this.#options.maxDepth) this.#conversations.clear();
     this.#options = options;
-    this.#tree = tree;
+    this.#children = tree.children;
     const next = new Map<string, Conversation>();
     const wanted: HTMLElement[] = [];
     this.#queue = [];
-    for (const root of tree.roots) {
-      const order = this.#order(root);
-      const more = options.moreReplies[root.id];
-      const old = this.#conversations.get(root.id);
+    for (const order of tree.conversations) {
+      const { id } = order[0];
+      const more = options.moreReplies[id];
+      const old = this.#conversations.get(id);
       const same =
         old?.built &&
         old.more?.count === more?.count &&
         old.order.length === order.length &&
         old.order.every((c, i) => c === order[i]);
-      const conversation: Conversation = same ? old! : { root, order, more, nodes: [make('li')], built: false };
+      const conversation: Conversation = same ? old! : { order, more, nodes: [make('li')], built: false };
       if (!same) this.#queue.push(conversation);
-      next.set(root.id, conversation);
+      next.set(id, conversation);
       wanted.push(...conversation.nodes);
     }
     this.#conversations = next;
@@ -143,19 +138,14 @@ export class ThreadView {
     // The permalink's conversation first, then the thread from the top.
     const first = this.#queue.findIndex((c) => c.order.some((x) => x.id === options.target));
     if (first > 0) this.#queue.unshift(...this.#queue.splice(first, 1));
-    this.#items = new Map([...this.#items].filter(([, item]) => item.li.isConnected));
+    this.#items = new Map([...this.#items].filter(([, [li]]) => li.isConnected));
     // The first screenful now, so it paints with the shell.
     this.#build(performance.now() + SLICE, Math.max(8, Math.ceil(innerHeight / 60)));
     this.#working ??= this.#queue.length ? this.#work() : null;
     for (const id of options.decorated) {
       const item = this.#items.get(id);
-      const comment = item && this.#comment(id);
-      if (comment) options.decorate?.(comment, item.parts);
+      if (item) options.decorate?.(item[2], item[1]);
     }
-  }
-
-  #comment(id: string): Comment | undefined {
-    for (const c of this.#conversations.values()) for (const x of c.order) if (x.id === id) return x;
   }
 
   async #work(): Promise<void> {
@@ -176,63 +166,41 @@ export class ThreadView {
     }
   }
 
-  /** A conversation in reading order (depth-first, with a stack). */
-  #order(root: Comment): Comment[] {
-    const out: Comment[] = [];
-    const stack = [root];
-    while (stack.length) {
-      const comment = stack.pop()!;
-      out.push(comment);
-      const replies = this.#tree.children.get(comment.id);
-      if (replies) for (let i = replies.length - 1; i >= 0; i--) stack.push(replies[i]);
-    }
-    return out;
-  }
-
   /**
    * Lays a conversation into its `<li>`: nested up to max-depth, then side by side. A long one
    * stops at the deadline and goes on in the next slice. Returns how many comments it built.
    */
   #fill(conversation: Conversation, deadline: number): number {
-    const { maxDepth, decorate, decorated } = this.#options;
-    const [li] = conversation.nodes;
+    const { maxDepth, decorate, decorated, locale } = this.#options;
+    const { nodes, more, order } = conversation;
+    const [li] = nodes;
+    const [root] = order;
     if (!conversation.stack) li.replaceChildren();
     const extra: HTMLElement[] = [];
-    const stack = (conversation.stack ??= [[conversation.root, 1, null]]);
+    const stack = (conversation.stack ??= [[root, 1, null]]);
     let made = 0;
-    while (stack.length) {
-      if (++made % 64 === 0 && performance.now() > deadline) {
-        conversation.nodes.at(-1)!.after(...extra);
-        conversation.nodes.push(...extra);
-        return made;
-      }
+    while (stack.length && (++made % 64 || performance.now() < deadline)) {
       const [comment, depth, list] = stack.pop()!;
-      const item = list || comment !== conversation.root ? make('li') : li;
+      const item = list || comment !== root ? make('li') : li;
       if (!list && item !== li) extra.push(item);
       else list?.append(item);
       const parts = this.#article(comment);
       item.append(parts.article);
-      this.#items.set(comment.id, { li: item, parts });
+      this.#items.set(comment.id, [item, parts, comment]);
       if (decorate && decorated.includes(comment.id)) decorate(comment, parts);
-      const replies = this.#tree.children.get(comment.id);
+      const replies = this.#children.get(comment.id);
       if (!replies) continue;
       // At the deepest level replies are not indented further: they follow as siblings.
-      let into = list;
-      let at = depth;
-      if (depth < maxDepth) {
-        into = item.appendChild(make('ol', { part: 'list replies', class: 'replies' }));
-        at = depth + 1;
-      }
-      for (let i = replies.length - 1; i >= 0; i--) stack.push([replies[i], at, into]);
+      const deeper = depth < maxDepth;
+      const into = deeper ? item.appendChild(make('ol', { part: 'list replies', class: 'replies' })) : list;
+      for (let i = replies.length; i--; ) stack.push([replies[i], depth + +deeper, into]);
     }
-    if (conversation.more) {
-      const { count } = conversation.more;
-      li.append(make('button', { part: 'more-replies', type: 'button', 'data-more': conversation.root.id }, say(this.#strings!.moreReplies, this.#options.locale, count)));
+    nodes.at(-1)!.after(...extra);
+    nodes.push(...extra);
+    if ((conversation.built = !stack.length)) {
+      conversation.stack = undefined;
+      if (more) li.append(make('button', { part: 'more-replies', type: 'button', 'data-more': root.id }, say(this.#strings!.moreReplies, locale, more.count)));
     }
-    conversation.nodes.at(-1)!.after(...extra);
-    conversation.nodes.push(...extra);
-    conversation.built = true;
-    conversation.stack = undefined;
     return made;
   }
 
@@ -248,11 +216,9 @@ export class ThreadView {
       const s = this.#strings!;
       proto = make('article', { part: 'comment', tabindex: '-1' });
       const header = make('header');
-      header.append(
-        make('span', { part: 'comment-avatar', class: 'avatar', 'aria-hidden': 'true' }),
-        make(link ? 'a' : 'span', link ? { part: 'comment-author', class: 'author', rel: 'nofollow ugc noopener' } : { part: 'comment-author', class: 'author' }),
-        make('a', { part: 'comment-date', class: 'date' }),
-      );
+      const author = make(link ? 'a' : 'span', { part: 'comment-author', class: 'author' });
+      if (link) author.setAttribute('rel', 'nofollow ugc noopener');
+      header.append(make('span', { part: 'comment-avatar', class: 'avatar', 'aria-hidden': 'true' }), author, make('a', { part: 'comment-date', class: 'date' }));
       (header.lastChild as HTMLElement).append(make('time'));
       const actions = make('div', { part: 'actions' });
       actions.append(make('button', { part: 'reply-button', type: 'button' }, s.reply), make('button', { part: 'copy-link', type: 'button' }, s.copyLink));
@@ -272,41 +238,36 @@ export class ThreadView {
       const article = make('article', { part: 'comment deleted', id: `comment-${id}`, tabindex: '-1' });
       article.append(make('p', { class: 'notice' }, s.deleted));
       parts = { article, body: make('div'), actions: make('div') };
-      this.#built.set(comment, parts);
-      return parts;
+    } else {
+      const { name, url, avatar } = comment.author;
+      const link = !!url && isHttpUrl(url);
+      const article = this.#prototype(link);
+      const [header, body, actions] = article.children as unknown as HTMLElement[];
+      const [face, author, date] = header.children as unknown as [HTMLElement, HTMLAnchorElement, HTMLAnchorElement];
+      const [reply, copy] = actions.children as unknown as HTMLElement[];
+      const time = date.firstChild as HTMLTimeElement;
+      article.id = `comment-${id}`;
+      article.setAttribute('aria-labelledby', `author-${id} date-${id}`);
+      face.style.setProperty('--_hue', '' + hueOf(avatar ?? ''));
+      face.textContent = initials(name);
+      author.id = `author-${id}`;
+      author.textContent = name;
+      if (link) author.href = url!;
+      date.id = `date-${id}`;
+      date.href = `#comment-${id}`;
+      const when = new Date(comment.createdAt);
+      time.dateTime = comment.createdAt;
+      time.textContent = isNaN(+when) ? '' : this.#dates!.format(when);
+      if (status === 'pending') header.after(make('p', { part: 'pending', class: 'notice' }, s.awaitingModeration));
+      formatBody(comment.body, body);
+      if (status === 'approved') {
+        reply.id = `reply-${id}`;
+        reply.dataset.replyTo = id;
+        reply.setAttribute('aria-labelledby', `reply-${id} author-${id}`);
+      } else reply.remove();
+      copy.dataset.copy = id;
+      parts = { article, body, actions };
     }
-    const { name, url, avatar } = comment.author;
-    const link = !!url && isHttpUrl(url);
-    const article = this.#prototype(link);
-    const header = article.firstChild as HTMLElement;
-    const face = header.firstChild as HTMLElement;
-    const author = face.nextSibling as HTMLAnchorElement;
-    const date = author.nextSibling as HTMLAnchorElement;
-    const time = date.firstChild as HTMLTimeElement;
-    const body = header.nextSibling as HTMLElement;
-    const actions = body.nextSibling as HTMLElement;
-    const reply = actions.firstChild as HTMLElement;
-    article.id = `comment-${id}`;
-    article.setAttribute('aria-labelledby', `author-${id} date-${id}`);
-    face.style.setProperty('--_hue', String(hueOf(avatar ?? '')));
-    face.textContent = initials(name);
-    author.id = `author-${id}`;
-    author.textContent = name;
-    if (link) author.href = url!;
-    date.id = `date-${id}`;
-    date.setAttribute('href', `#comment-${id}`);
-    const when = new Date(comment.createdAt);
-    time.dateTime = comment.createdAt;
-    time.textContent = Number.isNaN(+when) ? '' : this.#dates!.format(when);
-    if (status === 'pending') header.after(make('p', { part: 'pending', class: 'notice' }, s.awaitingModeration));
-    formatBody(comment.body, body);
-    if (status === 'approved') {
-      reply.id = `reply-${id}`;
-      reply.dataset.replyTo = id;
-      reply.setAttribute('aria-labelledby', `reply-${id} author-${id}`);
-    } else reply.remove();
-    (actions.lastChild as HTMLElement).dataset.copy = id;
-    parts = { article, body, actions };
     this.#built.set(comment, parts);
     return parts;
   }

@@ -10,6 +10,8 @@ export interface Tree {
   roots: Comment[];
   /** Replies of each comment, in the endpoint's order. */
   children: Map<string, Comment[]>;
+  /** Each top-level comment's conversation in reading order (depth first), the root first. */
+  conversations: Comment[][];
   /** How many comments were left out as malformed, duplicated, orphaned or in a cycle. */
   skipped: number;
 }
@@ -59,12 +61,17 @@ export function buildTree(comments: readonly unknown[]): Tree {
   }
   // Whatever no top-level comment leads to (an unknown parent, a cycle) is not shown.
   let reached = 0;
-  const stack = [...roots];
-  while (stack.length) {
-    const comment = stack.pop()!;
-    reached++;
-    const replies = children.get(comment.id);
-    if (replies) for (const reply of replies) stack.push(reply);
-  }
-  return { roots, children, skipped: bad + byId.size - reached };
+  const conversations = roots.map((root) => {
+    const order: Comment[] = [];
+    const stack = [root];
+    while (stack.length) {
+      const comment = stack.pop()!;
+      order.push(comment);
+      const replies = children.get(comment.id);
+      if (replies) for (let i = replies.length; i--; ) stack.push(replies[i]);
+    }
+    reached += order.length;
+    return order;
+  });
+  return { roots, children, conversations, skipped: bad + byId.size - reached };
 }

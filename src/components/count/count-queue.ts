@@ -3,7 +3,7 @@
  * fetched in one request per endpoint, then worded in each element's language. Loaded by the
  * element when the first count connects, so a page without one never downloads it.
  */
-import { fetchCounts } from '../../api/client.js';
+import { fetchCounts } from '../../api/counts.js';
 import { localeOf, say, stringsFor } from '../../i18n/i18n.js';
 
 /** What the queue needs of a count element. */
