@@ -6,12 +6,12 @@ import { baseStyles } from '../shared/base-styles.js';
 import { ColloquyElement, type PropertyValues } from '../shared/colloquy-element.js';
 import { tokenStyles } from '../shared/token-styles.js';
 import { styles } from './colloquy-comments.styles.js';
-import { FormState, type FormField } from './form-state.js';
-import { renderForm, type FormActions } from './form-view.js';
+import { FormState } from './form-state.js';
+import { renderForm } from './form-view.js';
 import { LocaleController } from './locale-controller.js';
 import { findPlayer } from './media.js';
 import { PermalinkController, permalinkTarget } from './permalinks.js';
-import { grantsKey, loadSort, read, saveAuthor } from './storage.js';
+import { grantsKey, loadSort, read } from './storage.js';
 import { buildTree, type Tree } from './thread.js';
 import { ThreadController } from './thread-controller.js';
 import { ThreadView, type CommentParts } from './thread-view.js';
@@ -315,11 +315,11 @@ export class ColloquyComments extends ColloquyElement {
    * like a failed page. Updates wait for the module and the interaction's start, not its end
    * (an interaction may itself wait for an update).
    */
-  #act<T>(run: (ui: Interactions) => T): Promise<Awaited<T> | undefined> {
+  #act<T>(run: (ui: Interactions) => T, failed = () => this.#thread.failed(null)): Promise<Awaited<T> | undefined> {
     const started = this.#interactions().then((ui) => {
       if (this.#fetchingUi === started) this.#fetchingUi = undefined;
       if (ui) return { result: run(ui) };
-      this.#thread.failed(null);
+      failed();
     });
     this.#fetchingUi = started;
     return started.then((ran) => ran?.result) as Promise<Awaited<T> | undefined>;
@@ -336,43 +336,25 @@ export class ColloquyComments extends ColloquyElement {
     if (button) void this.#act((ui) => ui.press(this.#writerHost, button));
   }
 
-  #formActions: FormActions = {
-    input: (field: FormField, event: Event) => {
-      const form = this.#form;
-      form.set({ fields: { ...form.fields, [field]: (event.target as HTMLInputElement).value } });
-      if (form.errors[field]) void this.#write().then((writer) => writer?.recheck(this.#writerHost, field));
-      if (field === 'body') form.persistDraft();
-    },
-    submit: async (event: Event) => {
-      event.preventDefault();
-      if (this.#form.posting) return;
-      const writer = await this.#write();
-      if (writer) return writer.submit(this.#writerHost);
-      // The writer could not be downloaded: the draft is already kept.
-      this.#form.set({ formError: this.#locale.strings.offline });
-      void this.#announce(this.#form.formError);
-    },
-    // About to write: fetch the writer, and the form's own buttons (Cancel reply, Change, Add current time).
-    focusin: () => void (this.#write(), this.#interactions()),
-    cancelReply: () => void this.#act((ui) => ui.cancelReply(this.#writerHost)),
-    changeDetails: () => void this.#act((ui) => ui.changeDetails(this.#writerHost)),
-    remember: (event: Event) => {
-      this.#form.set({ remember: (event.target as HTMLInputElement).checked });
-      if (!this.#form.remember) saveAuthor(null);
-    },
-    notify: (event: Event) => {
-      this.#form.set({ notify: (event.target as HTMLInputElement).checked });
-      this.#form.persistDraft();
-    },
-    manage: async () => {
-      const writer = await this.#write();
-      if (writer) return writer.requestManageLink(this.#writerHost);
-      this.#form.set({ formError: this.#locale.strings.offline });
-      void this.#announce(this.#form.formError);
-    },
-    honeypot: (event: Event) => (this.#form.honeypot = (event.target as HTMLInputElement).value),
-    /** Inserts the player's position at the cursor, as a timestamp the thread will link. */
-    addTime: () => void this.#act((ui) => ui.addTime(this.#writerHost)),
+  /**
+   * Every event of the form (form-view.ts): handled by form-actions.ts, which comes with the
+   * interactions. A press that finds them undownloadable says the visitor seems offline, and
+   * the next event tries again; what was typed meanwhile waits in the fields.
+   */
+  #handleForm = (event: Event) => {
+    // Read now: once dispatched, an event from a shadow root no longer names its target.
+    const { type, target } = event;
+    if (type === 'submit') event.preventDefault();
+    // About to write: fetch the writer as well.
+    if (type === 'focusin') void this.#write();
+    void this.#act(
+      (ui) => ui.handleForm(this.#writerHost, type, target as HTMLElement),
+      () => {
+        if (type !== 'submit' && type !== 'click') return;
+        this.#form.set({ formError: this.#locale.strings.offline });
+        void this.#announce(this.#form.formError);
+      },
+    );
   };
 
   /** The thread's comments, checked and arranged once per change of the list. */
@@ -454,7 +436,7 @@ export class ColloquyComments extends ColloquyElement {
     }
     const replyTo = this.#form.replyTo;
     const inThread = !!(replyTo && this.#view.article(replyTo.id));
-    render(renderForm(this.#form, { ...this.#formActions, addTime: findPlayer(this.player) ? this.#formActions.addTime : undefined }, s, this.noRemember), this.#formHost, { host: this });
+    render(renderForm(this.#form, this.#handleForm, s, this.noRemember, !!findPlayer(this.player)), this.#formHost, { host: this });
     return html`<section aria-labelledby="heading" aria-busy=${loading || thread.state === 'more' ? 'true' : 'false'} dir=${directionOf(locale)}>
       <div class="head">
         <h2 part="heading" id="heading" tabindex="-1">${loading ? s.loading : thread.state === 'error' ? s.comments : say(s.commentCount, locale, thread.count)}</h2>

@@ -1,13 +1,13 @@
 /**
  * The comment form's state, in one place: the fields as typed, their errors, the form's
  * own error, posting, saved identity, the reply target and the draft kept in the browser.
- * The element renders it; the writer (loaded on demand) changes it through `set` and the
- * methods here, never through the element.
+ * The element renders it and restores it (the saved details, the draft); what the form does
+ * (form-actions.ts) and the writer, both loaded on demand, change it through `set`.
  */
 import type { Comment } from '../../api/contract.js';
 import { isEmail } from '../../api/validate.js';
 import type { ReactiveControllerHost } from '../shared/colloquy-element.js';
-import { loadAuthor, loadDraft, newIdempotencyKey, saveAuthor, saveDraft } from './storage.js';
+import { loadAuthor, loadDraft } from './storage.js';
 
 export type FormField = 'body' | 'name' | 'email' | 'url';
 
@@ -30,10 +30,8 @@ export interface FormValues {
   notify: boolean;
   identityCollapsed: boolean;
   replyTo: Comment | null;
-  /** One per draft, so a retried post is never stored twice. */
+  /** One per draft, so a retried post is never stored twice; made with the draft (form-actions.ts). */
   idempotencyKey: string;
-  /** What a bot typed into the field people never see. */
-  honeypot: string;
 }
 
 export class FormState implements FormValues {
@@ -46,8 +44,7 @@ export class FormState implements FormValues {
   notify = false;
   identityCollapsed = false;
   replyTo: Comment | null = null;
-  idempotencyKey = newIdempotencyKey();
-  honeypot = '';
+  idempotencyKey = '';
   /** `endpoint|thread` whose draft is in the form. */
   #draftOwner = '';
   /** A reply target restored from a draft, applied once the thread has loaded. */
@@ -73,14 +70,6 @@ export class FormState implements FormValues {
     this.set({ fields: { ...this.fields, name, email, url }, remember: true, identityCollapsed: isEmail(email) && name.trim() !== '' });
   }
 
-  /** Keeps the details for next time, when the visitor asked to. */
-  saveIdentity(): void {
-    if (!this.remember || this.#host.noRemember) return;
-    const { name, email, url } = this.fields;
-    saveAuthor({ name: name.trim(), email: email.trim(), url: url.trim() });
-    this.set({ identityCollapsed: true });
-  }
-
   /** Puts the thread's draft in the form when the element moves to another thread; true if it did. */
   restoreDraft(): boolean {
     const { endpoint, threadKey } = this.#host;
@@ -91,7 +80,7 @@ export class FormState implements FormValues {
     this.#pendingReplyId = typeof draft?.parentId === 'string' ? draft.parentId : null;
     this.set({
       fields: { ...this.fields, body: typeof draft?.body === 'string' ? draft.body : '' },
-      idempotencyKey: typeof draft?.idempotencyKey === 'string' ? draft.idempotencyKey : newIdempotencyKey(),
+      idempotencyKey: typeof draft?.idempotencyKey === 'string' ? draft.idempotencyKey : '',
       notify: draft?.notify === true,
       replyTo: null,
     });
@@ -103,25 +92,5 @@ export class FormState implements FormValues {
     const id = this.#pendingReplyId;
     this.#pendingReplyId = null;
     if (id) this.set({ replyTo: comments.find((c) => c.id === id) ?? null });
-  }
-
-  /** Keeps the draft in the browser, so it survives failures and reloads. */
-  persistDraft(): void {
-    const { endpoint, threadKey } = this.#host;
-    const { fields, replyTo, notify } = this;
-    saveDraft(
-      endpoint,
-      threadKey,
-      fields.body.trim() === '' && !replyTo && !notify
-        ? null
-        : { body: fields.body, parentId: replyTo?.id ?? null, idempotencyKey: this.idempotencyKey, ...(notify ? { notify } : {}) },
-    );
-  }
-
-  /** After a post: an empty form, a new draft, the details kept if asked. */
-  posted(): void {
-    this.set({ replyTo: null, fields: { ...this.fields, body: '' }, idempotencyKey: newIdempotencyKey(), notify: false });
-    saveDraft(this.#host.endpoint, this.#host.threadKey, null);
-    this.saveIdentity();
   }
 }

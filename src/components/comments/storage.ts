@@ -53,12 +53,6 @@ export const saveAuthor = (author: SavedAuthor | null) => write(AUTHOR_KEY, auth
 /** Where the edit tokens of the visitor's own fresh comments on an endpoint are kept (see writer.ts). */
 export const grantsKey = (endpoint: string) => `colloquy-own:${endpoint}`;
 
-/** A random key; works on plain-http pages too, where `crypto.randomUUID` is missing. */
-export function newIdempotencyKey(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /** `jane@example.com` → `j•••@example.com`: enough for visitors to recognise their own address. */
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');

@@ -10,8 +10,8 @@ import type { FormState } from './form-state.js';
 import type { ThreadController } from './thread-controller.js';
 
 export interface WriterHost {
-  /** The element: events are fired from it. */
-  readonly element: HTMLElement;
+  /** The element: events are fired from it; `noRemember` forbids keeping the visitor's details. */
+  readonly element: HTMLElement & { readonly noRemember: boolean };
   readonly endpoint: string;
   readonly threadKey: string;
   readonly locale: string;

@@ -14,7 +14,7 @@ import enWriting from '../../i18n/en-writing.js';
 import type { Strings } from '../../i18n/en.js';
 import { say } from '../../i18n/i18n.js';
 import type { FormField } from './form-state.js';
-import { grantsKey, read, write } from './storage.js';
+import { grantsKey, read, saveAuthor, saveDraft, write } from './storage.js';
 import type { OwnTools, WriterHost } from './writer-host.js';
 
 const FORM_FIELDS: readonly FormField[] = ['body', 'name', 'email', 'url'];
@@ -120,14 +120,14 @@ export async function submit(host: Host): Promise<void> {
   if (!emit(host.element, 'colloquy-submit', detail, true)) return;
 
   form.set({ posting: true });
-  form.persistDraft();
   try {
     const posted = await postComment(host.endpoint, {
       ...detail,
       author: { name: author.name, email: email.trim(), ...(author.url ? { url: author.url } : {}) },
       idempotencyKey: form.idempotencyKey,
       formToken: host.thread.formToken,
-      honeypot: form.honeypot,
+      // What a bot typed into the field people never see.
+      honeypot: host.query<HTMLInputElement>('[name="homepage"]')?.value ?? '',
       // Where links in emails about this comment lead (a reply's notification links its permalink here).
       page: location.href.split('#')[0],
       // Only a ticked box is sent: the endpoint keeps nothing for an unticked one. The locale is the emails' language.
@@ -182,12 +182,23 @@ export async function requestManageLink(host: Host): Promise<void> {
   }
 }
 
+/** After a post: an empty form, a new draft, the details kept if asked. */
+function posted(host: Host) {
+  const { form } = host;
+  form.set({ replyTo: null, fields: { ...form.fields, body: '' }, idempotencyKey: '', notify: false });
+  saveDraft(host.endpoint, host.threadKey, null);
+  if (!form.remember || host.element.noRemember) return;
+  const { name, email, url } = form.fields;
+  saveAuthor({ name: name.trim(), email: email.trim(), url: url.trim() });
+  form.set({ identityCollapsed: true });
+}
+
 async function settlePosted(host: Host, comment: Comment) {
   if (!host.thread.comments.some((c) => c.id === comment.id)) {
     host.thread.add(comment);
     if (comment.status === 'approved') host.thread.recount(1);
   }
-  host.form.posted();
+  posted(host);
   const s = words(host);
   host.announce(comment.status === 'pending' ? s.awaitingModeration : s.posted);
   emit(host.element, 'colloquy-posted', { comment });
