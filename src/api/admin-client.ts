@@ -11,6 +11,10 @@ import type {
   AdminCommentResult,
   AdminErrorBody,
   AdminErrorCode,
+  AdminOutboxList,
+  AdminOutboxResult,
+  AdminOutboxStatus,
+  AdminSubscriberCounts,
 } from './admin-contract.js';
 
 export class AdminApiError extends Error {
@@ -70,5 +74,22 @@ export class AdminClient {
 
   bulk(change: AdminBulkChange): Promise<AdminBulkResult> {
     return this.#send('/admin/comments/bulk', { method: 'POST', body: JSON.stringify(change) });
+  }
+
+  outbox(query: { status?: AdminOutboxStatus; limit?: number; cursor?: string } = {}): Promise<AdminOutboxList> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.append(key, String(value));
+    return this.#send(`/admin/outbox?${params}`);
+  }
+
+  retry(id: string): Promise<AdminOutboxResult> {
+    return this.#send(`/admin/outbox/${encodeURIComponent(id)}/retry`, { method: 'POST' });
+  }
+
+  /** Every thread's subscriber count when `threads` is empty. */
+  subscribers(threads: string[] = []): Promise<AdminSubscriberCounts> {
+    const params = new URLSearchParams();
+    for (const thread of threads) params.append('thread', thread);
+    return this.#send(`/admin/subscribers?${params}`);
   }
 }

@@ -151,6 +151,9 @@ export type AdminOutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 export const OUTBOX_STATUSES: readonly AdminOutboxStatus[] = ['pending', 'sending', 'sent', 'failed'];
 
+/** Tries a message gets, the first included, before it is `failed` (the server's schedule, docs/server.md "The outbox"). */
+export const OUTBOX_MAX_ATTEMPTS = 8;
+
 /**
  * An outgoing message (a webhook delivery, an email) as the admin API shows it. What it says,
  * and to whom, is not shown: only what it is about and how its delivery goes.

@@ -1,6 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import type { AdminComment, AdminStatus } from '../../src/api/admin-contract.js';
+import type { AdminComment, AdminOutboxMessage, AdminOutboxStatus, AdminStatus } from '../../src/api/admin-contract.js';
 import '../../src/admin.js';
 import type { ColloquyAdmin } from '../../src/components/admin/colloquy-admin.js';
 import { $, $$ } from './helpers.js';
@@ -10,6 +10,44 @@ const TOKEN = 'the-admin-token';
 /** A test double of the admin API: same-origin, token-checked, answering by the admin contract. */
 class FakeAdminApi {
   comments: AdminComment[];
+  messages: AdminOutboxMessage[] = [
+    {
+      id: '12',
+      kind: 'webhook',
+      status: 'failed',
+      attempts: 8,
+      commentId: '4',
+      createdAt: '2026-11-20T10:00:00.000Z',
+      dueAt: '2026-11-21T02:00:00.000Z',
+      sentAt: null,
+      lastError: 'HTTP 500 from <script>alert(1)</script>',
+    },
+    {
+      id: '11',
+      kind: 'email',
+      status: 'pending',
+      attempts: 2,
+      commentId: null,
+      createdAt: '2026-11-20T09:00:00.000Z',
+      dueAt: '2026-11-20T09:02:30.000Z',
+      sentAt: null,
+      lastError: '421 try again later',
+    },
+    {
+      id: '10',
+      kind: 'email',
+      status: 'sent',
+      attempts: 1,
+      commentId: '1',
+      createdAt: '2026-11-20T08:00:00.000Z',
+      dueAt: '2026-11-20T08:00:00.000Z',
+      sentAt: '2026-11-20T08:00:01.000Z',
+      lastError: null,
+    },
+  ];
+  subscribers: Record<string, number> = { 'podcast/ep-1': 3, 'podcast/ep-2': 1 };
+  /** When set, the next retry answers with this error. */
+  retryError: { status: number; code: string; message: string } | null = null;
   requests: { method: string; url: URL; auth: string | null; body: unknown }[] = [];
   private original = window.fetch;
 
@@ -47,9 +85,33 @@ class FakeAdminApi {
 
   private async handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    const body = request.method === 'GET' || request.method === 'DELETE' ? null : await request.json();
+    const text = request.method === 'GET' || request.method === 'DELETE' ? '' : await request.text();
+    const body = text ? JSON.parse(text) : null;
     this.requests.push({ method: request.method, url, auth: request.headers.get('Authorization'), body });
     if (request.headers.get('Authorization') !== `Bearer ${TOKEN}`) return this.json(401, { error: { code: 'unauthorized', message: 'No.' } });
+    if (url.pathname === '/api/admin/subscribers') {
+      const asked = url.searchParams.getAll('thread');
+      const threads = Object.entries(this.subscribers)
+        .filter(([thread]) => !asked.length || asked.includes(thread))
+        .map(([thread, subscribers]) => ({ thread, subscribers }));
+      return this.json(200, { threads });
+    }
+    if (url.pathname === '/api/admin/outbox') {
+      const status = url.searchParams.get('status');
+      const counts = { pending: 0, sending: 0, sent: 0, failed: 0 } as Record<AdminOutboxStatus, number>;
+      for (const m of this.messages) counts[m.status]++;
+      return this.json(200, { messages: this.messages.filter((m) => !status || m.status === status), counts, nextCursor: null });
+    }
+    const retry = /^\/api\/admin\/outbox\/([^/]+)\/retry$/.exec(url.pathname);
+    if (retry && request.method === 'POST') {
+      if (this.retryError) {
+        const { status, code, message } = this.retryError;
+        return this.json(status, { error: { code, message } });
+      }
+      const m = this.messages.find((x) => x.id === retry[1])!;
+      Object.assign(m, { status: 'pending', dueAt: '2026-11-22T10:00:00.000Z' });
+      return this.json(200, { message: m });
+    }
     if (request.method === 'GET') {
       const statuses = url.searchParams.getAll('status');
       const q = url.searchParams.get('q')?.toLowerCase() ?? '';
@@ -188,5 +250,102 @@ describe('<colloquy-admin>', () => {
     $<HTMLButtonElement>(el, '[part~="filters"] button').click();
     await waitUntil(() => api.requests.at(-1)!.url.searchParams.get('q') === 'typo');
     await waitUntil(() => $$(el, '[part~="comment"]').length === 1);
+  });
+
+  describe('the outbox view', () => {
+    async function openOutbox() {
+      const el = await fixture<ColloquyAdmin>(html`<colloquy-admin endpoint="/api"></colloquy-admin>`);
+      await signIn(el);
+      await waitUntil(() => $$(el, '[part~="comment"]').length === 2);
+      $$<HTMLButtonElement>(el, '[part~="views"] button').find((b) => b.textContent === 'Outbox')!.click();
+      await waitUntil(() => $$(el, '[part~="message"]').length === 3, 'the outbox did not load');
+      return el;
+    }
+    const text = (node: Element) => node.textContent!.replace(/\s+/g, ' ').trim();
+
+    it('should pass accessibility tests, with messages, with none, and in the dark theme', async () => {
+      const el = await openOutbox();
+      await expect(el).to.be.accessible();
+      $$<HTMLButtonElement>(el, '[part~="outbox-tabs"] button').find((b) => text(b) === 'Sending 0')!.click();
+      await waitUntil(() => $$(el, '[part~="message"]').length === 0);
+      await expect(el).to.be.accessible();
+      el.setAttribute('theme', 'dark');
+      await el.updateComplete;
+      await expect(el).to.be.accessible();
+    });
+
+    it('shows each message’s kind, status, tries, time and last error, with counts per status, and filters by status', async () => {
+      const el = await openOutbox();
+      expect(api.requests.some((r) => r.url.pathname === '/api/admin/outbox' && r.auth === `Bearer ${TOKEN}`)).to.equal(true);
+      expect($$(el, '[part~="outbox-tabs"] button').map(text)).to.deep.equal(['Pending 1', 'Sending 0', 'Sent 1', 'Failed 1', 'All 3']);
+      const [failed, pending, sent] = $$(el, '[part~="message"]');
+      expect(text(pending.querySelector('h3')!)).to.equal('Message 11: Email');
+      expect(text(failed.querySelector('h3')!)).to.equal('Message 12: Webhook');
+      expect(text(failed)).to.contain('Failed · 8 of 8 tries · last tried');
+      expect(text(failed)).to.contain('about comment 4');
+      // Text, never markup: an error quoting HTML stays text.
+      expect(failed.querySelector('.last-error code')!.textContent).to.equal('HTTP 500 from <script>alert(1)</script>');
+      expect(failed.querySelector('script')).to.equal(null);
+      expect(failed.querySelector('time')!.getAttribute('datetime')).to.equal('2026-11-21T02:00:00.000Z');
+      expect(text(pending)).to.contain('Pending · 2 of 8 tries · due');
+      expect(text(pending)).to.contain('Last error: 421 try again later');
+      expect(text(sent)).to.contain('Sent · 1 of 8 tries · sent');
+      expect(sent.querySelector('time')!.getAttribute('datetime')).to.equal('2026-11-20T08:00:01.000Z');
+      expect(sent.querySelector('.last-error')).to.equal(null);
+      // Only a failed message can be retried.
+      expect($$(el, '[part~="message"] button').map((b) => b.getAttribute('aria-label'))).to.deep.equal(['Retry message 12']);
+
+      $$<HTMLButtonElement>(el, '[part~="outbox-tabs"] button').find((b) => text(b) === 'Failed 1')!.click();
+      await waitUntil(() => $$(el, '[part~="message"]').length === 1);
+      expect(api.requests.filter((r) => r.url.pathname === '/api/admin/outbox').at(-1)!.url.searchParams.get('status')).to.equal('failed');
+      expect($$(el, '[part~="outbox-tabs"] button[aria-pressed="true"]').map(text)).to.deep.equal(['Failed 1']);
+    });
+
+    it('retries a failed message through the API and announces it; a refused retry is announced too', async () => {
+      const el = await openOutbox();
+      $<HTMLButtonElement>(el, '[part~="message"] button').click();
+      await waitUntil(() => $(el, '[part~="status"]').textContent === 'Message 12 will be tried again now.');
+      const retry = api.requests.find((r) => r.method === 'POST')!;
+      expect(retry.url.pathname).to.equal('/api/admin/outbox/12/retry');
+      expect(retry.auth).to.equal(`Bearer ${TOKEN}`);
+      await waitUntil(() => $$(el, '[part~="outbox-tabs"] button').map(text).join() === 'Pending 2,Sending 0,Sent 1,Failed 0,All 3');
+      expect(text($$(el, '[part~="message"]')[0])).to.contain('Pending · 8 of 8 tries · due');
+      expect($$(el, '[part~="message"] button')).to.have.length(0);
+      await expect(el).to.be.accessible();
+
+      api.messages[1]!.status = 'failed';
+      $$<HTMLButtonElement>(el, '[part~="outbox-tabs"] button').find((b) => text(b).startsWith('Failed'))!.click();
+      await waitUntil(() => $$(el, '[part~="message"]').length === 1);
+      api.retryError = { status: 409, code: 'duplicate', message: 'A message for the same purpose is already waiting to be sent.' };
+      $<HTMLButtonElement>(el, '[part~="message"] button').click();
+      await waitUntil(() => $(el, '[role="alert"]'));
+      expect($(el, '[role="alert"]').textContent).to.equal('That did not work: A message for the same purpose is already waiting to be sent.');
+      await waitUntil(() => $(el, '[part~="status"]').textContent === $(el, '[role="alert"]').textContent);
+    });
+
+    it('counts reply-notification subscribers per thread, and for the thread the comments are filtered by', async () => {
+      const el = await openOutbox();
+      const rows = $$(el, '[part~="subscribers"] tbody tr').map((row) => [...row.querySelectorAll('td')].map(text));
+      expect(rows).to.deep.equal([
+        ['podcast/ep-1', '3'],
+        ['podcast/ep-2', '1'],
+      ]);
+      expect(text($(el, '[part~="subscribers"] caption'))).to.equal('Confirmed email subscribers per thread');
+
+      $$<HTMLButtonElement>(el, '[part~="views"] button').find((b) => b.textContent === 'Comments')!.click();
+      await waitUntil(() => $$(el, '[part~="comment"]').length);
+      expect($(el, '[part~="thread-subscribers"]')).to.equal(null);
+      $<HTMLInputElement>(el, 'input[name="thread"]').value = 'podcast/ep-1';
+      $<HTMLButtonElement>(el, '[part~="filters"] button').click();
+      await waitUntil(() => $(el, '[part~="thread-subscribers"]'));
+      expect(text($(el, '[part~="thread-subscribers"]'))).to.equal('3 people get reply notifications on this thread.');
+      expect(api.requests.at(-1)!.url.search).to.equal('?thread=podcast%2Fep-1');
+      await expect(el).to.be.accessible();
+
+      api.subscribers = {};
+      $$<HTMLButtonElement>(el, '[part~="views"] button').find((b) => b.textContent === 'Outbox')!.click();
+      await waitUntil(() => el.shadowRoot!.textContent!.includes('Nobody has asked for reply notifications yet.'));
+      expect($(el, '[part~="subscribers"]')).to.equal(null);
+    });
   });
 });

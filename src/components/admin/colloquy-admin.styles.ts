@@ -17,6 +17,7 @@ export const styles = css`
     margin: 0;
   }
   header,
+  .views,
   .tabs,
   .filters,
   .bulk,
@@ -40,6 +41,7 @@ export const styles = css`
     cursor: pointer;
   }
   button.quiet,
+  .views button[aria-pressed='false'],
   .tabs button[aria-pressed='false'] {
     background: none;
     color: var(--_accent);
@@ -116,6 +118,38 @@ export const styles = css`
   }
   .error {
     color: var(--_danger);
+  }
+  h3 {
+    font-size: 1rem;
+    margin: 0;
+  }
+  section {
+    margin-block: 1.5rem;
+  }
+  .message {
+    padding: 0.75rem 0;
+    border-block-end: 1px solid var(--_border);
+  }
+  .last-error {
+    margin: 0.25em 0;
+    overflow-wrap: anywhere;
+  }
+  .status-failed .badge {
+    color: var(--_danger);
+  }
+  .subscribers {
+    border-collapse: collapse;
+  }
+  .subscribers caption {
+    text-align: start;
+    color: var(--_muted);
+    font-size: 0.875em;
+  }
+  .subscribers th,
+  .subscribers td {
+    text-align: start;
+    padding: 0.25em 1em 0.25em 0;
+    border-block-end: 1px solid var(--_border);
   }
   a {
     color: var(--_accent);

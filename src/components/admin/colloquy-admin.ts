@@ -1,6 +1,17 @@
 import { html, nothing } from 'lit/html.js';
 import { AdminApiError, AdminClient } from '../../api/admin-client.js';
-import { ADMIN_STATUSES, type AdminComment, type AdminCommentList, type AdminStatus } from '../../api/admin-contract.js';
+import {
+  ADMIN_STATUSES,
+  OUTBOX_MAX_ATTEMPTS,
+  OUTBOX_STATUSES,
+  type AdminComment,
+  type AdminCommentList,
+  type AdminOutboxList,
+  type AdminOutboxMessage,
+  type AdminOutboxStatus,
+  type AdminStatus,
+  type AdminSubscriberCounts,
+} from '../../api/admin-contract.js';
 import { isHttpUrl } from '../../api/validate.js';
 import s from '../../i18n/en-admin.js';
 import { baseStyles } from '../shared/base-styles.js';
@@ -23,6 +34,8 @@ interface Filters {
  * The moderation page of the reference server: sign in with the admin token, list comments
  * across all threads by status, text, thread and date, see each in context with its
  * author's email, and approve, mark as spam or not spam, edit and delete, one by one or in bulk.
+ * The outbox view shows how outgoing messages (webhooks, emails) are doing, retries a failed
+ * one, and counts the reply-notification subscribers per thread (numbers, never addresses).
  *
  * @tagname colloquy-admin
  * @summary Comment moderation for the site's owner.
@@ -34,6 +47,12 @@ interface Filters {
  * @csspart list - The list of comments.
  * @csspart comment - One comment.
  * @csspart status - The live region announcing results.
+ * @csspart views - The buttons switching between comments and the outbox.
+ * @csspart outbox-tabs - The outbox's status filter buttons with their counts.
+ * @csspart outbox - The list of outgoing messages.
+ * @csspart message - One outgoing message.
+ * @csspart subscribers - The table of subscribers per thread.
+ * @csspart thread-subscribers - How many get reply notifications on the filtered thread.
  */
 export class ColloquyAdmin extends ColloquyElement {
   static override styles = [baseStyles, tokenStyles, styles];
@@ -48,6 +67,11 @@ export class ColloquyAdmin extends ColloquyElement {
     busy: { state: true },
     error: { state: true },
     announcement: { state: true },
+    view: { state: true },
+    outbox: { state: true },
+    outboxStatus: { state: true },
+    subscribers: { state: true },
+    threadSubscribers: { state: true },
   };
 
   /** Base URL of the API, e.g. `/api`. */
@@ -61,6 +85,12 @@ export class ColloquyAdmin extends ColloquyElement {
   private busy = false;
   private error = '';
   private announcement = '';
+  private view: 'comments' | 'outbox' = 'comments';
+  private outbox: AdminOutboxList | null = null;
+  private outboxStatus: AdminOutboxStatus | '' = '';
+  private subscribers: AdminSubscriberCounts | null = null;
+  /** Subscribers of the thread the comments are filtered by; `null` without that filter. */
+  private threadSubscribers: number | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -87,11 +117,54 @@ export class ColloquyAdmin extends ColloquyElement {
       });
       this.list = more && this.list ? { ...page, comments: [...this.list.comments, ...page.comments] } : page;
       if (!more) this.selected = new Set();
+      if (!more) this.threadSubscribers = thread ? ((await this.#client.subscribers([thread])).threads[0]?.subscribers ?? 0) : null;
       this.error = '';
     } catch (error) {
       this.#fail(error);
     } finally {
       this.busy = false;
+    }
+  }
+
+  async #loadOutbox(more = false) {
+    this.busy = true;
+    try {
+      const [page, subscribers] = await Promise.all([
+        this.#client.outbox({ status: this.outboxStatus || undefined, cursor: more ? (this.outbox?.nextCursor ?? undefined) : undefined }),
+        more ? this.subscribers : this.#client.subscribers(),
+      ]);
+      this.outbox = more && this.outbox ? { ...page, messages: [...this.outbox.messages, ...page.messages] } : page;
+      this.subscribers = subscribers;
+      this.error = '';
+    } catch (error) {
+      this.#fail(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  #showView(view: 'comments' | 'outbox') {
+    this.view = view;
+    this.error = '';
+    if (view === 'outbox') void this.#loadOutbox();
+    else void this.#load();
+  }
+
+  #showOutboxStatus(status: AdminOutboxStatus | '') {
+    this.outboxStatus = status;
+    void this.#loadOutbox();
+  }
+
+  async #retry(message: AdminOutboxMessage) {
+    try {
+      const { message: retried } = await this.#client.retry(message.id);
+      const { counts } = await this.#client.outbox({ limit: 1 });
+      if (this.outbox) {
+        this.outbox = { ...this.outbox, counts, messages: this.outbox.messages.map((m) => (m.id === retried.id ? retried : m)) };
+      }
+      this.#announce(s.retried(retried.id));
+    } catch (error) {
+      this.#fail(error);
     }
   }
 
@@ -128,6 +201,9 @@ export class ColloquyAdmin extends ColloquyElement {
     sessionStorage.removeItem(TOKEN_KEY);
     this.token = '';
     this.list = null;
+    this.outbox = null;
+    this.subscribers = null;
+    this.view = 'comments';
   }
 
   #handleFilter(event: SubmitEvent) {
@@ -265,9 +341,95 @@ export class ColloquyAdmin extends ColloquyElement {
     </li>`;
   }
 
+  #renderMessage(m: AdminOutboxMessage) {
+    const label = `message-${m.id}`;
+    const when = m.status === 'sent' ? s.sent : m.status === 'failed' ? s.lastTried : s.due;
+    const at = m.status === 'sent' && m.sentAt ? m.sentAt : m.dueAt;
+    return html`<li>
+      <article part="message" class="message status-${m.status}" aria-labelledby=${label}>
+        <h3 id=${label}>${s.message(m.id, s.kinds[m.kind] ?? m.kind)}</h3>
+        <p class="muted">
+          <span class="badge">${s.outboxStatuses[m.status] ?? m.status}</span>
+          · ${s.tries(m.attempts, OUTBOX_MAX_ATTEMPTS)} · ${when} <time datetime=${at}>${new Date(at).toLocaleString()}</time>
+          ${m.commentId ? html`· ${s.aboutComment(m.commentId)}` : nothing}
+        </p>
+        ${m.lastError ? html`<p class="last-error">${s.lastError} <code>${m.lastError}</code></p>` : nothing}
+        ${m.status === 'failed'
+          ? html`<div class="actions">
+              <button type="button" aria-label=${s.retryLabel(m.id)} @click=${() => this.#retry(m)}>${s.retry}</button>
+            </div>`
+          : nothing}
+      </article>
+    </li>`;
+  }
+
+  #renderOutbox() {
+    const outbox = this.outbox;
+    const error = this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing;
+    if (!outbox) return html`${error}<p>${this.busy ? s.loading : nothing}</p>`;
+    const { messages, counts, nextCursor } = outbox;
+    const total = OUTBOX_STATUSES.reduce((n, status) => n + (counts[status] ?? 0), 0);
+    const tab = (status: AdminOutboxStatus | '', label: string, n: number) =>
+      html`<button type="button" aria-pressed=${this.outboxStatus === status ? 'true' : 'false'} @click=${() => this.#showOutboxStatus(status)}>
+        ${label} <span class="count">${n}</span>
+      </button>`;
+    const threads = this.subscribers?.threads ?? [];
+    return html`<section aria-labelledby="outbox-title">
+        <h2 id="outbox-title">${s.outboxTitle}</h2>
+        <p class="muted">${s.outboxHelp}</p>
+        <nav part="outbox-tabs" class="tabs" aria-label=${s.outboxFilterBy}>
+          ${OUTBOX_STATUSES.map((status) => tab(status, s.outboxStatuses[status] ?? status, counts[status] ?? 0))} ${tab('', s.all, total)}
+        </nav>
+        ${error}
+        ${messages.length
+          ? html`<ol part="outbox" class="list" aria-busy=${this.busy ? 'true' : 'false'}>
+              ${messages.map((m) => this.#renderMessage(m))}
+            </ol>`
+          : html`<p>${s.noMessages}</p>`}
+        ${nextCursor ? html`<button type="button" @click=${() => this.#loadOutbox(true)}>${s.loadMore}</button>` : nothing}
+      </section>
+      <section aria-labelledby="subscribers-title">
+        <h2 id="subscribers-title">${s.subscribersTitle}</h2>
+        ${threads.length
+          ? html`<table part="subscribers" class="subscribers">
+              <caption>
+                ${s.subscribersCaption}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">${s.thread}</th>
+                  <th scope="col">${s.subscribers}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${threads.map(
+                  (t) =>
+                    html`<tr>
+                      <td><code>${t.thread}</code></td>
+                      <td class="count">${t.subscribers}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+          : html`<p>${s.noSubscribers}</p>`}
+      </section>`;
+  }
+
   protected override render() {
     if (!this.token || !this.list) {
       return html`${this.token && !this.error ? html`<p>${s.loading}</p>` : this.#renderSignIn()}
+        <div part="status" class="visually-hidden" role="status">${this.announcement}</div>`;
+    }
+    const header = html`<header>
+        <h1 tabindex="-1">${s.title}</h1>
+        <button type="button" class="quiet" @click=${() => this.#signOut()}>${s.signOut}</button>
+      </header>
+      <nav part="views" class="views" aria-label=${s.views}>
+        <button type="button" aria-pressed=${this.view === 'comments' ? 'true' : 'false'} @click=${() => this.#showView('comments')}>${s.commentsView}</button>
+        <button type="button" aria-pressed=${this.view === 'outbox' ? 'true' : 'false'} @click=${() => this.#showView('outbox')}>${s.outboxView}</button>
+      </nav>`;
+    if (this.view === 'outbox') {
+      return html`${header} ${this.#renderOutbox()}
         <div part="status" class="visually-hidden" role="status">${this.announcement}</div>`;
     }
     const { comments, counts, nextCursor } = this.list;
@@ -277,10 +439,7 @@ export class ColloquyAdmin extends ColloquyElement {
       html`<button type="button" aria-pressed=${this.filters.status === status ? 'true' : 'false'} @click=${() => this.#showStatus(status)}>
         ${label} <span class="count">${n}</span>
       </button>`;
-    return html`<header>
-        <h1 tabindex="-1">${s.title}</h1>
-        <button type="button" class="quiet" @click=${() => this.#signOut()}>${s.signOut}</button>
-      </header>
+    return html`${header}
       <nav part="tabs" class="tabs" aria-label=${s.filterBy}>
         ${ADMIN_STATUSES.map((status) => tab(status, s.statuses[status], counts[status] ?? 0))} ${tab('', s.all, total)}
       </nav>
@@ -291,6 +450,7 @@ export class ColloquyAdmin extends ColloquyElement {
         <label>${s.before} <input type="date" name="before" .value=${this.filters.before} /></label>
         <button type="submit">${s.filter}</button>
       </form>
+      ${this.threadSubscribers !== null ? html`<p part="thread-subscribers" class="muted">${s.threadSubscribers(this.threadSubscribers)}</p>` : nothing}
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       <div part="bulk" class="bulk">
         <label

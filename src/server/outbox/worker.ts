@@ -16,6 +16,7 @@
  *   OUTBOX_SEND_TIMEOUT_MS): then it is sent again. Webhooks carry a `deliveryId` the same on
  *   every try, so receivers can drop such a repeat.
  */
+import { OUTBOX_MAX_ATTEMPTS } from '../../api/admin-contract.js';
 import type { CommentStore, OutboxClaim, OutboxOutcome, OutboxRow } from '../store/comment-store.js';
 
 /** Delivers one message's payload; throws to have it tried again, or {@link PermanentFailure} to give up at once. */
@@ -53,7 +54,7 @@ export class RetryLater extends Error {
 /** The retry schedule (docs/server.md, "The outbox"). */
 export const OUTBOX_SCHEDULE = {
   /** Tries in all, the first included; after the last fails, the message is `failed`. */
-  attempts: 8,
+  attempts: OUTBOX_MAX_ATTEMPTS,
   firstRetryMs: 30_000,
   factor: 4,
   maxWaitMs: 6 * 60 * 60 * 1000,
