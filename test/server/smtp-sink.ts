@@ -28,6 +28,8 @@ export class SmtpSink {
   /** Refuse this many next messages (at DATA's end) with `refuseCode`. */
   refuse = 0;
   refuseCode = 451;
+  /** Wait this long after a message arrived before answering that it was accepted (to catch sends in flight). */
+  delayMs = 0;
   private waiters: (() => void)[] = [];
 
   private constructor(
@@ -69,8 +71,9 @@ export class SmtpSink {
             raw,
             parsed,
           });
-          callback();
           for (const wake of sink!.waiters.splice(0)) wake();
+          if (sink!.delayMs > 0) setTimeout(() => callback(), sink!.delayMs);
+          else callback();
         });
       },
     });
