@@ -17,51 +17,40 @@
  */
 
 const INLINE =
-  /`([^`\n]{1,400})`|\*\*([^*\s](?:[^*\n]{0,400}[^*\s])?)\*\*|\*([^*\s](?:[^*\n]{0,400}[^*\s])?)\*|\b(?:https?:\/\/|mailto:)[^\s<>"'`]+|(?<![\w:.])(?:(\d{1,2}):)?(\d{1,2}):(\d\d)(?![\w:])/gi;
+  /`([^`\n]{1,400})`|(\*\*?)([^*\s](?:[^*\n]{0,400}[^*\s])?)\2|\b(?:https?:\/\/|mailto:)[^\s<>"'`]+|(?<![\w:.])(?:(\d{1,2}):)?(\d{1,2}):(\d\d)(?![\w:])/gi;
 const SENTENCE_END = /[.,;:!?'"\]]/;
 
 /**
  * Trailing punctuation is the sentence's, not the URL's; a `)` only while unbalanced.
  * One count of the parentheses, then one pass from the end: linear however many there are.
  */
-export function trimUrl(url: string): string {
-  let open = 0;
-  let close = 0;
-  for (let i = 0; i < url.length; i++) {
-    const c = url.charCodeAt(i);
-    if (c === 40) open++;
-    else if (c === 41) close++;
-  }
+function trimUrl(url: string): string {
+  // How many more `)` than `(`: that many may be trimmed.
+  let unbalanced = url.split(')').length - url.split('(').length;
   let end = url.length;
-  while (end > 0) {
-    const last = url[end - 1];
-    if (SENTENCE_END.test(last)) end--;
-    else if (last === ')' && open < close) {
-      close--;
-      end--;
-    } else break;
-  }
+  for (let last; (last = url[end - 1]) && (SENTENCE_END.test(last) || (last === ')' && unbalanced-- > 0)); ) end--;
   return url.slice(0, end);
 }
 
 /** `1:02:03` → 3723; `null` when minutes or seconds are out of range. */
-export function timestampSeconds(h: string | undefined, m: string, s: string): number | null {
-  const minutes = +m;
-  const seconds = +s;
-  if (seconds > 59 || (h !== undefined && minutes > 59)) return null;
-  return (h ? +h * 3600 : 0) + minutes * 60 + seconds;
+function timestampSeconds(h: string | undefined, m: string, s: string): number | null {
+  return +s > 59 || (h && +m > 59) ? null : (+h! || 0) * 3600 + +m * 60 + +s;
 }
 
 /** The most elements one body is formatted into. */
 export const MAX_ELEMENTS = 500;
 let left = MAX_ELEMENTS;
 
-const el = (tag: string, text?: string) => {
-  left--;
+/** An element with its attributes and text, all set through the DOM (shared with thread-view.ts). */
+export const make = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string) => {
   const node = document.createElement(tag);
+  for (const name in attrs) node.setAttribute(name, attrs[name]);
   if (text !== undefined) node.textContent = text;
   return node;
 };
+
+/** An element of the body: counted against its budget. */
+const el = (tag: keyof HTMLElementTagNameMap, text?: string, attrs?: Record<string, string>) => (left--, make(tag, attrs, text));
 
 /** Appends one line's text with its spans to `into`. */
 function inline(text: string, into: Node & ParentNode): void {
@@ -69,24 +58,16 @@ function inline(text: string, into: Node & ParentNode): void {
   let m: RegExpExecArray | null;
   INLINE.lastIndex = 0;
   while (left > 1 && (m = INLINE.exec(text))) {
-    let [whole, code, strong, em, h, min, sec] = m;
+    let [whole, code, stars, starred, h, min, sec] = m;
     let node: HTMLElement | null = null;
     if (code !== undefined) node = el('code', code);
-    else if (strong !== undefined) node = el('strong', strong);
-    else if (em !== undefined) node = el('em', em);
-    else if (min !== undefined) {
+    else if (stars) node = el(stars[1] ? 'strong' : 'em', starred);
+    else if (min) {
       const seconds = timestampSeconds(h, min, sec);
-      if (seconds !== null) {
-        node = el('button', whole);
-        node.setAttribute('part', 'timestamp');
-        node.setAttribute('type', 'button');
-        node.dataset.seek = String(seconds);
-      }
+      if (seconds !== null) node = el('button', whole, { part: 'timestamp', type: 'button', 'data-seek': '' + seconds });
     } else {
       whole = trimUrl(whole);
-      node = el('a', whole);
-      node.setAttribute('href', whole);
-      node.setAttribute('rel', 'nofollow ugc noopener');
+      node = el('a', whole, { href: whole, rel: 'nofollow ugc noopener' });
     }
     if (!node) continue;
     if (m.index > at) into.append(text.slice(at, m.index));
@@ -150,7 +131,7 @@ function blocks(text: string, into: ParentNode, depth: number): void {
       const quote = el('blockquote');
       blocks(quoted.join('\n'), quote, depth + 1);
       into.append(quote);
-    } else if (line.trim() === '') flush();
+    } else if (!line.trim()) flush();
     else para.push(line);
   }
   flush();

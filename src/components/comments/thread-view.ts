@@ -12,7 +12,7 @@ import { isHttpUrl } from '../../api/validate.js';
 import type { Localized } from '../../i18n/i18n.js';
 import { say } from '../../i18n/i18n.js';
 import { hueOf, initials } from './avatar.js';
-import { formatBody } from './format.js';
+import { formatBody, make } from './format.js';
 import type { Tree } from './thread.js';
 
 /** The pieces of a built comment that others add to (the writer's tools). */
@@ -59,13 +59,6 @@ const yieldTask = () =>
     channel.port1.onmessage = resolve;
     channel.port2.postMessage(0);
   });
-
-const make = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string) => {
-  const node = document.createElement(tag);
-  for (const name in attrs) node.setAttribute(name, attrs[name]);
-  if (text !== undefined) node.textContent = text;
-  return node;
-};
 
 export class ThreadView {
   /** `<ol part="list" class="thread">`, placed by the element's template. */
