@@ -13,14 +13,14 @@ export interface PropertyDeclaration {
 
 export type PropertyValues = Map<PropertyKey, unknown>;
 
-/** Lit's `ReactiveController` shape: a concern that follows its element's lifecycle. */
+/**
+ * Lit's `ReactiveController` shape, as far as the widget's controllers use it: a concern that
+ * follows its element's connection (none needs Lit's `hostUpdate`/`hostUpdated`, so the base
+ * does not carry them).
+ */
 export interface ReactiveController {
   hostConnected?(): void;
   hostDisconnected?(): void;
-  /** Before each render. */
-  hostUpdate?(): void;
-  /** After each render. */
-  hostUpdated?(): void;
 }
 
 /** What a controller may ask of its element. */
@@ -28,15 +28,6 @@ export interface ReactiveControllerHost {
   addController(controller: ReactiveController): void;
   requestUpdate(): void;
   readonly updateComplete: Promise<boolean>;
-}
-
-/** An attribute holding JSON; a mistake is reported by name and leaves the property empty. */
-function parseJson(element: string, attribute: string, value: string | null): unknown {
-  try {
-    return value === null ? undefined : JSON.parse(value);
-  } catch (error) {
-    console.error(`[colloquy] <${element}>: the ${attribute} attribute is not valid JSON (${String(error)}).`);
-  }
 }
 
 /**
@@ -55,25 +46,24 @@ function parseJson(element: string, attribute: string, value: string | null): un
 export abstract class ColloquyElement extends HTMLElement implements ReactiveControllerHost {
   static styles: CSSStyleSheet[] = [];
   static properties: Record<string, PropertyDeclaration> = {};
-  private static attributeMap?: Map<string, string>;
-  private static declared?: Record<string, PropertyDeclaration>;
-
+  /** Attribute → the property it sets and its declaration, for this class and the classes it extends. */
+  private static attributeMap: Map<string, [string, PropertyDeclaration]>;
   /** Every property declared by this class and the classes it extends. */
-  private static allProperties(): Record<string, PropertyDeclaration> {
-    if (!Object.hasOwn(this, 'declared')) {
-      const parent = Object.getPrototypeOf(this) as typeof ColloquyElement;
-      this.declared = { ...(parent.allProperties?.() ?? {}), ...(Object.hasOwn(this, 'properties') ? this.properties : {}) };
-    }
-    return this.declared!;
-  }
+  private static declared: string[];
 
+  /** Read once, when the class is defined: declares the properties' accessors on the way. */
   static get observedAttributes(): string[] {
-    if (!Object.hasOwn(this, 'attributeMap')) {
-      this.attributeMap = new Map();
-      for (const [name, declaration] of Object.entries(this.allProperties())) {
-        if (!declaration.state) this.attributeMap.set(declaration.attribute ?? name.toLowerCase(), name);
-        if (Object.hasOwn(this.prototype, name)) continue;
-        Object.defineProperty(this.prototype, name, {
+    const attributes = (this.attributeMap = new Map());
+    const names: string[] = (this.declared = []);
+    // From the base down, so a subclass's declaration wins.
+    const chain: (typeof ColloquyElement)[] = [];
+    for (let type = this; type !== ColloquyElement; type = Object.getPrototypeOf(type)) chain.unshift(type);
+    for (const type of chain) {
+      for (const [name, declaration] of Object.entries(Object.hasOwn(type, 'properties') ? type.properties : {})) {
+        names.push(name);
+        if (!declaration.state) attributes.set(declaration.attribute ?? name.toLowerCase(), [name, declaration]);
+        if (Object.hasOwn(type.prototype, name)) continue;
+        Object.defineProperty(type.prototype, name, {
           configurable: true,
           get(this: ColloquyElement) {
             return this.values.get(name);
@@ -87,7 +77,7 @@ export abstract class ColloquyElement extends HTMLElement implements ReactiveCon
         });
       }
     }
-    return [...this.attributeMap!.keys()];
+    return [...attributes.keys()];
   }
 
   readonly renderRoot: ShadowRoot;
@@ -104,7 +94,7 @@ export abstract class ColloquyElement extends HTMLElement implements ReactiveCon
     const type = this.constructor as typeof ColloquyElement;
     // Values a page set before the element was defined sit on the instance and would
     // hide the accessors; move them behind them.
-    for (const name in type.allProperties()) {
+    for (const name of type.declared) {
       if (Object.hasOwn(this, name)) {
         const value = (this as Record<string, unknown>)[name];
         delete (this as Record<string, unknown>)[name];
@@ -147,31 +137,29 @@ export abstract class ColloquyElement extends HTMLElement implements ReactiveCon
   }
 
   attributeChangedCallback(attribute: string, _old: string | null, value: string | null): void {
-    const type = this.constructor as typeof ColloquyElement;
-    const name = type.attributeMap!.get(attribute)!;
-    const kind = type.allProperties()[name].type;
-    (this as Record<string, unknown>)[name] =
-      kind === Boolean
-        ? value !== null
-        : kind === Number
-          ? value === null
-            ? undefined
-            : Number(value)
-          : kind === Object
-            ? parseJson(this.localName, attribute, value)
-            : value;
+    const [name, { type }] = (this.constructor as typeof ColloquyElement).attributeMap.get(attribute)!;
+    let converted: unknown = type === Boolean ? value !== null : type && value === null ? undefined : value;
+    if (type === Number && value !== null) converted = Number(value);
+    if (type === Object && value !== null) {
+      try {
+        converted = JSON.parse(value);
+      } catch (error) {
+        // A mistake is reported by name and leaves the property empty.
+        converted = undefined;
+        console.error(`[colloquy] <${this.localName}>: the ${attribute} attribute is not valid JSON (${String(error)}).`);
+      }
+    }
+    (this as Record<string, unknown>)[name] = converted;
   }
 
   private performUpdate(): boolean {
     let ok = true;
     try {
       // As in Lit, what willUpdate changes is part of this render, not a reason for another.
-      for (const controller of this.controllers) controller.hostUpdate?.();
       this.willUpdate(this.changed);
       this.changed = new Map();
       render(this.render(), this.renderRoot, { host: this });
       this.hasUpdated = true;
-      for (const controller of this.controllers) controller.hostUpdated?.();
       this.updated();
     } catch (error) {
       ok = false;
