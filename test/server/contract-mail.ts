@@ -167,6 +167,27 @@ export function mailContract({ store }: SuiteContext): void {
       }
     });
 
+    it('forgets an opt-in never confirmed once its link has expired: the address and its subscriptions', async () => {
+      const { s, stop } = mailing();
+      try {
+        const thread = uniqueThread('forget');
+        const email = uniqueEmail();
+        const comment = created(await subscribed(s, thread, email));
+        await sink.waitFor(email);
+        assert.equal((await s.store.mailAddress(email))?.state, 'unconfirmed');
+        s.advance(CONFIRM_TTL_DAYS * 24 * 3600 - 60);
+        created(await s.post({ thread, body: 'Someone else, before the time is up.' }));
+        assert.equal((await s.store.mailAddress(email))?.state, 'unconfirmed', 'kept while its link works');
+        s.advance(120);
+        created(await s.post({ thread, body: 'Someone else, after.' }));
+        assert.equal(await s.store.mailAddress(email), undefined);
+        assert.equal(await s.store.subscription(Number(comment.id)), undefined);
+        assert.deepEqual(await s.store.subscriptionsOf(email), []);
+      } finally {
+        await stop();
+      }
+    });
+
     it('mails the author of a subscribed comment when a reply is approved: who (name only), the text, the permalink, how to stop, in both parts and its language', async () => {
       const { s, stop } = mailing();
       try {

@@ -97,7 +97,6 @@ export function mailListener(context: MailContext): EventListener {
   const site = siteName(settings, context.publicUrl);
 
   async function optIn(tx: CommentTransaction, comment: StoredComment, locale: string | null, page: string | null, now: number) {
-    await tx.forgetUnconfirmed(now - CONFIRM_TTL_DAYS * DAY_MS);
     await tx.subscribe({ commentId: comment.id, email: comment.email, thread: comment.thread, locale, page, createdAt: now });
     const address = await tx.mailAddress(comment.email);
     if (address?.state === 'confirmed') {
@@ -154,6 +153,8 @@ export function mailListener(context: MailContext): EventListener {
   return async (tx, event) => {
     const { comment } = event;
     const now = context.clock();
+    // Opt-ins never confirmed are forgotten with the next comment after their time is up (one indexed range).
+    if (event.type === 'created') await tx.forgetUnconfirmed(now - CONFIRM_TTL_DAYS * DAY_MS);
     if (event.type === 'created' && (comment.status === 'approved' || comment.status === 'pending')) {
       if (event.notify === true) await optIn(tx, comment, event.locale ?? null, trustedPage(event.page, context.trustedOrigins), now);
       await tellOwner(tx, comment, now);
