@@ -300,6 +300,13 @@ export function mailContract({ store }: SuiteContext): void {
         assert.equal((await s.store.mailAddress(email))?.state, 'suppressed');
         await replyTo(elsewhere, other);
         await assertNoMore(email, count);
+        // RFC 8058 allows a multipart body too; a broken one is a 400 page, never a 5xx.
+        const multipart = new FormData();
+        multipart.append('List-Unsubscribe', 'One-Click');
+        const path = unsubscribeLink(otherNotice!).slice(PUBLIC_URL.length);
+        assert.equal((await s.request(path, { method: 'POST', body: multipart })).status, 200);
+        const broken = await s.request(path, { method: 'POST', headers: { 'Content-Type': 'multipart/form-data; boundary=x' }, body: '--x\r\nnonsense' });
+        assert.equal(broken.status, 400);
 
         // Ticking the box again asks for a fresh confirmation (a day after the last one); nothing else until then.
         s.advance(24 * 3600);

@@ -48,13 +48,23 @@ export function notificationRoutes({ store, mail, clock }: NotificationRoutesOpt
     sendPage(c, htmlPage({ title, lang: mailLanguage(locale), body: html`<h1>${title}</h1>${body}` }), status);
   const invalid = (c: Context, s: MailStrings, locale: string | null, title: string) => page(c, s, locale, title, html`<p>${s.linkInvalid}</p>`, 410);
 
-  /** The form fields of a POST, when it is a small urlencoded form; else `null`. */
+  /**
+   * The form fields of a POST, when it is a small form: urlencoded (the pages' forms, most
+   * mailboxes) or multipart (RFC 8058 allows both for the one-click POST); else `null`.
+   */
   async function form(c: Context): Promise<URLSearchParams | null> {
-    const type = (c.req.header('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase();
+    const header = c.req.header('Content-Type') ?? '';
+    const type = header.split(';')[0]!.trim().toLowerCase();
     const bytes = await readBody(c, MAX_FORM_BYTES);
-    if (type !== 'application/x-www-form-urlencoded' && !(type === '' && bytes.length === 0)) return null;
+    if (type === '' && bytes.length === 0) return new URLSearchParams();
     try {
-      return new URLSearchParams(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+      if (type === 'application/x-www-form-urlencoded') return new URLSearchParams(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+      if (type !== 'multipart/form-data') return null;
+      const fields = new URLSearchParams();
+      for (const [name, value] of await new Response(bytes, { headers: { 'Content-Type': header } }).formData()) {
+        if (typeof value === 'string') fields.append(name, value);
+      }
+      return fields;
     } catch {
       return null;
     }
