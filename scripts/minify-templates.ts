@@ -24,6 +24,15 @@ function* walk(node: unknown): Generator<Node> {
   }
 }
 
+/**
+ * esbuild keeps custom properties' values as written (`--_gap: var(--colloquy-gap, 1rem)`).
+ * The space after their colon and after a comma between values is insignificant once the
+ * value is substituted; values with quotes are left alone.
+ */
+export function tightenCustomProperties(css: string): string {
+  return css.replace(/([{;])(--[\w-]+):\s*([^;}'"]*)(?=[;}])/g, (_, before, name, value) => `${before}${name}:${value.replace(/,\s+/g, ',')}`);
+}
+
 export function minifyTemplates(): Plugin {
   return {
     name: 'colloquy:minify-templates',
@@ -38,7 +47,7 @@ export function minifyTemplates(): Plugin {
         const quasi = node.quasi as Node & { quasis: Node[]; expressions: Node[] };
         if (tag === 'css' && quasi.expressions.length === 0) {
           const raw = code.slice(quasi.start + 1, quasi.end - 1);
-          const min = (await transform(raw, { loader: 'css', minify: true })).code.trim();
+          const min = tightenCustomProperties((await transform(raw, { loader: 'css', minify: true })).code.trim());
           edits.push({ start: quasi.start + 1, end: quasi.end - 1, text: min.replace(/[`\\]|\$\{/g, (m) => '\\' + m) });
         } else if (tag === 'html') {
           for (const q of quasi.quasis) {

@@ -22,9 +22,8 @@ export const styles = css`
     margin: 0;
     padding: 0;
   }
-  .thread > li,
-  .replies > li {
-    /* Off-screen comments cost no layout or paint until scrolled near. */
+  li {
+    /* Off-screen comments cost no layout or paint until scrolled near (the skeleton's keep their size). */
     content-visibility: auto;
     contain-intrinsic-size: auto 8em;
   }
@@ -57,7 +56,7 @@ export const styles = css`
     color: #fff;
   }
   .author,
-  label,
+  [part~='label'],
   button {
     font-weight: 600;
   }
@@ -141,13 +140,8 @@ export const styles = css`
     color: var(--_danger);
   }
   .head select,
-  [part~='remember'] input,
-  [part~='notify'] input {
+  [type='checkbox'] {
     inline-size: auto;
-  }
-  [part~='remember'] label,
-  [part~='notify'] label {
-    font-weight: normal;
   }
   [part~='manage'] {
     margin-inline-start: 1em;
