@@ -266,9 +266,9 @@ export class ColloquyComments extends ColloquyElement {
       },
       form: el.#form,
       thread: el.#thread,
-      announce: (message) => el.#announce(message),
+      announce: (message) => el.announce(message),
       query: (selector) => el.renderRoot.querySelector(selector),
-      article: (id) => el.#view.article(id) ?? null,
+      article: (id) => el.article(id),
       useTools: (tools) => {
         el.#own = tools;
         el.requestUpdate();
@@ -287,14 +287,6 @@ export class ColloquyComments extends ColloquyElement {
     this.#form.resumeReply(this.#thread.comments);
     if (read(grantsKey(this.endpoint))) void this.#write().then((writer) => writer?.watchGrants(this.#writerHost));
     void this.#permalinks.reveal();
-  }
-
-  /** Says a message once in the live region. */
-  async #announce(message: string) {
-    // Cleared first so the same message twice in a row is still announced.
-    this.announcement = '';
-    await this.updateComplete;
-    this.announcement = message;
   }
 
   /** The writer module, downloaded once, when the visitor first writes; `undefined` while offline. */
@@ -352,7 +344,7 @@ export class ColloquyComments extends ColloquyElement {
       () => {
         if (type !== 'submit' && type !== 'click') return;
         this.#form.set({ formError: this.#locale.strings.offline });
-        void this.#announce(this.#form.formError);
+        this.announce(this.#form.formError);
       },
     );
   };
@@ -382,7 +374,7 @@ export class ColloquyComments extends ColloquyElement {
     const thread = this.#thread;
     if (thread.state === 'error') {
       return html`<div part="load-error" role="alert">
-        <p>${this.#loadFailed(thread.failure)}</p>
+        <p>${this.loadFailed(thread.failure)}</p>
         <button part="retry-button" type="button" @click=${this.load}>${s.retry}</button>
       </div>`;
     }
@@ -393,19 +385,17 @@ export class ColloquyComments extends ColloquyElement {
       : nothing}`;
   }
 
-  #loadFailed(code: string) {
+  /** For the thread controller: a failure in the visitor's words. */
+  loadFailed(code: string): string {
     const s = this.#locale.strings;
     return code === 'forbidden_origin' ? s.notAllowed : s.loadFailed;
   }
 
-  /** For the thread controller: a failure in the visitor's words. */
-  loadFailed(code: string): string {
-    return this.#loadFailed(code);
-  }
-
   /** For the controllers: says a message once in the live region. */
   announce(message: string): void {
-    void this.#announce(message);
+    // Cleared first so the same message twice in a row is still announced.
+    this.announcement = '';
+    void this.updateComplete.then(() => (this.announcement = message));
   }
 
   /** For the controllers: a comment's `<article>`. */
