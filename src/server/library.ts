@@ -213,7 +213,9 @@ async function start(config: ServerConfig, extras: ColloquyExtras, rename: (erro
     log: (message) => log.error(message),
   });
   // Sends what the app writes to the outbox; every instance runs one, and they share the work.
-  const worker = startOutboxWorker({ store, senders: outboxSenders(resolved), log: (message) => log.error(message) });
+  const outbox = outboxSenders(resolved);
+  // stop() closes the senders' SMTP transport once the sends in flight end, so close() leaves no socket open.
+  const worker = startOutboxWorker({ store, senders: outbox.senders, closeSenders: outbox.close, log: (message) => log.error(message) });
   // Leave the host app's global Request and Response alone: it may rely on them.
   const handler = getRequestListener(app.fetch, { overrideGlobalObjects: false });
   let closed: Promise<void> | undefined;

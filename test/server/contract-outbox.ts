@@ -13,6 +13,7 @@ import { OUTBOX_SCHEDULE, PermanentFailure, RetryLater, retryWait, startOutboxWo
 import type { CommentStore } from '../../src/server/store/index.js';
 import type { SuiteContext } from './contract-suite.js';
 import { uniqueEmail, uniqueKey, uniqueThread } from './helpers.js';
+import { SmtpSink } from './smtp-sink.js';
 
 /** A kind no other test uses, so workers here claim only this test's messages. */
 const uniqueKind = () => `test-${randomUUID().slice(0, 8)}`;
@@ -257,6 +258,44 @@ export function outboxContract({ server, store, another }: SuiteContext): void {
       await worker.stop();
       assert.equal((await rowsOf(store(), mine))[0]!.status, 'sent');
       assert.deepEqual([(await rowsOf(store(), theirs))[0]!.status, (await rowsOf(store(), theirs))[0]!.attempts], ['pending', 0]);
+    });
+
+    it('closes the pooled SMTP connection of the configuration’s mail senders when stopped, so the SMTP server can close', async () => {
+      const sink = await SmtpSink.start();
+      let closed = false;
+      const closing = () => sink.close().then(() => void (closed = true));
+      try {
+        const s = server({
+          publicUrl: 'https://comments.example.com',
+          mail: {
+            // nodemailer keeps a pooled connection open between messages, until its transport is closed.
+            smtpUrl: `${sink.url}?pool=true`,
+            from: 'Colloquy <comments@example.com>',
+            dir: null,
+            dailyCap: 20,
+            ownerEmail: null,
+            ownerMode: 'none',
+            siteUrl: null,
+            linkOrigin: 'https://comments.example.com',
+          },
+        });
+        const worker = s.worker();
+        const email = uniqueEmail();
+        const posted = await s.post({ thread: uniqueThread('pool'), author: { name: 'Ada', email }, body: 'Tell me of replies.', notify: true, locale: 'en' } as never);
+        assert.equal(posted.status, 201, posted.text);
+        await sink.waitFor(email);
+        await worker.stop();
+        const shut = closing();
+        await Promise.race([shut, new Promise((resolve) => setTimeout(resolve, 3000))]);
+        assert.ok(closed, 'the SMTP server still has a connection open 3 s after the worker stopped');
+        await worker.stop(); // a second stop is harmless
+      } finally {
+        if (!closed) {
+          // Let the suite end even when the assertion failed: drop the sink's connections.
+          (sink as unknown as { server: { connections: Set<{ close(): void }> } }).server.connections.forEach((c) => c.close());
+          await closing();
+        }
+      }
     });
 
     describe('the admin API', () => {

@@ -110,9 +110,11 @@ export class TestServer {
    * Stop it at the end of the test.
    */
   worker(options: Partial<Omit<OutboxWorkerOptions, 'store'>> = {}): OutboxWorker {
+    // The configuration's senders are this worker's own: its stop() closes their SMTP transport.
+    const own = options.senders ? null : outboxSenders(this.config);
     return startOutboxWorker({
       store: this.store,
-      senders: outboxSenders(this.config),
+      ...(own ? { senders: own.senders, closeSenders: own.close } : { senders: {} }),
       clock: () => this.now,
       log: (message) => this.logged.push(message),
       pollMs: 10,

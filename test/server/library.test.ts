@@ -17,6 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, parseConfig } from '../../src/server/config.js';
 import { createColloquy, OPTION_VARIABLES, optionsToEnv, type Colloquy } from '../../src/server/library.js';
+import { SmtpSink } from './smtp-sink.js';
 
 const SECRET = 's'.repeat(40);
 const TOKEN = 't'.repeat(40);
@@ -129,6 +130,34 @@ describe('createColloquy options', () => {
     assert.equal(statSync(join(dir, 'colloquy.secret')).mode & 0o777, 0o600);
     assert.equal(statSync(join(dir, 'colloquy.admin-token')).mode & 0o777, 0o600);
     assert.ok(notes.some((m) => m.startsWith('[colloquy] Generated an admin token')), notes.join('\n'));
+  });
+
+  it('closes its SMTP connections on close(), so nothing is left open to the mail server', async () => {
+    const sink = await SmtpSink.start();
+    let closed = false;
+    try {
+      const colloquy = await createColloquy(
+        // ?pool=true: nodemailer keeps the connection open between messages until the transport is closed.
+        { databaseUrl: database(), secret: SECRET, adminToken: TOKEN, moderation: 'none', floodSeconds: 0, minFormSeconds: 0, smtpUrl: `${sink.url}?pool=true`, publicUrl: 'https://comments.example.com' },
+        { log: quiet },
+      );
+      const email = `pool-${randomUUID().slice(0, 8)}@example.com`;
+      const posted = await colloquy.app.request('/api/comments', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ thread: 'library/pool', body: 'Tell me of replies.', author: { name: 'Ada', email }, notify: true, locale: 'en', idempotencyKey: randomUUID() }),
+      });
+      assert.equal(posted.status, 201, await posted.text());
+      await sink.waitFor(email);
+      await colloquy.close();
+      await Promise.race([sink.close().then(() => void (closed = true)), new Promise((resolve) => setTimeout(resolve, 3000))]);
+      assert.ok(closed, 'the SMTP server still has a connection open 3 s after close()');
+    } finally {
+      if (!closed) {
+        (sink as unknown as { server: { connections: Set<{ close(): void }> } }).server.connections.forEach((c) => c.close());
+        await sink.close();
+      }
+    }
   });
 });
 

@@ -105,10 +105,15 @@ export interface OutboxWorkerOptions {
   leaseMs?: number;
   /** Defaults to OUTBOX_SEND_TIMEOUT_MS. */
   sendTimeoutMs?: number;
+  /**
+   * Closes what the senders hold open (outboxSenders' `close`: the SMTP transport and its pooled
+   * connections): called once by `stop()`, after the sends in flight have ended.
+   */
+  closeSenders?: () => void | Promise<void>;
 }
 
 export interface OutboxWorker {
-  /** Stops claiming, and resolves once the sends in flight have ended. */
+  /** Stops claiming, and resolves once the sends in flight have ended and the senders are closed. */
   stop(): Promise<void>;
   /** Looks for due messages now rather than at the next poll. */
   wake(): void;
@@ -225,12 +230,21 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   }
 
   const running = loop();
+  let stopped: Promise<void> | undefined;
   return {
-    async stop() {
-      stopping.abort();
-      sleeping?.();
-      await running;
-      await chain;
+    stop() {
+      stopped ??= (async () => {
+        stopping.abort();
+        sleeping?.();
+        await running;
+        await chain;
+        try {
+          await options.closeSenders?.();
+        } catch (error) {
+          log(`[colloquy] The outbox worker could not close its senders (${errorText(error)}).`);
+        }
+      })();
+      return stopped;
     },
     wake() {
       sleeping?.();
