@@ -609,6 +609,18 @@ describe('<colloquy-comments>', () => {
       expect($<HTMLTextAreaElement>(el, '#body').value, 'posted drafts are forgotten').to.equal('');
     });
 
+    it('posts what is in the fields even when their input events came before the form’s code (or were never seen)', async () => {
+      const el = await renderWidget(fake);
+      // As a browser leaves a field typed into before the on-demand code arrived: the value, no event handled.
+      for (const [field, value] of [['body', 'Typed before the code came.'], ['name', 'Early Bird'], ['email', 'early@example.com']]) {
+        $<HTMLInputElement>(el, `#${field}`).value = value;
+      }
+      await submit(el);
+      await waitUntil(() => fake.posts.length === 1, 'the typed comment was not posted');
+      expect(fake.lastPost.body).to.equal('Typed before the code came.');
+      expect(fake.lastPost.author).to.deep.include({ name: 'Early Bird', email: 'early@example.com' });
+    });
+
     it('lets a colloquy-submit listener veto the post, and never puts the email in an event', async () => {
       const el = await renderWidget(fake);
       await fillValid(el);
