@@ -32,11 +32,7 @@ export class ApiError extends Error {
  * No answer: offline, or refused by CORS. Telling the two apart is diagnose.ts's work,
  * fetched only then; when it cannot be fetched either, the visitor is offline.
  */
-const failure = (url: string) =>
-  import('./diagnose.js').then(
-    (diagnose) => diagnose.failure(url),
-    () => 'network' as const,
-  );
+const diagnose = () => import('./diagnose.js');
 
 /** A JSON request to the endpoint; a `204` answers `null`. */
 export async function request<T>(url: string, init: RequestInit): Promise<T> {
@@ -45,12 +41,12 @@ export async function request<T>(url: string, init: RequestInit): Promise<T> {
     response = await fetch(url, { credentials: 'omit', ...init });
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
-    throw new ApiError(await failure(url));
+    throw new ApiError(await diagnose().then((d) => d.failure(url), () => 'network' as const));
   }
   const body = await response.json().catch(() => null);
   if (response.ok && (body || response.status === 204)) return body as T;
   const problem = (body as ErrorBody | null)?.error;
-  if (problem?.code === 'forbidden_origin') void import('./diagnose.js').then((diagnose) => diagnose.hint(url), () => {});
+  if (problem?.code === 'forbidden_origin') void diagnose().then((d) => d.hint(url), () => {});
   throw new ApiError(
     // A 5xx without the contract's body (a proxy's error page) is still the server's failure.
     problem?.code ?? (response.status >= 500 ? 'server_error' : 'invalid_request'),

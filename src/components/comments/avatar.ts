@@ -1,8 +1,8 @@
 /** Up to two initials, taken from the first and last words of a name; emoji and other scripts kept whole. */
 export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  const first = (w: string | undefined) => (w ? Array.from(w)[0].toLocaleUpperCase() : '');
-  return first(words[0]) + (words.length > 1 ? first(words[words.length - 1]) : '') || '?';
+  const words = name.trim().split(/\s+/);
+  const first = (word: string) => Array.from(word)[0] ?? '';
+  return (first(words[0]) + (words[1] ? first(words.at(-1)!) : '')).toLocaleUpperCase() || '?';
 }
 
 /** A hue drawn from the endpoint's opaque seed: stable per commenter, no email involved. */

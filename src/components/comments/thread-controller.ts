@@ -8,6 +8,7 @@ import { ApiError, listComments } from '../../api/client.js';
 import { PAGE_SIZE, type Comment, type CommentPage, type MoreReplies, type SortOrder } from '../../api/contract.js';
 import { emit } from '../../events/events.js';
 import type { ReactiveController, ReactiveControllerHost } from '../shared/colloquy-element.js';
+import { isString } from './thread.js';
 
 export type LoadState = 'loading' | 'loaded' | 'more' | 'error';
 
@@ -21,16 +22,15 @@ export interface ThreadHost extends ReactiveControllerHost, HTMLElement {
   announce(message: string): void;
 }
 
-const isString = (v: unknown): v is string => typeof v === 'string';
+/** Why a request failed: a contract error code, or `network`. */
+const codeOf = (error: unknown) => (error instanceof ApiError ? error.code : 'network');
 
 /** The held-back replies of a page, keeping only entries of the contract's shape. */
 export function moreOf(page: CommentPage): Record<string, MoreReplies> {
   const out: Record<string, MoreReplies> = {};
-  const more = page.moreReplies;
-  if (more && typeof more === 'object') {
-    for (const [id, entry] of Object.entries(more)) {
-      if (entry && Number.isFinite(entry.count) && entry.count > 0 && isString(entry.cursor)) out[id] = entry;
-    }
+  // Object.entries of a number, a boolean or a string gives no entry of that shape.
+  for (const [id, entry] of Object.entries(page.moreReplies ?? {})) {
+    if (Number.isFinite(entry?.count) && entry.count > 0 && isString(entry.cursor)) out[id] = entry;
   }
   return out;
 }
@@ -74,26 +74,19 @@ export class ThreadController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  get #pageSize() {
-    return this.#limit || this.#host.pageSize;
-  }
-
   /** One page; a size the endpoint refuses falls back once to the largest the contract promises. */
   async page(cursor: string | null, signal?: AbortSignal): Promise<CommentPage> {
-    const { endpoint, threadKey } = this.#host;
+    const { endpoint, threadKey, pageSize } = this.#host;
     const ask = (limit: number) => listComments(endpoint, { thread: threadKey, limit, sort: this.order, cursor }, signal).then(checked);
-    let limit = this.#pageSize;
-    let page: CommentPage;
-    try {
-      page = await ask(limit);
-    } catch (error) {
-      if (!(error instanceof ApiError && error.code === 'invalid_request' && limit > PAGE_SIZE.max)) throw error;
-      page = await ask((limit = PAGE_SIZE.max));
-    }
+    let limit = this.#limit || pageSize;
+    const page = await ask(limit).catch((error) => {
+      if (codeOf(error) === 'invalid_request' && limit > PAGE_SIZE.max) return ask((limit = PAGE_SIZE.max));
+      throw error;
+    });
     const used = Number.isInteger(page.limit) && page.limit! > 0 ? page.limit! : limit;
-    if (used !== this.#host.pageSize && !warned) {
+    if (used !== pageSize && !warned) {
       warned = true;
-      console.warn(`[colloquy] ${endpoint} serves at most ${used} comments a page; page-size="${this.#host.pageSize}" asked for more.`);
+      console.warn(`[colloquy] ${endpoint} serves at most ${used} comments a page; page-size="${pageSize}" asked for more.`);
     }
     this.#limit = used;
     return page;
@@ -107,11 +100,10 @@ export class ThreadController implements ReactiveController {
     try {
       const page = await this.page(null, controller.signal);
       if (controller.signal.aborted) return false;
-      // The endpoint lists no pending comment: keep showing the visitor theirs, posted while this loaded.
-      const pending = this.comments.filter((c) => c.status === 'pending');
       const ids = new Set(page.comments.map((c) => c?.id));
       this.set({
-        comments: [...page.comments, ...pending.filter((c) => !ids.has(c.id))],
+        // The endpoint lists no pending comment: keep showing the visitor theirs, posted while this loaded.
+        comments: [...page.comments, ...this.comments.filter((c) => c.status === 'pending' && !ids.has(c.id))],
         count: Number.isFinite(page.count) ? page.count : 0,
         nextCursor: isString(page.nextCursor) ? page.nextCursor : null,
         formToken: isString(page.formToken) ? page.formToken : undefined,
@@ -122,7 +114,7 @@ export class ThreadController implements ReactiveController {
       return true;
     } catch (error) {
       if (controller.signal.aborted) return false;
-      const code = error instanceof ApiError ? error.code : 'network';
+      const code = codeOf(error);
       this.set({ state: 'error', failure: code });
       emit(this.#host, 'colloquy-error', { code, message: this.#host.loadFailed(code) });
       return false;
@@ -131,7 +123,7 @@ export class ThreadController implements ReactiveController {
 
   /** A failed request for more: announced, and fired as `colloquy-error`. */
   failed(error: unknown): void {
-    const code = error instanceof ApiError ? error.code : 'network';
+    const code = codeOf(error);
     const message = this.#host.loadFailed(code);
     this.#host.announce(message);
     emit(this.#host, 'colloquy-error', { code, message });

@@ -17,7 +17,7 @@ export interface Tree {
 }
 
 const STATUSES = new Set(['approved', 'pending', 'deleted']);
-const isString = (v: unknown): v is string => typeof v === 'string';
+export const isString = (v: unknown): v is string => typeof v === 'string';
 
 /**
  * A comment from an endpoint of anyone's writing has the contract's shape before it is
@@ -29,15 +29,15 @@ export function isWellFormed(value: unknown): value is Comment {
   const author = c.author as Record<string, unknown> | null;
   return (
     isString(c.id) &&
-    c.id !== '' &&
+    !!c.id &&
     (c.parentId === null || (isString(c.parentId) && c.parentId !== c.id)) &&
     isString(c.body) &&
     isString(c.createdAt) &&
     STATUSES.has(c.status as string) &&
-    !!author &&
     typeof author === 'object' &&
+    !!author &&
     isString(author.name) &&
-    (author.url === null || author.url === undefined || isString(author.url)) &&
+    (author.url == null || isString(author.url)) &&
     (author.avatar === undefined || isString(author.avatar))
   );
 }

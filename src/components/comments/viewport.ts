@@ -26,7 +26,7 @@ export class ViewportController implements ReactiveController {
       this.active = true;
       this.#start();
     };
-    if (this.#eager() || !('IntersectionObserver' in window)) return start();
+    if (this.#eager()) return start();
     // Already within a screen of view: no need to wait a frame for the observer to say so.
     const { top, bottom } = this.#host.getBoundingClientRect();
     if (bottom >= -innerHeight && top <= 2 * innerHeight) return start();
