@@ -18,8 +18,9 @@ import { ConfigError, parseConfig, type ServerConfig } from '../server/config.js
 import { distDir } from '../server/package-files.js';
 import { readKeyFile } from '../server/secret.js';
 import { migrationNames } from '../server/store/migrations.js';
+import nodemailer, { type TransportOptions } from 'nodemailer';
 
-/** How long one network check (PostgreSQL, the webhook's or Akismet's host) may take. */
+/** How long one network check (PostgreSQL, SMTP, the webhook's or Akismet's host) may take. */
 export const DOCTOR_TIMEOUT_MS = 5000;
 
 export interface DoctorOptions {
@@ -45,6 +46,7 @@ export async function runDoctor(env: Record<string, string | undefined>, out: { 
     if (!bad.has('COLLOQUY_ADMIN_TOKEN') && !bad.has('DATABASE_URL')) lines.push(...checkKey('COLLOQUY_ADMIN_TOKEN', config.adminToken, config.adminTokenPath));
     if (config.webhook) lines.push(await checkReachable('COLLOQUY_WEBHOOK_URL', config.webhook.url, timeoutMs));
     if (config.spam.akismet) lines.push(await checkReachable('AKISMET_URL', config.spam.akismet.endpoint, timeoutMs));
+    if (config.mail?.smtpUrl) lines.push(await checkSmtp(config.mail.smtpUrl, timeoutMs));
   } else {
     lines.push({ kind: 'note', text: 'The database and the secrets were not checked: fix the settings above first.' });
   }
@@ -192,6 +194,23 @@ function checkReachable(variable: string, url: string, timeoutMs: number): Promi
     socket.once('connect', () => done({ kind: 'ok', text: `${variable}: ${host}:${portNumber} is reachable.` }));
     socket.once('error', (error) => done({ kind: 'problem', text: `${variable}: cannot reach ${host}:${portNumber}: ${error.message}.` }));
   });
+}
+
+/** Connects, reads the greeting and signs in (when the URL has credentials), sending nothing. */
+async function checkSmtp(url: string, timeoutMs: number): Promise<Line> {
+  const where = new URL(url);
+  const server = `${where.protocol}//${where.host}`;
+  const transporter = nodemailer.createTransport({ url, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs } as TransportOptions);
+  try {
+    await transporter.verify();
+    return { kind: 'ok', text: `COLLOQUY_SMTP_URL: ${server} answers and accepts the sign-in.` };
+  } catch (error) {
+    // Never the password: nodemailer's messages name the host and the server's answer only.
+    const reason = (error as Error).message.replaceAll(where.password, '…');
+    return { kind: 'problem', text: `COLLOQUY_SMTP_URL: ${server} cannot be used: ${reason}.` };
+  } finally {
+    transporter.close();
+  }
 }
 
 function checkWidget(): Line {

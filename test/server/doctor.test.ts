@@ -13,6 +13,7 @@ import { openSqliteStore } from '../../src/server/store/index.js';
 import { migrationNames } from '../../src/server/store/migrations.js';
 import pg from 'pg';
 import { dropSchema, newSchemaName } from './postgres-schema.js';
+import { SmtpSink } from './smtp-sink.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SECRET = 's'.repeat(40);
@@ -174,6 +175,26 @@ describe('colloquy doctor', () => {
       assert.ok(up.lines.some((line) => line.startsWith('[colloquy] ✓ COLLOQUY_WEBHOOK_URL: 127.0.0.1:') && line.endsWith('is reachable.')));
     } finally {
       listening.close();
+    }
+  });
+
+  it('reports an SMTP server that cannot be reached, and passes one that answers', async () => {
+    const port = await closedPort();
+    const env = { DATABASE_URL: sqlite(folder()), COLLOQUY_PUBLIC_URL: 'https://comments.example.com', COLLOQUY_SECRET: SECRET, COLLOQUY_ADMIN_TOKEN: SECRET };
+    const down = await doctor({ ...env, COLLOQUY_SMTP_URL: `smtp://mailer:hunter2secret@127.0.0.1:${port}` });
+    assert.equal(down.code, 1);
+    assert.equal(down.problems.length, 1, down.lines.join('\n'));
+    assert.match(down.problems[0]!, new RegExp(`^\\[colloquy\\] ✗ COLLOQUY_SMTP_URL: smtp://127\\.0\\.0\\.1:${port} cannot be used: `));
+    assert.doesNotMatch(down.lines.join('\n'), /hunter2secret/, 'the password is never printed');
+
+    const sink = await SmtpSink.start();
+    try {
+      const up = await doctor({ ...env, COLLOQUY_SMTP_URL: sink.url });
+      assert.deepEqual(up.problems, []);
+      assert.ok(up.lines.some((line) => line.startsWith('[colloquy] ✓ COLLOQUY_SMTP_URL: smtp://127.0.0.1:')), up.lines.join('\n'));
+      assert.equal(sink.messages.length, 0, 'nothing is sent');
+    } finally {
+      await sink.close();
     }
   });
 
