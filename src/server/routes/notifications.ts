@@ -61,7 +61,7 @@ export function notificationRoutes({ store, mail, clock }: NotificationRoutesOpt
       if (type === 'application/x-www-form-urlencoded') return new URLSearchParams(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
       if (type !== 'multipart/form-data') return null;
       const fields = new URLSearchParams();
-      for (const [name, value] of await new Response(bytes, { headers: { 'Content-Type': header } }).formData()) {
+      for (const [name, value] of await new Response(new Uint8Array(bytes), { headers: { 'Content-Type': header } }).formData()) {
         if (typeof value === 'string') fields.append(name, value);
       }
       return fields;
