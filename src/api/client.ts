@@ -32,7 +32,7 @@ export class ApiError extends Error {
  * No answer: offline, or refused by CORS. Telling the two apart is diagnose.ts's work,
  * fetched only then; when it cannot be fetched either, the visitor is offline.
  */
-const diagnose = () => import('./diagnose.js');
+export const diagnose = () => import('./diagnose.js');
 
 /** A JSON request to the endpoint; a `204` answers `null`. */
 export async function request<T>(url: string, init: RequestInit): Promise<T> {

@@ -1,7 +1,8 @@
 /**
- * Why a request got no answer, fetched by the client (client.ts) only when one did not:
- * offline, or an answer the browser withheld because the endpoint does not allow this page's
- * origin (CORS). Imports nothing, so the script tag carries none of it.
+ * What the site owner should change, told in the console, fetched by the client (client.ts)
+ * only when there is something to tell: why a request got no answer (offline, or an answer
+ * the browser withheld because the endpoint does not allow this page's origin, CORS), and a
+ * page size the endpoint does not serve. Imports nothing, so the script tag carries none of it.
  */
 
 const hinted = new Set<string>();
@@ -18,6 +19,15 @@ export async function failure(url: string): Promise<'network' | 'forbidden_origi
   }
   hint(url);
   return 'forbidden_origin';
+}
+
+let sized = false;
+
+/** Tells the site owner, once a page, that the endpoint serves fewer comments a page than asked. */
+export function pageSize(endpoint: string, served: number, asked: number): void {
+  if (sized) return;
+  sized = true;
+  console.warn(`[colloquy] ${endpoint} serves at most ${served} comments a page; page-size="${asked}" asked for more.`);
 }
 
 /** Tells the site owner, once per endpoint, what to change on the server. */

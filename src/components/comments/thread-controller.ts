@@ -4,7 +4,7 @@
  * replies (interactions.ts) append through it, and the writer adds, replaces and removes the
  * visitor's own.
  */
-import { ApiError, listComments } from '../../api/client.js';
+import { ApiError, diagnose, listComments } from '../../api/client.js';
 import { PAGE_SIZE, type Comment, type CommentPage, type MoreReplies, type SortOrder } from '../../api/contract.js';
 import { emit } from '../../events/events.js';
 import type { ReactiveController, ReactiveControllerHost } from '../shared/colloquy-element.js';
@@ -40,8 +40,6 @@ function checked(page: CommentPage): CommentPage {
   if (!page || typeof page !== 'object' || !Array.isArray(page.comments)) throw new ApiError('server_error');
   return page;
 }
-
-let warned = false;
 
 export class ThreadController implements ReactiveController {
   state: LoadState = 'loading';
@@ -84,10 +82,8 @@ export class ThreadController implements ReactiveController {
       throw error;
     });
     const used = Number.isInteger(page.limit) && page.limit! > 0 ? page.limit! : limit;
-    if (used !== pageSize && !warned) {
-      warned = true;
-      console.warn(`[colloquy] ${endpoint} serves at most ${used} comments a page; page-size="${pageSize}" asked for more.`);
-    }
+    // Told in the console by diagnose.ts, fetched only then.
+    if (used !== pageSize) void diagnose().then((d) => d.pageSize(endpoint, used, pageSize), () => {});
     this.#limit = used;
     return page;
   }
