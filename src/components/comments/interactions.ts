@@ -68,6 +68,21 @@ export async function loadMore(host: Host): Promise<Comment[]> {
   }
 }
 
+/**
+ * A permalink (`#comment-<id>`): pages are loaded until the comment is found; then it is
+ * highlighted (`permalinks.highlightId`) and scrolled to the middle of the view.
+ */
+export async function reveal(host: Host, id: string, permalinks: { highlightId: string }): Promise<void> {
+  const { thread } = host;
+  const found = () => thread.comments.some((c) => c.id === id);
+  while (!found() && (await loadMore(host)).length);
+  if (!found()) return;
+  permalinks.highlightId = id;
+  host.requestUpdate();
+  await host.updateComplete;
+  host.article(id)?.scrollIntoView({ block: 'center' });
+}
+
 /** "Load more comments", and the focus on the first new one. */
 export const showMore = async (host: Host) => focusFirst(host, await loadMore(host));
 

@@ -1,8 +1,9 @@
 /**
- * Permalinks: the page's `#comment-<id>` is found (loading pages until it is), scrolled to
- * and highlighted. ("Copy link" is one of the on-demand interactions, interactions.ts.)
+ * Permalinks: the page's `#comment-<id>`, when it names one, is found (loading pages until it
+ * is), scrolled to and highlighted. Finding it is one of the on-demand interactions
+ * (interactions.ts, `reveal`), as is "Copy link": only a visitor who arrives at or follows
+ * a permalink downloads it.
  */
-import type { Comment } from '../../api/contract.js';
 import type { ReactiveController, ReactiveControllerHost } from '../shared/colloquy-element.js';
 import type { ThreadController } from './thread-controller.js';
 
@@ -18,23 +19,17 @@ export const permalinkTarget = () => {
   }
 };
 
-export interface PermalinkHost extends ReactiveControllerHost, HTMLElement {
-  article(id: string): HTMLElement | null;
-}
-
 export class PermalinkController implements ReactiveController {
   /** The comment the page's `#comment-<id>` names, once it is shown. */
   highlightId = '';
-  #host: PermalinkHost;
   #thread: ThreadController;
-  /** Loads the thread's next page (on demand); the comments it added. */
-  #more: () => Promise<Comment[]>;
-  #handleHashChange = () => void this.reveal();
+  /** Finds, scrolls to and highlights a comment (on demand). */
+  #reveal: (id: string) => unknown;
+  #handleHashChange = () => this.reveal();
 
-  constructor(host: PermalinkHost, thread: ThreadController, more: () => Promise<Comment[]>) {
-    this.#host = host;
+  constructor(host: ReactiveControllerHost, thread: ThreadController, reveal: (id: string) => unknown) {
     this.#thread = thread;
-    this.#more = more;
+    this.#reveal = reveal;
     host.addController(this);
   }
 
@@ -46,17 +41,9 @@ export class PermalinkController implements ReactiveController {
     removeEventListener('hashchange', this.#handleHashChange);
   }
 
-  /** Scrolls to and highlights the comment the page names, loading pages until it is found. */
-  async reveal(): Promise<void> {
+  /** Shows the comment the page names, if it names one and the thread is in. */
+  reveal(): void {
     const id = permalinkTarget();
-    const thread = this.#thread;
-    const found = () => thread.comments.some((c) => c.id === id);
-    if (!id || thread.state === 'loading') return;
-    while (!found() && (await this.#more()).length);
-    if (!found()) return;
-    this.highlightId = id;
-    this.#host.requestUpdate();
-    await this.#host.updateComplete;
-    this.#host.article(id)?.scrollIntoView({ block: 'center' });
+    if (id && this.#thread.state !== 'loading') void this.#reveal(id);
   }
 }
