@@ -28,6 +28,13 @@ app.get('/', (c) =>
 const server = serve({ fetch: app.fetch, port: Number(process.env.PORT ?? 3000), hostname: '127.0.0.1' }, (info) => {
   console.log(`[example] Hono with Colloquy at http://127.0.0.1:${info.port}/`);
 });
-const stop = () => server.close(() => colloquy.close().then(() => process.exit(0)));
+// Stop taking connections, let requests in flight finish, then close Colloquy. close() alone
+// would wait for every open socket, and a browser's spare keep-alive or preconnected socket
+// (one that has sent no request) stays open until its timeout, a minute or more.
+const stop = () => {
+  server.close(() => colloquy.close().then(() => process.exit(0)));
+  server.closeIdleConnections();
+  setTimeout(() => server.closeAllConnections(), 2000).unref();
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

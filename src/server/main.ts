@@ -11,6 +11,8 @@ import { ConfigError } from './config.js';
 import { createColloquyFromEnv, type Colloquy } from './library.js';
 
 const FORCED_SHUTDOWN_MS = 5000;
+/** How long requests in flight may take to finish once a stop signal came. */
+const SHUTDOWN_GRACE_MS = 2000;
 const CONNECTIONS_CHECK_MS = 1000;
 
 /** Runs the server until SIGINT or SIGTERM; exits the process with 1 on a bad configuration. */
@@ -64,6 +66,9 @@ export async function startServer({ demo = false, env = process.env }: { demo?: 
       process.exit(0);
     });
     if ('closeIdleConnections' in server) server.closeIdleConnections();
+    // A socket that has sent no request yet (a browser's preconnect) is not idle to Node and
+    // would hold close() open until the forced exit; requests in flight get this long to finish.
+    if ('closeAllConnections' in server) setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
