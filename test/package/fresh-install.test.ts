@@ -6,18 +6,24 @@
  *   1. the tarball holds what it should and nothing else, and its size is printed;
  *   2. `npx colloquy serve` serves the widget to an episode page on another origin, and in
  *      Chromium a visitor posts, reloads, and replies;
- *   3. examples/express.mjs (createColloquy mounted at /comments) does the same;
- *   4. nothing compiles TypeScript at run time: neither tsx nor typescript is installed.
+ *   3. each mounting example (examples/node-http.mjs, express.mjs, hono.mjs: createColloquy
+ *      at /comments) does the same;
+ *   4. nothing compiles TypeScript at run time: neither tsx nor typescript is installed;
+ *   5. each of them stops promptly on SIGTERM even while a browser holds a socket that has
+ *      sent no request (Chromium preconnects; Node's close() waits for such a socket until
+ *      it times out, a minute or more — this made the Express check take 100 s);
+ *   6. `npx colloquy doctor` passes on the serve check's configuration.
  *
  * One install serves every check (better-sqlite3 compiles from source, about 75 s on two
  * cores); npm's cache is reused (`--prefer-offline`), so the registry is asked only for what
- * the cache lacks. COLLOQUY_PACK_PREBUILT=1 packs the dist/ already built (`--ignore-scripts`)
- * for a quicker local run.
+ * the cache lacks. COLLOQUY_PACK_PREBUILT=1 packs the dist/ already built (`--ignore-scripts`):
+ * `npm test` sets it when its own build step ran just before.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -57,11 +63,18 @@ function siteEnv(extra: Record<string, string>): Record<string, string> {
   return { ...env, ...extra };
 }
 
+interface Stopped {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  ms: number;
+}
+
 interface Started {
   url: string;
   child: ChildProcess;
   output(): string;
-  stop(): Promise<void>;
+  /** SIGTERM to the process group; resolves when the process has exited. */
+  stop(): Promise<Stopped>;
 }
 
 /** Starts a long-running command in its own process group, and waits for `url` to answer. */
@@ -70,7 +83,7 @@ async function startProcess(cmd: string, args: string[], cwd: string, env: Recor
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${cmd} ${args.join(' ')} exited (${child.exitCode}):\n${output}`);
@@ -87,10 +100,43 @@ async function startProcess(cmd: string, args: string[], cwd: string, env: Recor
     child,
     output: () => output,
     async stop() {
+      const started = Date.now();
       if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGTERM');
-      await exited;
+      // Past this, the test fails rather than hangs: kill what is left.
+      const killer = setTimeout(() => child.exitCode === null && process.kill(-child.pid!, 'SIGKILL'), STOP_LIMIT_MS * 3);
+      const { code, signal } = await exited;
+      clearTimeout(killer);
+      return { code, signal, ms: Date.now() - started };
     },
   };
+}
+
+/** How soon a server must exit after SIGTERM (requests in flight get 2 s of it). */
+const STOP_LIMIT_MS = 10_000;
+
+/**
+ * A connection that has sent no request, as Chromium opens ahead of need. Node's
+ * `server.close()` does not count it as idle and waits for it until a timeout.
+ */
+function spareSocket(url: string): Promise<() => void> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => resolve(() => socket.destroy()));
+    socket.once('error', reject);
+  });
+}
+
+/** Stops a server while a spare socket is open, and asserts it exited cleanly and soon. */
+async function stopPromptly(server: Started, what: string): Promise<void> {
+  const release = await spareSocket(server.url);
+  try {
+    const stopped = await server.stop();
+    assert.ok(stopped.ms < STOP_LIMIT_MS, `${what} took ${stopped.ms} ms to stop on SIGTERM:\n${server.output()}`);
+    assert.deepEqual({ code: stopped.code, signal: stopped.signal }, { code: 0, signal: null }, `${what} exited uncleanly:\n${server.output()}`);
+    console.log(`[colloquy] ${what} stopped in ${stopped.ms} ms with a spare socket open`);
+  } finally {
+    release();
+  }
 }
 
 describe('the packed package, installed fresh', () => {
@@ -105,6 +151,7 @@ describe('the packed package, installed fresh', () => {
     async () => {
       work = mkdtempSync(join(tmpdir(), 'colloquy-package-'));
       const prebuilt = process.env.COLLOQUY_PACK_PREBUILT === '1';
+      const packStarted = Date.now();
       const packed = await run('npm', ['pack', '--json', '--pack-destination', work, ...(prebuilt ? ['--ignore-scripts'] : [])], ROOT);
       assert.equal(packed.code, 0, packed.output);
       // `prepack`'s own output precedes the JSON.
@@ -112,7 +159,7 @@ describe('the packed package, installed fresh', () => {
       tarball = join(work, json[0]!.filename);
       files = json[0]!.files;
       console.log(
-        `[colloquy] ${json[0]!.filename}: ${(json[0]!.size / 1024).toFixed(1)} KB packed, ${(json[0]!.unpackedSize / 1024).toFixed(1)} KB unpacked, ${files.length} files`,
+        `[colloquy] ${json[0]!.filename}: ${(json[0]!.size / 1024).toFixed(1)} KB packed, ${(json[0]!.unpackedSize / 1024).toFixed(1)} KB unpacked, ${files.length} files; npm pack${prebuilt ? ' (prebuilt)' : ' with the build'}: ${((Date.now() - packStarted) / 1000).toFixed(0)} s`,
       );
 
       site = join(work, 'site');
@@ -146,6 +193,8 @@ describe('the packed package, installed fresh', () => {
       'dist/server/server/library.js',
       'dist/server/server/library.d.ts',
       'dist/server/server/main.js',
+      'dist/frameworks/elements.d.ts',
+      ...['react', 'preact', 'solid', 'vue', 'svelte'].flatMap((name) => [`dist/frameworks/${name}.d.ts`, `dist/frameworks/${name}.js`]),
       'demo/index.html',
       'examples/express.mjs',
       'examples/node-http.mjs',
@@ -164,8 +213,15 @@ describe('the packed package, installed fresh', () => {
         (path.endsWith('.ts') && !path.endsWith('.d.ts')),
     );
     assert.deepEqual(unwanted, []);
-    const manifest = JSON.parse(readFileSync(join(site, 'node_modules/colloquy/package.json'), 'utf8')) as { bin: Record<string, string>; dependencies: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(site, 'node_modules/colloquy/package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+      dependencies: Record<string, string>;
+      scripts: Record<string, string>;
+      exports: Record<string, unknown>;
+    };
     assert.equal(manifest.bin.colloquy, 'dist/server/cli/bin.js');
+    assert.match(manifest.scripts.prepack ?? '', /\bnpm run build\b/, 'packing builds dist/ first');
+    assert.deepEqual(manifest.exports['./frameworks/*'], { types: './dist/frameworks/*.d.ts', default: './dist/frameworks/*.js' });
     assert.ok(!('tsx' in manifest.dependencies) && !('typescript' in manifest.dependencies), 'neither tsx nor typescript is a dependency');
   });
 
@@ -189,20 +245,20 @@ describe('the packed package, installed fresh', () => {
 
   const shadow = '() => document.querySelector("colloquy-comments").shadowRoot';
 
+  /** As a visitor does it: click into each field, type, and press Post Comment. */
   async function fill(page: Page, body: string, name: string): Promise<void> {
-    await page.waitForFunction(`!!(${shadow})().querySelector('#body')`);
-    // A reply's box takes the focus when it opens; otherwise the form's own.
-    const focused = await page.evaluate(() => document.querySelector('colloquy-comments')!.shadowRoot!.activeElement?.id);
-    if (focused !== 'body') await (await page.$('colloquy-comments >>> #body'))!.focus();
-    await page.keyboard.type(body);
-    for (const [field, value] of [
+    const values: [string, string][] = [
+      ['body', body],
       ['name', name],
       ['email', `${name.toLowerCase().replace(/\W/g, '')}@example.com`],
-    ]) {
+    ];
+    for (const [field, value] of values) {
+      await page.waitForFunction(`!!(${shadow})().querySelector('#${field}')`);
       const input = (await page.$(`colloquy-comments >>> #${field}`))!;
-      await input.evaluate((el) => ((el as HTMLInputElement).value = ''));
-      await input.focus();
-      await page.keyboard.type(value);
+      // Three clicks select what the form kept from the last comment, so typing replaces it.
+      await input.click({ count: 3 });
+      await input.type(value);
+      assert.equal(await input.evaluate((el) => (el as HTMLInputElement).value), value, `#${field} holds what was typed`);
     }
     await (await page.$('colloquy-comments >>> [part~="submit"]'))!.click();
   }
@@ -227,6 +283,15 @@ describe('the packed package, installed fresh', () => {
     await page.reload({ waitUntil: 'load' });
     assert.equal(await commentId(page, first), id, 'the comment is still there after a reload');
     await (await page.$(`colloquy-comments >>> [data-reply-to="${id}"]`))!.click();
+    // The reply form opens under the comment (its code loads on the first press).
+    await page.waitForFunction(
+      (parent: string) => {
+        const root = document.querySelector('colloquy-comments')!.shadowRoot!;
+        return !!root.querySelector('[part~="cancel-reply"]') && root.getElementById(`comment-${parent}`)?.closest('li')?.contains(root.querySelector('#body'));
+      },
+      { polling: 100 },
+      id,
+    );
     const reply = `${label}: and a reply to it.`;
     await fill(page, reply, 'Second Listener');
     await page.waitForFunction(
@@ -265,21 +330,36 @@ describe('the packed package, installed fresh', () => {
       await server.stop();
       episode.close();
     }
-  });
-
-  it('serves a working comment section from createColloquy mounted at /comments in Express (examples/express.mjs)', { timeout: 120_000 }, async () => {
-    copyFileSync(join(site, 'node_modules/colloquy/examples/express.mjs'), join(site, 'express.mjs'));
-    const port = await freePort();
-    const env = siteEnv({ ...quickPosting, PORT: String(port), DATABASE_URL: `sqlite:${join(site, 'data/express.db')}` });
-    const app = await startProcess(process.execPath, ['express.mjs'], site, env, `http://127.0.0.1:${port}/comments/colloquy.js`);
+    // npm itself dies of the SIGTERM; the unit in examples/colloquy.service runs the bin with node.
+    const unit = await startProcess(process.execPath, [join(site, 'node_modules/colloquy/dist/server/cli/bin.js'), 'serve'], site, env, `${api}/colloquy.js`);
     try {
-      await converse(`http://127.0.0.1:${port}/`, 'express');
-      const admin = await fetch(`http://127.0.0.1:${port}/comments/admin`);
-      assert.equal(admin.status, 200);
+      await stopPromptly(unit, '`node …/colloquy/dist/server/cli/bin.js serve`');
     } finally {
-      await app.stop();
+      await unit.stop();
     }
   });
+
+  for (const [example, framework] of [
+    ['express.mjs', 'Express'],
+    ['node-http.mjs', 'node:http'],
+    ['hono.mjs', 'Hono'],
+  ] as const) {
+    it(`serves a working comment section from createColloquy mounted at /comments in ${framework} (examples/${example})`, { timeout: 120_000 }, async () => {
+      copyFileSync(join(site, 'node_modules/colloquy/examples', example), join(site, example));
+      const port = await freePort();
+      const env = siteEnv({ ...quickPosting, PORT: String(port), DATABASE_URL: `sqlite:${join(site, `data/${example}.db`)}` });
+      const app = await startProcess(process.execPath, [example], site, env, `http://127.0.0.1:${port}/comments/colloquy.js`);
+      try {
+        await converse(`http://127.0.0.1:${port}/`, framework);
+        const admin = await fetch(`http://127.0.0.1:${port}/comments/admin`);
+        assert.equal(admin.status, 200);
+        await admin.arrayBuffer();
+        await stopPromptly(app, `examples/${example}`);
+      } finally {
+        await app.stop();
+      }
+    });
+  }
 
   it('runs `npx colloquy doctor` on the configuration of the serve check', async () => {
     const result = await run('npx', ['colloquy', 'doctor'], site, siteEnv({ DATABASE_URL: `sqlite:${join(site, 'data/serve.db')}` }), 60_000);
