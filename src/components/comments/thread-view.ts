@@ -122,11 +122,9 @@ export class ThreadView {
       if (node === cursor) cursor = cursor.nextSibling;
       else this.list.insertBefore(node, cursor);
     }
-    while (cursor) {
-      const after = cursor.nextSibling;
-      cursor.remove();
-      cursor = after;
-    }
+    // What is left after the last wanted node is gone.
+    while (cursor?.nextSibling) cursor.nextSibling.remove();
+    cursor?.remove();
     // The permalink's conversation first, then the thread from the top.
     const first = this.#queue.findIndex((c) => c.order.some((x) => x.id === options.target));
     if (first > 0) this.#queue.unshift(...this.#queue.splice(first, 1));
