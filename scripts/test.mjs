@@ -7,6 +7,11 @@
  *   2. build the script-tag bundle     5. server tests (node:test; SQLite, and PostgreSQL
  *   3. size budget (≤ 12 KB gzip)         when COLLOQUY_TEST_DATABASE_URL is set)
  *   3b. custom-elements.json ≡ README   6. end-to-end (the demo page on the real server)
+ *   3c. framework types (tsc, vue-tsc,  7. fresh install (npm pack, npm install the tarball
+ *       svelte-check)                      in an empty project, serve and mount it, Chromium)
+ *
+ * Run some steps only by naming them: `node scripts/test.mjs "framework types"`. The fresh
+ * install packs the dist/ this run built; run alone, it builds while packing.
  */
 import { spawn } from 'node:child_process';
 
@@ -15,12 +20,15 @@ const steps = [
   { name: 'build', cmd: 'npm', args: ['run', '--silent', 'build'] },
   { name: 'size budget', cmd: 'node', args: ['scripts/size.mjs'] },
   { name: 'manifest matches README', cmd: 'node', args: ['scripts/check-manifest.mjs'] },
+  { name: 'framework types', cmd: 'node', args: ['--import', 'tsx', '--test', 'test/frameworks/framework-types.test.ts'], counts: 'node' },
   { name: 'browser tests', cmd: 'npm', args: ['run', '--silent', 'test:browser'], counts: 'wtr' },
   { name: 'server tests', cmd: 'npm', args: ['run', '--silent', 'test:server'], counts: 'node' },
   { name: 'end-to-end tests', cmd: 'npm', args: ['run', '--silent', 'test:e2e'], counts: 'node' },
+  { name: 'fresh install', cmd: 'npm', args: ['run', '--silent', 'test:package'], counts: 'node', prebuilt: true },
 ];
 
 const only = process.argv.slice(2);
+let built = false;
 let passed = 0;
 let failed = 0;
 
@@ -28,7 +36,9 @@ function run(step) {
   return new Promise((resolve) => {
     const started = Date.now();
     console.log(`\n▶ ${step.name}`);
-    const child = spawn(step.cmd, step.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The package step packs what the build step of this same run produced, not a rebuild.
+    const env = step.prebuilt && built ? { ...process.env, COLLOQUY_PACK_PREBUILT: '1' } : process.env;
+    const child = spawn(step.cmd, step.args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
@@ -56,6 +66,7 @@ function run(step) {
 for (const step of steps) {
   if (only.length && !only.includes(step.name)) continue;
   const code = await run(step);
+  if (step.name === 'build' && code === 0) built = true;
   if (code !== 0) {
     if (failed === 0) failed = 1;
     console.log(`\n${passed} passed, ${failed} failed`);

@@ -330,8 +330,16 @@ describe('the packed package, installed fresh', () => {
       await server.stop();
       episode.close();
     }
-    // npm itself dies of the SIGTERM; the unit in examples/colloquy.service runs the bin with node.
-    const unit = await startProcess(process.execPath, [join(site, 'node_modules/colloquy/dist/server/cli/bin.js'), 'serve'], site, env, `${api}/colloquy.js`);
+    // npm itself dies of the SIGTERM (before its child has exited: hence another port); the unit
+    // in examples/colloquy.service runs the bin with node.
+    const unitPort = await freePort();
+    const unit = await startProcess(
+      process.execPath,
+      [join(site, 'node_modules/colloquy/dist/server/cli/bin.js'), 'serve'],
+      site,
+      { ...env, PORT: String(unitPort) },
+      `http://127.0.0.1:${unitPort}/colloquy.js`,
+    );
     try {
       await stopPromptly(unit, '`node …/colloquy/dist/server/cli/bin.js serve`');
     } finally {
