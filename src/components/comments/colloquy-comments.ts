@@ -102,7 +102,7 @@ export class ColloquyComments extends ColloquyElement {
   #locale = new LocaleController(this);
   #thread = new ThreadController(this);
   #form = new FormState(this);
-  #permalinks: PermalinkController = new PermalinkController(this, this.#thread, (id) => this.#act((ui) => ui.reveal(this.#writerHost, id, this.#permalinks)));
+  #permalinks: PermalinkController = new PermalinkController(this, this.#thread, (id) => this.#act((ui) => ui.findPermalink(this.#writerHost, id, this.#permalinks)));
   #viewport = new ViewportController(
     this,
     () => this.loading === 'eager' || permalinkTarget() !== '',

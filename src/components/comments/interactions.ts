@@ -72,7 +72,7 @@ export async function loadMore(host: Host): Promise<Comment[]> {
  * A permalink (`#comment-<id>`): pages are loaded until the comment is found; then it is
  * highlighted (`permalinks.highlightId`) and scrolled to the middle of the view.
  */
-export async function reveal(host: Host, id: string, permalinks: { highlightId: string }): Promise<void> {
+export async function findPermalink(host: Host, id: string, permalinks: { highlightId: string }): Promise<void> {
   const { thread } = host;
   const found = () => thread.comments.some((c) => c.id === id);
   while (!found() && (await loadMore(host)).length);

@@ -1,7 +1,7 @@
 /**
  * Permalinks: the page's `#comment-<id>`, when it names one, is found (loading pages until it
  * is), scrolled to and highlighted. Finding it is one of the on-demand interactions
- * (interactions.ts, `reveal`), as is "Copy link": only a visitor who arrives at or follows
+ * (interactions.ts, `findPermalink`), as is "Copy link": only a visitor who arrives at or follows
  * a permalink downloads it.
  */
 import type { ReactiveController, ReactiveControllerHost } from '../shared/colloquy-element.js';
