@@ -16,10 +16,12 @@ const locales = Object.fromEntries(
 /**
  * Our own members that no endpoint, storage, page or string table names: mangled in every
  * chunk alike (one name cache), since the writer and the interactions reach them across chunks.
- * Terser never mangles a name it knows from the DOM or JavaScript's built-ins.
+ * Terser never mangles a name it knows from the DOM or JavaScript's built-ins. Never list an
+ * export of an on-demand module: its callers read it off the module namespace (`ui.failure`),
+ * a property terser would rename while the export keeps its name (the build refuses one).
  */
 const INTERNAL = new RegExp(
-  `^(?:${'persistDraft formError formNotice posting identityCollapsed restoreIdentity restoreDraft resumeReply saveIdentity highlightId failure editor ready follow busy decorate decorated roots skipped controllers changed pending rendered allProperties attributeMap declared hostConnected hostDisconnected hostUpdate hostUpdated addController performUpdate willUpdate getUpdateComplete useTools announce loadFailed recount reveal article actions nodes built stack extra parts heldFor saving editing fetching'.split(' ').join('|')})$`,
+  `^(?:${'formError formNotice posting identityCollapsed restoreIdentity restoreDraft resumeReply saveIdentity highlightId editor ready follow busy decorate decorated roots skipped controllers changed pending rendered allProperties attributeMap declared hostConnected hostDisconnected hostUpdate hostUpdated addController performUpdate willUpdate getUpdateComplete useTools announce loadFailed recount reveal article actions nodes built stack extra parts heldFor saving editing fetching'.split(' ').join('|')})$`,
 );
 
 function squeeze(): Plugin {
@@ -31,6 +33,8 @@ function squeeze(): Plugin {
       const nameCache = {};
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== 'chunk') continue;
+        const clash = chunk.exports.filter((name) => INTERNAL.test(name));
+        if (clash.length) this.error(`${chunk.fileName} exports ${clash.join(', ')}, which the mangled member list renames at its callers: take it off the list.`);
         const result = await minify(chunk.code, {
           module: true,
           ecma: 2020,
