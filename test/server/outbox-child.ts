@@ -21,4 +21,7 @@ startOutboxWorker({
   pollMs: 20,
   log: (line) => console.error(line),
 });
+// The worker's timers are unref'd (a server's listening socket keeps its process alive); this
+// process has no socket, so without this it would exit as soon as nothing was due right now.
+setInterval(() => {}, 60_000);
 console.log('ready');
