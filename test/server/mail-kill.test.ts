@@ -6,55 +6,19 @@
  * ("Email", "Repeats") describes.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { EMAIL_KIND } from '../../src/server/mail/notifications.js';
 import { openSqliteStore, type CommentStore } from '../../src/server/store/index.js';
 import { SmtpSink } from './smtp-sink.js';
+import { killed, startWorker, waitUntil } from './worker-process.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MESSAGES = 30;
 const LEASE_MS = 1500;
 
-function startChild(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/server/mail-child.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, MAIL_LEASE_MS: String(LEASE_MS) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the worker did not start:\n${output}`)), 20_000);
-    child.stderr!.on('data', (chunk) => (output += chunk));
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('ready')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the worker exited (${code}):\n${output}`)));
-  });
-}
-
-const killed = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-
-async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const startChild = (env: Record<string, string>) => startWorker('test/server/mail-child.ts', { ...env, MAIL_LEASE_MS: String(LEASE_MS) });
 
 async function sentCount(store: CommentStore): Promise<number> {
   return (await store.outboxCounts()).sent;
