@@ -23,13 +23,7 @@ export function encodeCursor(key: PageKey, sort: SortOrder): string {
 
 /** What a cursor says, or `undefined` when it is not one this server made. */
 export function decodeCursor(cursor: string): Cursor | undefined {
-  if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
+  const value = readCursor(cursor);
   if (typeof value !== 'object' || value === null) return undefined;
   const { t, i, s } = value as Record<string, unknown>;
   if (typeof t !== 'string' || typeof i !== 'string') return undefined;
@@ -54,13 +48,7 @@ export function encodeRepliesCursor({ rootId, after }: RepliesCursor): string {
 
 /** What a replies cursor says, or `undefined` when it is not one this server made. */
 export function decodeRepliesCursor(cursor: string): RepliesCursor | undefined {
-  if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
+  const value = readCursor(cursor);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const { r, t, i, ...rest } = value as Record<string, unknown>;
   if (Object.keys(rest).length > 0 || typeof r !== 'string') return undefined;
@@ -72,4 +60,14 @@ export function decodeRepliesCursor(cursor: string): RepliesCursor | undefined {
   const id = parseId(i);
   if (Number.isNaN(createdAt) || new Date(createdAt).toISOString() !== t || id === undefined) return undefined;
   return { rootId, after: { createdAt, id } };
+}
+
+/** A cursor's JSON, or `undefined` when it is too long, not base64url or not JSON. */
+function readCursor(cursor: string): unknown {
+  if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }

@@ -113,15 +113,7 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
       { addressHash: address ? hashes.address(rateLimitKey(address)) : null, clock },
       {
         verdict,
-        akismet: options.akismet && {
-          client: options.akismet,
-          facts: {
-            ip: address ?? '',
-            userAgent: c.req.header('User-Agent') ?? '',
-            referrer: c.req.header('Referer') ?? '',
-            permalink: permalinkFor(input.thread, c.req.header('Referer'), options.akismet.siteUrl),
-          },
-        },
+        akismet: options.akismet && { client: options.akismet, facts: akismetFacts(c, address, input.thread, options.akismet) },
       },
       options.listeners,
     );
@@ -138,15 +130,7 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
     const address = clientAddress(c);
     const edited = await editComment(store, comment, text, clock, {
       rules: options.spamRules,
-      akismet: options.akismet && {
-        client: options.akismet,
-        facts: {
-          ip: address ?? '',
-          userAgent: c.req.header('User-Agent') ?? '',
-          referrer: c.req.header('Referer') ?? '',
-          permalink: permalinkFor(comment.thread, c.req.header('Referer'), options.akismet.siteUrl),
-        },
-      },
+      akismet: options.akismet && { client: options.akismet, facts: akismetFacts(c, address, comment.thread, options.akismet) },
     }, options.listeners);
     // Held or called spam, it is answered as pending (the author is told it awaits moderation),
     // with the seed a held post is answered with, never its email's.
@@ -211,4 +195,10 @@ function discardedComment(input: CheckedComment, result: Extract<PostResult, { d
     holdReason: 'akismet',
     depth: 0,
   };
+}
+
+/** What Akismet is told about the visitor behind a post or an edit. */
+function akismetFacts(c: Context, address: string | undefined, thread: string, akismet: Akismet) {
+  const referrer = c.req.header('Referer');
+  return { ip: address ?? '', userAgent: c.req.header('User-Agent') ?? '', referrer: referrer ?? '', permalink: permalinkFor(thread, referrer, akismet.siteUrl) };
 }
