@@ -31,8 +31,11 @@ function squeeze(): Plugin {
     enforce: 'post',
     async generateBundle(_options, bundle) {
       const nameCache = {};
+      // The form chunk's own name, for the element's Retry of a failed download (colloquy-comments.ts).
+      const form = Object.values(bundle).find((c) => c.type === 'chunk' && c.facadeModuleId?.endsWith('/comments/form.ts'));
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== 'chunk') continue;
+        if (form) chunk.code = chunk.code.replace(/(["'`])\.\/form\.js\1/g, `"./${form.fileName}"`);
         const clash = chunk.exports.filter((name) => INTERNAL.test(name));
         if (clash.length) this.error(`${chunk.fileName} exports ${clash.join(', ')}, which the mangled member list renames at its callers: take it off the list.`);
         const result = await minify(chunk.code, {

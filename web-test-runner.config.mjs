@@ -22,6 +22,23 @@ function forcedColorsPlugin() {
   };
 }
 
+/**
+ * `refuse-download`: the test server answers 503 for one source file (a chunk the widget
+ * fetches on demand), as a dropped connection or a broken CDN would, until told to stop.
+ */
+const refused = new Set();
+function refuseDownloadPlugin() {
+  return {
+    name: 'colloquy-refuse-download',
+    executeCommand({ command, payload }) {
+      if (command !== 'refuse-download') return undefined;
+      if (payload.refuse) refused.add(payload.path);
+      else refused.delete(payload.path);
+      return true;
+    },
+  };
+}
+
 export default {
   files: 'test/components/**/*.test.ts',
   nodeResolve: true,
@@ -32,12 +49,26 @@ export default {
   // code; in the built bundle they are .js files, here the .ts sources answer for them.
   middleware: [
     (context, next) => {
+      // Never from the browser's cache, refusal or not, so a page after the first can still be refused
+      // it (the runner's own cache middleware sets a year's max-age on the way out: that set is turned).
+      if (context.path.endsWith('/comments/form.ts')) {
+        const set = context.response.set.bind(context.response);
+        context.response.set = (...args) =>
+          typeof args[0] === 'string' && args[0].toLowerCase() === 'cache-control' ? set(args[0], 'no-store') : set(...args);
+      }
+      if (refused.has(context.path)) {
+        context.status = 503;
+        return undefined;
+      }
+      return next();
+    },
+    (context, next) => {
       const source = context.path.replace(/\.js$/, '.ts');
       if (context.path.startsWith('/src/') && source !== context.path && existsSync(`.${source}`)) context.url = source;
       return next();
     },
   ],
-  plugins: [forcedColorsPlugin(), esbuildPlugin({ ts: true, tsconfig: './tsconfig.json' })],
+  plugins: [forcedColorsPlugin(), refuseDownloadPlugin(), esbuildPlugin({ ts: true, tsconfig: './tsconfig.json' })],
   browsers: [
     chromeLauncher({
       launchOptions: {

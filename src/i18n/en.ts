@@ -1,5 +1,6 @@
 /**
- * Every visitor-facing string, in English: built into the script tag. Other locales
+ * Every visitor-facing string the thread needs, in English: built into the script tag (the
+ * form's are in en-form.ts, the writer's in en-writing.ts). Other locales
  * (`./locales/*.ts`) are loaded on demand and typed against this object; site owners may
  * override any entry with the `strings` property or attribute.
  *
@@ -8,6 +9,7 @@
  * (`"0"`). `{n}` is replaced by the number (formatted for the locale), `{name}` by a name.
  * Everything here is data, so overrides can be written as JSON.
  */
+import type enForm from './en-form.js';
 import type enWriting from './en-writing.js';
 
 const en = {
@@ -27,29 +29,10 @@ const en = {
   sort: 'Sort comments',
   oldest: 'Oldest first',
   newest: 'Newest first',
-  addTime: 'Add current time',
   copyLink: 'Copy link',
   linkCopied: 'Link copied.',
   copyFailed: 'The link is now in the address bar.',
   deleted: 'This comment was deleted.',
-  replyTo: 'Reply to {name}',
-  cancelReply: 'Cancel reply',
-  leaveComment: 'Leave a Comment',
-  comment: 'Comment',
-  name: 'Name',
-  email: 'Email',
-  website: 'Website',
-  privacyNotice: 'Your email address will not be published.',
-  requiredNotice: 'Required fields are marked',
-  remember: 'Save my name, email, and website in this browser for the next time I comment.',
-  /** The opt-in under the form, unticked by default: a confirmation email comes first. */
-  notify: 'Notify me of replies to my comment by email.',
-  /** A button under the form: emails the address typed a link to a page of its comments. */
-  manageComments: 'Manage my comments by email',
-  commentingAs: 'Commenting as',
-  changeDetails: 'Change',
-  post: 'Post Comment',
-  posting: 'Posting…',
   awaitingModeration: 'Your comment is awaiting moderation.',
   offline: 'You seem to be offline. Your comment is kept; try again later.',
 };
@@ -61,7 +44,7 @@ type Messages<T> = { [K in keyof T]: T[K] extends string ? string : PluralMessag
 
 /** The strings of the script tag, in every language. */
 export type ReadingStrings = Messages<typeof en>;
-/** The shape every locale has: the same keys as English (both parts), each a string or a plural message. */
-export type Strings = ReadingStrings & Messages<typeof enWriting>;
+/** The shape every locale has: the same keys as English (all three parts), each a string or a plural message. */
+export type Strings = ReadingStrings & Messages<typeof enForm> & Messages<typeof enWriting>;
 
 export default en satisfies ReadingStrings as ReadingStrings;

@@ -38,6 +38,10 @@ export async function renderWidget(fake: FakeEndpoint, thread = 'episode-1', ext
   ></colloquy-comments>`);
   await waitUntil(() => !$(el, '[part~="skeleton"]'), 'thread did not load');
   await el.updateComplete;
+  // The form's chunk may have come last: one frame, so the page is laid out as a visitor sees it
+  // (axe reads the position of comments whose layout content-visibility has put off until then).
+  await new Promise(requestAnimationFrame);
+  await new Promise(requestAnimationFrame);
   return el;
 }
 

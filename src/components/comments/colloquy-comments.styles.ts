@@ -119,11 +119,6 @@ export const styles = css`
   button:disabled {
     opacity: 0.7;
   }
-  .field {
-    display: grid;
-    gap: 0.25em;
-    margin-block: var(--_gap);
-  }
   input,
   select,
   textarea {
@@ -132,28 +127,24 @@ export const styles = css`
     border: 1px solid var(--_border);
     inline-size: 100%;
   }
-  [aria-invalid='true'] {
-    border: 2px solid var(--_danger);
-  }
-  [part~='required'],
-  [part~='error'] {
-    color: var(--_danger);
-  }
-  .head select,
-  [type='checkbox'] {
+  .head select {
     inline-size: auto;
   }
-  [part~='manage'] {
-    margin-inline-start: 1em;
-  }
-  .skeleton li {
+  /* The form's own rules come with it (form.ts). */
+  .skeleton li,
+  .form-place {
     block-size: 8em;
     margin-block-end: var(--_gap);
     background: var(--_border);
     opacity: 0.4;
   }
+  /* The form's height, with its fields shown (form.ts brings the form itself). */
+  .form-place {
+    block-size: 40em;
+  }
   @media (prefers-reduced-motion: no-preference) {
-    .skeleton li {
+    .skeleton li,
+    .form-place {
       animation: pulse 1s infinite alternate;
     }
   }

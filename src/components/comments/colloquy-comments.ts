@@ -6,8 +6,7 @@ import { baseStyles } from '../shared/base-styles.js';
 import { ColloquyElement, type PropertyValues } from '../shared/colloquy-element.js';
 import { tokenStyles } from '../shared/token-styles.js';
 import { styles } from './colloquy-comments.styles.js';
-import { FormState } from './form-state.js';
-import { renderForm } from './form-view.js';
+import type { FormState } from './form-state.js';
 import { LocaleController } from './locale-controller.js';
 import { findPlayer } from './media.js';
 import { PermalinkController, permalinkTarget } from './permalinks.js';
@@ -19,6 +18,18 @@ import { ViewportController } from './viewport.js';
 import type { OwnTools, WriterHost } from './writer-host.js';
 
 type Interactions = typeof import('./interactions.js');
+type Form = typeof import('./form.js');
+
+/**
+ * Where the form's chunk is, for a Retry: browsers keep a failed `import()` failed for the
+ * page's life, so a retry asks for the same file under a new query. Held in a variable so the
+ * bundler leaves it alone; the build writes the chunk's file name in (vite.config.ts).
+ */
+const here = import.meta.url;
+const FORM_CHUNK = './form.js';
+
+/** The form's place while its chunk is on its way: about its height, so the page below moves little. */
+const FORM_PLACE = html`<div class="form-place" aria-hidden="true"></div>`;
 
 const SKELETON = html`<ol part="skeleton" class="skeleton" aria-hidden="true">
   <li></li>
@@ -101,7 +112,10 @@ export class ColloquyComments extends ColloquyElement {
 
   #locale = new LocaleController(this);
   #thread = new ThreadController(this);
-  #form = new FormState(this);
+  /** The form's state, once its chunk (form.ts) has arrived. */
+  #form?: FormState;
+  /** `endpoint|thread` the thread and the form are about. */
+  #owner = '';
   #permalinks: PermalinkController = new PermalinkController(this, this.#thread, (id) => this.#act((ui) => ui.findPermalink(this.#writerHost, id, this.#permalinks)));
   #viewport = new ViewportController(
     this,
@@ -120,6 +134,12 @@ export class ColloquyComments extends ColloquyElement {
   #ui?: Promise<Interactions | undefined>;
   /** The interactions module being fetched for a press: updates wait for it. */
   #fetchingUi?: Promise<unknown>;
+  #formChunk?: Promise<Form | undefined>;
+  /** The form's chunk, once here. */
+  #formModuleHere?: Form;
+  /** The form's chunk could not be downloaded: the form's place says so, with Retry. */
+  #formFailed = false;
+  #formTries = 0;
   #writerHost: WriterHost = this.#makeWriterHost();
 
   static override properties = {
@@ -196,7 +216,6 @@ export class ColloquyComments extends ColloquyElement {
 
   override connectedCallback(): void {
     if (!this.hasUpdated) {
-      this.#form.restoreIdentity();
       this.#thread.order = loadSort() ?? this.sort;
     } else if (this.#viewport.active && this.#thread.state === 'loading') {
       // Moved in the DOM mid-load: disconnecting aborted the request, so ask again.
@@ -206,20 +225,25 @@ export class ColloquyComments extends ColloquyElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
+    const owner = `${this.endpoint}|${this.threadKey}`;
     if ((changed.has('endpoint') || changed.has('thread')) && this.endpoint) {
-      if (this.#form.restoreDraft()) this.#thread.reset();
+      if (owner !== this.#owner) this.#thread.reset();
+      this.#owner = owner;
+      this.#form?.restoreDraft();
       if (this.#viewport.active) void this.load();
     }
   }
 
   protected override async getUpdateComplete(): Promise<boolean> {
     while (this.#fetchingUi) await this.#fetchingUi;
+    // The form's chunk on its way: wait for it, and for the update that puts the form in.
+    if (this.#formChunk && !this.#form) return this.#formChunk.then(() => this.updateComplete);
     await this.#view.done;
     return true;
   }
 
   protected override updated(): void {
-    const replyTo = this.#form.replyTo;
+    const replyTo = this.#form?.replyTo;
     const article = replyTo && this.#view.article(replyTo.id);
     // Moved only when it is not already there: moving it would take the focus from its fields.
     if (article && article.nextSibling !== this.#formHost) article.after(this.#formHost);
@@ -264,7 +288,10 @@ export class ColloquyComments extends ColloquyElement {
       get player() {
         return el.player;
       },
-      form: el.#form,
+      // Everything that uses the form comes from it, or waits for its chunk (#act).
+      get form() {
+        return el.#form!;
+      },
       thread: el.#thread,
       announce: (message) => el.announce(message),
       query: (selector) => el.renderRoot.querySelector(selector),
@@ -283,8 +310,10 @@ export class ColloquyComments extends ColloquyElement {
 
   /** Loads (or reloads) the thread's first page from the endpoint. */
   async load(): Promise<void> {
+    // The form's chunk comes alongside the thread's first page, not after it.
+    void this.#formModule();
     if (!(await this.#thread.load())) return;
-    this.#form.resumeReply(this.#thread.comments);
+    this.#form?.resumeReply(this.#thread.comments);
     if (read(grantsKey(this.endpoint))) void this.#write().then((writer) => writer?.watchGrants(this.#writerHost));
     void this.#permalinks.reveal();
   }
@@ -292,6 +321,39 @@ export class ColloquyComments extends ColloquyElement {
   /** The writer module, downloaded once, when the visitor first writes; `undefined` while offline. */
   #write() {
     return (this.#writer ??= import('./writer.js').catch(() => (this.#writer = undefined)));
+  }
+
+  /**
+   * The form's chunk (form.ts), fetched with the thread. Once here, the form gets its state
+   * (saved details, the thread's draft, a draft's reply once the thread is in) and its styles;
+   * a failed download is reported like a failed load, and Retry (or the next load) tries again.
+   */
+  #formModule(): Promise<Form | undefined> {
+    if (this.#formChunk) return this.#formChunk;
+    this.#formFailed = false;
+    const tries = this.#formTries++;
+    const fetched: Promise<Form> = tries ? import(/* @vite-ignore */ `${new URL(FORM_CHUNK, here).href}?retry=${tries}`) : import('./form.js');
+    const chunk = (this.#formChunk = fetched.then(
+      (module) => {
+        if (!this.#form) {
+          this.#formModuleHere = module;
+          const form = (this.#form = new module.FormState(this));
+          form.restoreIdentity();
+          form.restoreDraft();
+          if (this.#thread.comments.length) form.resumeReply(this.#thread.comments);
+          this.renderRoot.adoptedStyleSheets = [...this.renderRoot.adoptedStyleSheets, module.formStyles];
+        }
+        return module;
+      },
+      () => {
+        this.#formChunk = undefined;
+        this.#formFailed = true;
+        this.#thread.failed(null);
+        return undefined;
+      },
+    ));
+    this.requestUpdate();
+    return chunk;
   }
 
   /**
@@ -308,7 +370,8 @@ export class ColloquyComments extends ColloquyElement {
    * (an interaction may itself wait for an update).
    */
   #act<T>(run: (ui: Interactions) => T, failed = () => this.#thread.failed(null)): Promise<Awaited<T> | undefined> {
-    const started = this.#interactions().then((ui) => {
+    // The form's chunk too: Reply and the form's own events work on it.
+    const started = Promise.all([this.#interactions(), this.#formModule()]).then(([ui]) => {
       if (this.#fetchingUi === started) this.#fetchingUi = undefined;
       if (ui) return { result: run(ui) };
       failed();
@@ -325,7 +388,8 @@ export class ColloquyComments extends ColloquyElement {
   /** One listener for every button of every comment. */
   #handleThreadClick(event: Event) {
     const button = (event.target as Element).closest<HTMLElement>('button');
-    if (button) void this.#act((ui) => ui.press(this.#writerHost, button));
+    // Reply needs the form: without it (its chunk failed again) the form's place says so.
+    if (button) void this.#act((ui) => (this.#form || !('replyTo' in button.dataset)) && ui.press(this.#writerHost, button));
   }
 
   /**
@@ -343,8 +407,9 @@ export class ColloquyComments extends ColloquyElement {
       (ui) => ui.handleForm(this.#writerHost, type, target as HTMLElement),
       () => {
         if (type !== 'submit' && type !== 'click') return;
-        this.#form.set({ formError: this.#locale.strings.offline });
-        this.announce(this.#form.formError);
+        const { offline } = this.#locale.strings;
+        this.#form?.set({ formError: offline });
+        this.announce(offline);
       },
     );
   };
@@ -385,6 +450,18 @@ export class ColloquyComments extends ColloquyElement {
       : nothing}`;
   }
 
+  /** The form once its chunk is here; until then its place, kept at its height; Retry if the chunk failed. */
+  #renderForm(s: Localized) {
+    const module = this.#formModuleHere;
+    if (module && this.#form) return module.renderForm(this.#form, this.#handleForm, s, this.noRemember, !!findPlayer(this.player));
+    return this.#formFailed
+      ? html`<div part="load-error">
+          <p>${this.loadFailed('network')}</p>
+          <button part="retry-button" type="button" @click=${() => this.#formModule()}>${s.retry}</button>
+        </div>`
+      : FORM_PLACE;
+  }
+
   /** For the thread controller: a failure in the visitor's words. */
   loadFailed(code: string): string {
     const s = this.#locale.strings;
@@ -418,15 +495,15 @@ export class ColloquyComments extends ColloquyElement {
         locale,
         maxDepth: this.maxDepth,
         moreReplies: thread.moreReplies,
-        target: permalinkTarget() || this.#form.replyTo?.id || '',
+        target: permalinkTarget() || this.#form?.replyTo?.id || '',
         decorate: this.#decorate,
         decorated: [...new Set([...this.#decorated, ...ids])],
       });
       this.#decorated = new Set(ids);
     }
-    const replyTo = this.#form.replyTo;
+    const replyTo = this.#form?.replyTo;
     const inThread = !!(replyTo && this.#view.article(replyTo.id));
-    render(renderForm(this.#form, this.#handleForm, s, this.noRemember, !!findPlayer(this.player)), this.#formHost, { host: this });
+    render(this.#renderForm(s), this.#formHost, { host: this });
     return html`<section aria-labelledby="heading" aria-busy=${loading || thread.state === 'more' ? 'true' : 'false'} dir=${directionOf(locale)}>
       <div class="head">
         <h2 part="heading" id="heading" tabindex="-1">${loading ? s.loading : thread.state === 'error' ? s.comments : say(s.commentCount, locale, thread.count)}</h2>

@@ -1,7 +1,8 @@
 /** The "Leave a Comment" form, drawn from the form's state (see form-state.ts). */
 import { html, nothing } from 'lit/html.js';
-import type { Localized } from '../../i18n/i18n.js';
-import { say } from '../../i18n/i18n.js';
+import enForm from '../../i18n/en-form.js';
+import type { Strings } from '../../i18n/en.js';
+import { say, type Localized } from '../../i18n/i18n.js';
 import type { FormField, FormState } from './form-state.js';
 import { maskEmail } from './storage.js';
 
@@ -47,7 +48,7 @@ function field(form: FormState, on: FormHandler, name: FormField, label: string,
   </div>`;
 }
 
-function identity(form: FormState, on: FormHandler, s: Localized) {
+function identity(form: FormState, on: FormHandler, s: Strings) {
   if (form.identityCollapsed) {
     return html`<p part="identity" class="notice">
       ${s.commentingAs} <strong>${form.fields.name.trim()}</strong> (${maskEmail(form.fields.email.trim())})
@@ -58,8 +59,9 @@ function identity(form: FormState, on: FormHandler, s: Localized) {
   ${field(form, on, 'url', s.website, 'url', 'url')}`;
 }
 
-/** The form; `addTime` when the page has a player. */
-export function renderForm(form: FormState, on: FormHandler, s: Localized, noRemember: boolean, addTime: boolean) {
+/** The form; `addTime` when the page has a player. English fills any form string the locale and the site left out. */
+export function renderForm(form: FormState, on: FormHandler, strings: Localized, noRemember: boolean, addTime: boolean) {
+  const s = { ...enForm, ...strings } as Strings;
   const { replyTo } = form;
   return html`<form
     part="form"

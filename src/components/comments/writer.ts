@@ -11,7 +11,6 @@ import { charLength, isEmail, isHttpUrl } from '../../api/validate.js';
 import { deleteComment, editComment, postComment, requestManageLink as askForLink } from '../../api/writes.js';
 import { emit } from '../../events/events.js';
 import enWriting from '../../i18n/en-writing.js';
-import type { Strings } from '../../i18n/en.js';
 import { say } from '../../i18n/i18n.js';
 import type { FormField } from './form-state.js';
 import { grantsKey, read, saveAuthor, saveDraft, write } from './storage.js';
@@ -23,7 +22,7 @@ type Errors = Partial<Record<FormField, string>>;
 type Host = WriterHost;
 
 /** The element's strings, with English for any writing string its locale and the site left out. */
-const words = (host: Host): Strings => ({ ...enWriting, ...host.strings });
+const words = (host: Host) => ({ ...enWriting, ...host.strings });
 
 /** The message for what is wrong with a value as typed, or `''`. */
 function problemWith(host: Host, field: FormField, text = host.form.fields[field]): string {
