@@ -2,7 +2,8 @@
 /**
  * The size budget: everything the script tag downloads, gzipped, must stay within 12 KB, and
  * the writer (loaded when a visitor first writes) within 4 KB. Follows the entry's static
- * imports inside dist/ so a future split cannot hide bytes.
+ * imports inside dist/ so a future split cannot hide bytes, and prints every on-demand file
+ * (the form's chunk, fetched with the thread, among them).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -51,4 +52,6 @@ console.log(`[colloquy] script tag downloads ${total} bytes gzip (${(total / 102
 const writerVerdict = writer <= WRITER_BUDGET ? 'within' : 'OVER';
 console.log(`[colloquy] the writer downloads ${writer} bytes gzip (${(writer / 1024).toFixed(2)} KB), ${writerVerdict} the ${WRITER_BUDGET / 1024} KB budget`);
 if (!writer) console.error('[colloquy] no dist/colloquy-writer-*.js: the writer is no longer split off');
+// The form's chunk is fetched with the thread: not the script tag's, but every page showing a thread loads it.
+if (!onDemand.some((file) => /colloquy-form-/.test(file))) console.error('[colloquy] no dist/colloquy-form-*.js: the form is no longer split off');
 if (total > BUDGET || !writer || writer > WRITER_BUDGET) process.exit(1);

@@ -68,7 +68,7 @@ const SKELETON = html`<ol part="skeleton" class="skeleton" aria-hidden="true">
  * @csspart more-replies - "Show 3 more replies" under a conversation whose later replies the endpoint held back.
  * @csspart load-more - The "Load more comments" button.
  * @csspart skeleton - The placeholder shown while the thread loads.
- * @csspart load-error - The message shown when the thread could not be loaded.
+ * @csspart load-error - The message shown when the thread, or the form's code (in the form's place), could not be loaded.
  * @csspart retry-button - The Retry button of that message.
  * @csspart form - The comment form.
  * @csspart form-heading - "Leave a Comment" or "Reply to …".
