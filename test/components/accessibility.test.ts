@@ -150,7 +150,7 @@ describe('<colloquy-comments> from the keyboard alone', () => {
     page.querySelector<HTMLButtonElement>('#before')!.focus();
     const order: string[] = [];
     const unringed: string[] = [];
-    for (let i = 0; i < 20 && !order.includes('outside:after'); i++) {
+    for (let i = 0; i < 24 && !order.includes('outside:after'); i++) {
       await sendKeys({ press: 'Tab' });
       order.push(focused(el));
       const active = el.shadowRoot!.activeElement;
@@ -176,13 +176,15 @@ describe('<colloquy-comments> from the keyboard alone', () => {
       'email',
       'url',
       'remember',
+      'notify',
       'submit',
+      'manage',
       'outside:after',
     ]);
     await sendKeys({ down: 'Shift' });
     await sendKeys({ press: 'Tab' });
     await sendKeys({ up: 'Shift' });
-    expect(focused(el), 'Shift+Tab comes back in').to.equal('submit');
+    expect(focused(el), 'Shift+Tab comes back in').to.equal('manage');
   });
 
   it('posts with the keyboard: focus lands on the new comment and the result is announced once', async () => {
@@ -200,6 +202,7 @@ describe('<colloquy-comments> from the keyboard alone', () => {
     }).observe($(el, '[part~="status"]'), { childList: true, characterData: true, subtree: true });
     await sendKeys({ press: 'Tab' }); // website
     await sendKeys({ press: 'Tab' }); // remember
+    await sendKeys({ press: 'Tab' }); // notify me of replies
     await sendKeys({ press: 'Tab' }); // Post Comment
     expect(focused(el)).to.equal('submit');
     await sendKeys({ press: 'Enter' });

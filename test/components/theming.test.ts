@@ -77,6 +77,11 @@ describe('<colloquy-comments> parts', () => {
       $<HTMLButtonElement>(el, `[data-edit="${id}"]`).click();
       await settle(el);
       collect(el);
+      // "Manage my comments by email": the note that a link is on its way.
+      fake.postReplies = [{ status: 202, body: { accepted: true } }];
+      $<HTMLButtonElement>(el, '[part~="manage"]').click();
+      await waitUntil(() => $(el, '[part~="form-notice"]'), 'the manage note');
+      collect(el);
     } finally {
       fake.restore();
       audio.remove();
