@@ -102,4 +102,19 @@ describe('<colloquy-count>', () => {
     el.setAttribute('thread', 'c');
     await waitUntil(() => el.textContent === '12 Comments');
   });
+
+  it('takes endpoint and thread as properties, as React 19, Vue and Solid set them', async () => {
+    const el = document.createElement('colloquy-count');
+    el.endpoint = fake.base;
+    el.thread = 'b';
+    document.body.append(el);
+    try {
+      await waitUntil(() => el.textContent === '1 Comment');
+      expect(el.getAttribute('thread')).to.equal('b');
+      el.thread = 'c';
+      await waitUntil(() => el.textContent === '12 Comments');
+    } finally {
+      el.remove();
+    }
+  });
 });

@@ -23,14 +23,23 @@ const load = () =>
 export class ColloquyCount extends HTMLElement {
   static observedAttributes = ['endpoint', 'thread', 'href'];
 
-  /** Base URL of the Colloquy endpoint (the `endpoint` attribute). */
+  /** Base URL of the Colloquy endpoint (reflects the `endpoint` attribute). */
   get endpoint(): string {
     return this.getAttribute('endpoint') ?? '';
   }
 
-  /** The thread's key (the `thread` attribute). */
+  // Frameworks (React 19, Vue, Solid) set a property when the element has one: it must take it.
+  set endpoint(value: string) {
+    this.setAttribute('endpoint', value);
+  }
+
+  /** The thread's key (reflects the `thread` attribute). */
   get thread(): string {
     return this.getAttribute('thread') ?? '';
+  }
+
+  set thread(value: string) {
+    this.setAttribute('thread', value);
   }
 
   attributeChangedCallback(): void {
