@@ -31,11 +31,15 @@ function squeeze(): Plugin {
     enforce: 'post',
     async generateBundle(_options, bundle) {
       const nameCache = {};
-      // The form chunk's own name, for the element's Retry of a failed download (colloquy-comments.ts).
-      const form = Object.values(bundle).find((c) => c.type === 'chunk' && c.facadeModuleId?.endsWith('/comments/form.ts'));
+      // The on-demand chunks' built names, for the retry of a failed download (shared/chunk.ts).
+      const built = new Map<string, string>();
+      for (const c of Object.values(bundle)) {
+        const source = c.type === 'chunk' && c.facadeModuleId?.match(/\/comments\/(form|writer|interactions)\.ts$/)?.[1];
+        if (source) built.set(`./${source}.js`, `./${c.fileName}`);
+      }
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== 'chunk') continue;
-        if (form) chunk.code = chunk.code.replace(/(["'`])\.\/form\.js\1/g, `"./${form.fileName}"`);
+        chunk.code = chunk.code.replace(/(["'`])(\.\/(?:form|writer|interactions)\.js)\1/g, (whole, _quote, path) => (built.has(path) ? `"${built.get(path)}"` : whole));
         const clash = chunk.exports.filter((name) => INTERNAL.test(name));
         if (clash.length) this.error(`${chunk.fileName} exports ${clash.join(', ')}, which the mangled member list renames at its callers: take it off the list.`);
         const result = await minify(chunk.code, {

@@ -51,12 +51,13 @@ export default {
     (context, next) => {
       // Never from the browser's cache, refusal or not, so a page after the first can still be refused
       // it (the runner's own cache middleware sets a year's max-age on the way out: that set is turned).
-      if (context.path.endsWith('/comments/form.ts')) {
+      if (/\/comments\/(form|writer|interactions)\.[jt]s$/.test(context.path)) {
         const set = context.response.set.bind(context.response);
         context.response.set = (...args) =>
           typeof args[0] === 'string' && args[0].toLowerCase() === 'cache-control' ? set(args[0], 'no-store') : set(...args);
       }
-      if (refused.has(context.path)) {
+      // As `.ts` or as the `.js` the sources import it by (a retry asks for the latter with a query).
+      if (refused.has(context.path) || refused.has(context.path.replace(/\.js$/, '.ts'))) {
         context.status = 503;
         return undefined;
       }

@@ -16,17 +16,13 @@ import { ThreadController } from './thread-controller.js';
 import { ThreadView, type CommentParts } from './thread-view.js';
 import { ViewportController } from './viewport.js';
 import type { OwnTools, WriterHost } from './writer-host.js';
+import { chunk as onDemand } from '../shared/chunk.js';
 
 type Interactions = typeof import('./interactions.js');
 type Form = typeof import('./form.js');
 
-/**
- * Where the form's chunk is, for a Retry: browsers keep a failed `import()` failed for the
- * page's life, so a retry asks for the same file under a new query. Held in a variable so the
- * bundler leaves it alone; the build writes the chunk's file name in (vite.config.ts).
- */
+/** What this module's on-demand chunks are resolved against, for their retries (shared/chunk.ts). */
 const here = import.meta.url;
-const FORM_CHUNK = './form.js';
 
 /** The form's place while its chunk is on its way: about its height, so the page below moves little. */
 const FORM_PLACE = html`<div class="form-place" aria-hidden="true"></div>`;
@@ -139,7 +135,6 @@ export class ColloquyComments extends ColloquyElement {
   #formModuleHere?: Form;
   /** The form's chunk could not be downloaded: the form's place says so, with Retry. */
   #formFailed = false;
-  #formTries = 0;
   #writerHost: WriterHost = this.#makeWriterHost();
 
   static override properties = {
@@ -320,7 +315,7 @@ export class ColloquyComments extends ColloquyElement {
 
   /** The writer module, downloaded once, when the visitor first writes; `undefined` while offline. */
   #write() {
-    return (this.#writer ??= import('./writer.js').catch(() => (this.#writer = undefined)));
+    return (this.#writer ??= onDemand(here, './writer.js', () => import('./writer.js')).catch(() => (this.#writer = undefined)));
   }
 
   /**
@@ -331,8 +326,7 @@ export class ColloquyComments extends ColloquyElement {
   #formModule(): Promise<Form | undefined> {
     if (this.#formChunk) return this.#formChunk;
     this.#formFailed = false;
-    const tries = this.#formTries++;
-    const fetched: Promise<Form> = tries ? import(/* @vite-ignore */ `${new URL(FORM_CHUNK, here).href}?retry=${tries}`) : import('./form.js');
+    const fetched: Promise<Form> = onDemand(here, './form.js', () => import('./form.js'));
     const chunk = (this.#formChunk = fetched.then(
       (module) => {
         if (!this.#form) {
@@ -361,7 +355,7 @@ export class ColloquyComments extends ColloquyElement {
    * pointer or focus enters the thread; `undefined` while offline (the next press tries again).
    */
   #interactions() {
-    return (this.#ui ??= import('./interactions.js').catch(() => (this.#ui = undefined)));
+    return (this.#ui ??= onDemand(here, './interactions.js', () => import('./interactions.js')).catch(() => (this.#ui = undefined)));
   }
 
   /**

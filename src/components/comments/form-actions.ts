@@ -13,6 +13,7 @@ import { findPlayer } from './media.js';
 import type { FormField } from './form-state.js';
 import { saveAuthor, saveDraft } from './storage.js';
 import type { WriterHost as Host } from './writer-host.js';
+import { chunk } from '../shared/chunk.js';
 
 const FIELDS: readonly FormField[] = ['body', 'name', 'email', 'url'];
 
@@ -46,7 +47,7 @@ function readForm(host: Host) {
 
 /** The writer, or `undefined` (said in the form) when it cannot be downloaded; the draft is already kept. */
 async function writer(host: Host) {
-  const writer = await import('./writer.js').catch(() => undefined);
+  const writer = await chunk(import.meta.url, './writer.js', () => import('./writer.js')).catch(() => undefined);
   if (!writer) {
     host.form.set({ formError: host.strings.offline });
     host.announce(host.strings.offline);
