@@ -14,12 +14,13 @@
  */
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { LIMITS } from '../src/api/contract.js';
 import { body, seeded } from '../bench/data.js';
+import { writeReport } from '../bench/report.js';
 
 const args = process.argv.slice(2);
 const option = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -229,19 +230,5 @@ try {
     .filter((part) => part !== '')
     .join('\n');
   console.log(`\n${report}\n`);
-  if (WRITE && rows.length) {
-    const path = 'docs/benchmarks.md';
-    const doc = readFileSync(path, 'utf8');
-    const open = `<!-- ${MARKER} -->`;
-    const close = `<!-- /${MARKER} -->`;
-    const block = `${open}\n${report}\n${close}`;
-    const at = doc.indexOf(open);
-    const end = doc.indexOf(close);
-    if (at >= 0 && end > at) writeFileSync(path, doc.slice(0, at) + block + doc.slice(end + close.length));
-    else {
-      writeFileSync(path, `${doc.trimEnd()}\n\n${block}\n`);
-      console.log(`[colloquy] ${path} had no ${open} block: appended one at the end.`);
-    }
-    console.log(`[colloquy] Wrote the table to ${path}.`);
-  }
+  if (WRITE && rows.length) writeReport(MARKER, report);
 }

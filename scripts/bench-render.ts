@@ -17,7 +17,7 @@
  */
 import { serve } from '@hono/node-server';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -27,6 +27,7 @@ import { createApp } from '../src/server/app.js';
 import { openSqliteStore } from '../src/server/store/index.js';
 import { body, buildComments, DATA_SETS, seeded, type DataSet } from '../bench/data.js';
 import { startBenchServer } from '../bench/server.js';
+import { writeReport } from '../bench/report.js';
 
 type Kind = 'floor' | 'widget';
 type Row = 'flat' | 'threaded' | 'real' | 'chain';
@@ -426,19 +427,5 @@ try {
     .filter((part) => part !== '')
     .join('\n');
   console.log(`\n${report}\n`);
-  if (WRITE && results.size) {
-    const path = 'docs/benchmarks.md';
-    const doc = readFileSync(path, 'utf8');
-    const open = `<!-- ${MARKER} -->`;
-    const close = `<!-- /${MARKER} -->`;
-    const block = `${open}\n${report}\n${close}`;
-    const at = doc.indexOf(open);
-    const end = doc.indexOf(close);
-    if (at >= 0 && end > at) writeFileSync(path, doc.slice(0, at) + block + doc.slice(end + close.length));
-    else {
-      writeFileSync(path, `${doc.trimEnd()}\n\n${block}\n`);
-      console.log(`[colloquy] ${path} had no ${open} block: appended one at the end.`);
-    }
-    console.log(`[colloquy] Wrote the table to ${path}.`);
-  }
+  if (WRITE && results.size) writeReport(MARKER, report);
 }
