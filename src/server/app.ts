@@ -68,12 +68,6 @@ export interface AppOptions {
    * library.ts) sends what they write.
    */
   listeners?: EventListener[];
-  /**
-   * Whether this server sends email (an outbox sender for rendered email runs beside it): then
-   * `POST /api/me/link` emails "my comments" links (it also needs `config.publicUrl`); without,
-   * it is a 404. The "my comments" pages work either way, for links sent earlier.
-   */
-  sendsEmail?: boolean;
 }
 
 export function createApp(options: AppOptions): Hono {
@@ -143,12 +137,9 @@ export function createApp(options: AppOptions): Hono {
       hashes,
       secret: config.secret,
       links: myCommentLinks(config.secret, signedLinks(config.secret), mail?.publicUrl ?? publicUrl),
-      // With email on (COLLOQUY_SMTP_URL, or the demo's folder), or a test's own sender.
-      sendLink: mail
-        ? linkEmailSender(config.secret, new URL(mail.settings.siteUrl ?? mail.publicUrl).host)
-        : options.sendsEmail && publicUrl !== null
-          ? linkEmailSender(config.secret, new URL(publicUrl).host)
-          : null,
+      // With email on (COLLOQUY_SMTP_URL, or the demo's folder); without, POST /api/me/link is a 404
+      // and the pages still open links sent earlier.
+      sendLink: mail ? linkEmailSender(config.secret, new URL(mail.settings.siteUrl ?? mail.publicUrl).host) : null,
       cors: apiCors,
       clock,
       clientAddress: address,

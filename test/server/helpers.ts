@@ -92,7 +92,7 @@ export class TestServer {
   constructor(
     readonly store: CommentStore,
     config: Partial<AppConfig> = {},
-    options: Pick<Parameters<typeof createApp>[0], 'listeners' | 'sendsEmail'> = {},
+    options: Pick<Parameters<typeof createApp>[0], 'listeners'> = {},
   ) {
     this.config = { secret: SECRET, adminToken: ADMIN_TOKEN, origins: [ALLOWED_ORIGIN], moderation: 'none', floodSeconds: 0, trustProxy: 0, ...config };
     this.app = createApp({

@@ -3,11 +3,9 @@
  * mail listener, routes and senders (notifications.ts), or `null` when the server sends no email.
  */
 import type { AppConfig } from '../app.js';
-import type { Sender } from '../outbox/worker.js';
 import { myCommentLinks } from '../my-comments.js';
 import { signedLinks } from './links.js';
-import { mailSenders, type MailContext } from './notifications.js';
-import { mailTransport } from './transport.js';
+import type { MailContext } from './notifications.js';
 
 export function mailContextFor(config: AppConfig, clock: () => number = Date.now): MailContext | null {
   const settings = config.mail;
@@ -30,8 +28,3 @@ export function mailContextFor(config: AppConfig, clock: () => number = Date.now
   };
 }
 
-/** The mail kinds' senders, over SMTP or into the demo's folder; none when email is off. */
-export function mailSendersFor(config: AppConfig, clock: () => number = Date.now): Record<string, Sender> {
-  const context = mailContextFor(config, clock);
-  return context ? mailSenders(context, mailTransport(config.mail!)) : {};
-}
