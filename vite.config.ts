@@ -34,7 +34,7 @@ function squeeze(): Plugin {
       // The on-demand chunks' built names, for the retry of a failed download (shared/chunk.ts).
       const built = new Map<string, string>();
       for (const c of Object.values(bundle)) {
-        const source = c.type === 'chunk' && c.facadeModuleId?.match(/\/comments\/(form|writer|interactions)\.ts$/)?.[1];
+        const source = c.type === 'chunk' && c.facadeModuleId?.match(/\/(?:comments|count)\/(form|writer|interactions|count-queue)\.ts$/)?.[1];
         if (source) built.set(`./${source}.js`, `./${c.fileName}`);
       }
       for (const chunk of Object.values(bundle)) {

@@ -1,7 +1,9 @@
+import { chunk } from '../shared/chunk.js';
+
 /** The counting itself (count-queue.ts), fetched when the first count on a page connects; `undefined` while offline. */
 let queue: Promise<typeof import('./count-queue.js') | undefined> | undefined;
 const load = () =>
-  (queue ??= import('./count-queue.js').catch(() => {
+  (queue ??= chunk(import.meta.url, './count-queue.js', () => import('./count-queue.js')).catch(() => {
     console.warn('[colloquy] <colloquy-count> could not be downloaded (offline?); it tries again when it next connects.');
     return (queue = undefined);
   }));
