@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CommentPage } from '../src/api/contract.js';
 import { createApp } from '../src/server/app.js';
-import { encodeCursor } from '../src/server/cursor.js';
+import { encodeCursor } from '../src/server/http/cursor.js';
 import { openSqliteDatabase, openSqliteStore } from '../src/server/store/index.js';
 
 const SIZES = [1_000, 10_000, 100_000];

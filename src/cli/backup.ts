@@ -11,7 +11,7 @@
  */
 import type { HoldReason } from '../api/admin-contract.js';
 import type { AuthorDeletion, CommentStore, ExportedRow, ImportedComment, SpamVerdict, StoredStatus } from '../server/store/comment-store.js';
-import { importKey, isSourceKey } from '../server/import-key.js';
+import { importKey, isSourceKey } from '../server/security/import-key.js';
 import { DryRun } from './importer.js';
 import { isStorableTime } from './source.js';
 

@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { ConfigError, parseConfig, type ServerConfig } from '../server/config.js';
 import { distDir } from '../server/package-files.js';
-import { readKeyFile } from '../server/secret.js';
+import { readKeyFile } from '../server/security/secret.js';
 import { migrationNames } from '../server/store/migrations.js';
 import nodemailer, { type TransportOptions } from 'nodemailer';
 

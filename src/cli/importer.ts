@@ -5,7 +5,7 @@
  */
 import { LIMITS } from '../api/contract.js';
 import { charLength, hasUnstorableChars, isHttpUrl } from '../api/validate.js';
-import { importKey } from '../server/import-key.js';
+import { importKey } from '../server/security/import-key.js';
 import type { CommentStore } from '../server/store/comment-store.js';
 import type { Outcome, ParsedExport, SourceComment } from './source.js';
 

@@ -6,17 +6,17 @@ import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AdminErrorBody } from '../api/admin-contract.js';
 import type { ErrorBody } from '../api/contract.js';
-import { akismet } from './akismet.js';
-import { clientAddress, nodeSocketAddress, type SocketAddress } from './client-address.js';
+import { akismet } from './integrations/akismet.js';
+import { clientAddress, nodeSocketAddress, type SocketAddress } from './http/client-address.js';
 import type { ServerConfig, SpamConfig } from './config.js';
-import { cors } from './cors.js';
-import { editTokens } from './edit-token.js';
-import { ApiError, codeForStatus, notFound } from './errors.js';
-import { formTokens } from './form-token.js';
-import { sendJson } from './json.js';
-import { keyedHashes } from './keyed-hash.js';
-import { PageCache } from './page-cache.js';
-import { BodyAborted } from './request-body.js';
+import { cors } from './http/cors.js';
+import { editTokens } from './security/edit-token.js';
+import { ApiError, codeForStatus, notFound } from './http/errors.js';
+import { formTokens } from './security/form-token.js';
+import { sendJson } from './http/json.js';
+import { keyedHashes } from './security/keyed-hash.js';
+import { PageCache } from './http/page-cache.js';
+import { BodyAborted } from './http/request-body.js';
 import { adminPageRoutes } from './routes/admin-page.js';
 import { adminRoutes } from './routes/admin.js';
 import { assetRoutes, type AssetFolders } from './routes/assets.js';
@@ -24,13 +24,13 @@ import { commentRoutes } from './routes/comments.js';
 import { countRoutes } from './routes/counts.js';
 import { threadRoutes } from './routes/threads.js';
 import { notificationRoutes } from './routes/notifications.js';
-import { mailListener } from './mail/notifications.js';
-import { mailContextFor } from './mail/setup.js';
+import { mailListener } from './integrations/mail/notifications.js';
+import { mailContextFor } from './integrations/mail/setup.js';
 import type { CommentStore } from './store/comment-store.js';
 import type { EventListener } from './outbox/events.js';
-import { webhookListener } from './webhook.js';
-import { signedLinks } from './mail/links.js';
-import { linkEmailSender, myCommentLinks } from './my-comments.js';
+import { webhookListener } from './integrations/webhook.js';
+import { signedLinks } from './integrations/mail/links.js';
+import { linkEmailSender, myCommentLinks } from './domain/my-comments.js';
 import { meRoutes } from './routes/me.js';
 import { mailViewerRoutes } from './routes/mail-viewer.js';
 
@@ -83,7 +83,7 @@ export function createApp(options: AppOptions): Hono {
   const publicUrl = config.publicUrl ?? null;
   const adminPage = config.adminUrl ?? (publicUrl === null ? null : `${publicUrl}/admin`);
   if (webhook && adminPage === null) throw new Error('createApp: a webhook needs config.publicUrl (or config.adminUrl) to link to the admin page.');
-  // Email: reply notifications with double opt-in, and the owner's emails (src/server/mail/).
+  // Email: reply notifications with double opt-in, and the owner's emails (src/server/integrations/mail/).
   const mail = mailContextFor(config, clock);
   const listeners: EventListener[] = [
     ...(webhook ? [webhookListener({ hashes, adminLink: (id) => `${adminPage}#comment-${id}`, clock })] : []),

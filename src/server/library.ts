@@ -18,11 +18,11 @@ import type { Hono } from 'hono';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, parseConfig, type ModerationMode, type ServerConfig, type WebhookFormat } from './config.js';
-import { DEMO_THREAD, seedDemo } from './demo.js';
+import { DEMO_THREAD, seedDemo } from './demo/demo.js';
 import { outboxSenders } from './outbox/senders.js';
 import { startOutboxWorker } from './outbox/worker.js';
 import { demoDir, distDir } from './package-files.js';
-import { loadOrCreateKeyFile, loadOrCreateSecret } from './secret.js';
+import { loadOrCreateKeyFile, loadOrCreateSecret } from './security/secret.js';
 import type { CommentStore } from './store/comment-store.js';
 import { openStore } from './store/index.js';
 

@@ -7,7 +7,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import type { ColloquyComments } from '../../src/components/comments/colloquy-comments.js';
 import type { ColloquyEvent } from '../../src/events/events.js';
 import { MAX_ELEMENTS } from '../../src/components/comments/format.js';
-import { silentWav } from '../../src/server/demo-audio.js';
+import { silentWav } from '../../src/server/demo/demo-audio.js';
 import { FakeEndpoint, makeComment } from './fake-endpoint.js';
 import { $, $$, activeInShadow, renderWidget, settle } from './helpers.js';
 

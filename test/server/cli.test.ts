@@ -14,13 +14,13 @@ import { after, before, describe, it } from 'node:test';
 import type { AdminCommentList } from '../../src/api/admin-contract.js';
 import type { CommentPage } from '../../src/api/contract.js';
 import { runCli } from '../../src/cli/main.js';
-import { importKey } from '../../src/server/import-key.js';
+import { importKey } from '../../src/server/security/import-key.js';
 import { openPostgresStore, openSqliteStore, type CommentStore } from '../../src/server/store/index.js';
 import { dropSchema, newSchemaName } from './postgres-schema.js';
-import { derivedWebhookSecret } from '../../src/server/webhook.js';
+import { derivedWebhookSecret } from '../../src/server/integrations/webhook.js';
 import { SECRET, TestServer } from './helpers.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WXR = join(ROOT, 'test/fixtures/wordpress-podcast.xml');
 const DISQUS = join(ROOT, 'test/fixtures/disqus-export.xml');
 const EPISODE = '/2024/05/episode-42-p2p-governance/';

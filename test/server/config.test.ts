@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, parseConfig } from '../../src/server/config.js';
-import { loadOrCreateKeyFile, loadOrCreateSecret } from '../../src/server/secret.js';
+import { loadOrCreateKeyFile, loadOrCreateSecret } from '../../src/server/security/secret.js';
 
 describe('configuration', () => {
   it('has documented defaults', () => {

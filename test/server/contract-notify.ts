@@ -9,7 +9,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { OUTBOX_SCHEDULE, PermanentFailure, retryWait, startOutboxWorker, type OutboxWorker } from '../../src/server/outbox/worker.js';
 import type { CommentStore } from '../../src/server/store/index.js';
 import type { WebhookConfig } from '../../src/server/config.js';
-import { derivedWebhookSecret, type WebhookPayload } from '../../src/server/webhook.js';
+import { derivedWebhookSecret, type WebhookPayload } from '../../src/server/integrations/webhook.js';
 import type { SuiteContext } from './contract-suite.js';
 import { spamRules } from './contract-spam.js';
 import { WebhookReceiver, waitFor } from './fakes.js';

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { AdminComment } from '../../src/api/admin-contract.js';
 import type { Comment, CommentPage, PostedComment } from '../../src/api/contract.js';
 import type { AkismetConfig, SpamConfig } from '../../src/server/config.js';
-import { formTokens } from '../../src/server/form-token.js';
+import { formTokens } from '../../src/server/security/form-token.js';
 import type { SuiteContext } from './contract-suite.js';
 import { FakeAkismet, waitFor } from './fakes.js';
 import { TestServer, uniqueAddress, uniqueEmail, uniqueKey, uniqueThread, type Draft, type PostOptions, type Reply } from './helpers.js';
@@ -413,7 +413,7 @@ export function spamContract({ server }: SuiteContext): void {
 
     it('answers false to an administrator in test mode (the documented negative trigger)', async () => {
       const s = withAkismet();
-      const { akismet } = await import('../../src/server/akismet.js');
+      const { akismet } = await import('../../src/server/integrations/akismet.js');
       const client = akismet(akismetConfig());
       const params = client.params({
         ip: '203.0.113.9',

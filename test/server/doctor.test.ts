@@ -15,7 +15,7 @@ import pg from 'pg';
 import { dropSchema, newSchemaName } from './postgres-schema.js';
 import { SmtpSink } from './smtp-sink.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SECRET = 's'.repeat(40);
 const WIDGET_BUILT = existsSync(join(ROOT, 'dist', 'colloquy.js'));
 

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { AdminErrorCode } from '../../src/api/admin-contract.js';
 import type { ErrorBody } from '../../src/api/contract.js';
 import { createApp, type AppConfig } from '../../src/server/app.js';
-import type { ErrorFields } from '../../src/server/errors.js';
+import type { ErrorFields } from '../../src/server/http/errors.js';
 import { outboxSenders } from '../../src/server/outbox/senders.js';
 import { startOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from '../../src/server/outbox/worker.js';
 import type { CommentStore } from '../../src/server/store/index.js';

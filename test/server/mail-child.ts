@@ -3,9 +3,9 @@
  * mail-kill.test.ts to kill -9: opens the SQLite store at MAIL_DB and sends its `email` messages
  * through the SMTP server at MAIL_SMTP with the server's own mail sender.
  */
-import { signedLinks } from '../../src/server/mail/links.js';
-import { EMAIL_KIND, mailSenders } from '../../src/server/mail/notifications.js';
-import { mailTransport } from '../../src/server/mail/transport.js';
+import { signedLinks } from '../../src/server/integrations/mail/links.js';
+import { EMAIL_KIND, mailSenders } from '../../src/server/integrations/mail/notifications.js';
+import { mailTransport } from '../../src/server/integrations/mail/transport.js';
 import { startOutboxWorker } from '../../src/server/outbox/worker.js';
 import { openSqliteStore } from '../../src/server/store/index.js';
 

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { EMAIL_KIND } from '../../src/server/mail/notifications.js';
+import { EMAIL_KIND } from '../../src/server/integrations/mail/notifications.js';
 import { openSqliteStore, type CommentStore } from '../../src/server/store/index.js';
 import { SmtpSink } from './smtp-sink.js';
 import { killed, startWorker, waitUntil } from './worker-process.js';

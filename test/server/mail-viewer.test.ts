@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../../src/server/app.js';
 import type { MailSettings } from '../../src/server/config.js';
-import { mailTransport } from '../../src/server/mail/transport.js';
+import { mailTransport } from '../../src/server/integrations/mail/transport.js';
 import { openSqliteStore, type CommentStore } from '../../src/server/store/index.js';
 import { ADMIN_TOKEN, SECRET } from './helpers.js';
 

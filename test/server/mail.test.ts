@@ -11,11 +11,11 @@ import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { parseConfig } from '../../src/server/config.js';
 import { createColloquy } from '../../src/server/library.js';
-import { signedLinks } from '../../src/server/mail/links.js';
-import { html, raw } from '../../src/server/mail/page.js';
-import { MAIL_LOCALES, mailStrings } from '../../src/server/mail/strings.js';
-import { confirmationEmail, ownerEmail, replyEmail } from '../../src/server/mail/templates.js';
-import { isPermanentMailError, mailTransport } from '../../src/server/mail/transport.js';
+import { signedLinks } from '../../src/server/integrations/mail/links.js';
+import { html, raw } from '../../src/server/integrations/mail/page.js';
+import { MAIL_LOCALES, mailStrings } from '../../src/server/integrations/mail/strings.js';
+import { confirmationEmail, ownerEmail, replyEmail } from '../../src/server/integrations/mail/templates.js';
+import { isPermanentMailError, mailTransport } from '../../src/server/integrations/mail/transport.js';
 import { LOCALES } from '../../src/i18n/i18n.js';
 import { SmtpSink, rawHeader } from './smtp-sink.js';
 

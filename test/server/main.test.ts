@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { CommentPage } from '../../src/api/contract.js';
-import { DEMO_THREAD } from '../../src/server/demo.js';
+import { DEMO_THREAD } from '../../src/server/demo/demo.js';
 import { MAX_BODY_BYTES } from '../../src/server/routes/comments.js';
 import { WebhookReceiver, waitFor } from './fakes.js';
 import { runMainToExit, startMain } from './main-process.js';

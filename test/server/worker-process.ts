@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Runs `script` (relative to the repository) with `env` added, once it says it is ready. */
 export function startWorker(script: string, env: Record<string, string>): Promise<ChildProcess> {

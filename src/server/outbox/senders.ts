@@ -8,10 +8,10 @@
  * `closeSenders` does), or the process, and the SMTP server's side, stay waiting on it.
  */
 import type { AppConfig } from '../app.js';
-import { WEBHOOK_KIND, derivedWebhookSecret, webhookSender } from '../webhook.js';
-import { mailContextFor } from '../mail/setup.js';
-import { mailSenders } from '../mail/notifications.js';
-import { mailTransport } from '../mail/transport.js';
+import { WEBHOOK_KIND, derivedWebhookSecret, webhookSender } from '../integrations/webhook.js';
+import { mailContextFor } from '../integrations/mail/setup.js';
+import { mailSenders } from '../integrations/mail/notifications.js';
+import { mailTransport } from '../integrations/mail/transport.js';
 import type { Sender } from './worker.js';
 
 export interface OutboxSenders {
@@ -25,7 +25,7 @@ export function outboxSenders(config: AppConfig, clock: () => number = Date.now)
   const closers: (() => void)[] = [];
   const webhook = config.webhook;
   if (webhook) senders[WEBHOOK_KIND] = webhookSender({ ...webhook, secret: webhook.secret ?? derivedWebhookSecret(config.secret) });
-  // Email (src/server/mail/): confirmations, reply notifications, the owner's and "my comments" emails.
+  // Email (src/server/integrations/mail/): confirmations, reply notifications, the owner's and "my comments" emails.
   const mail = mailContextFor(config, clock);
   if (mail) {
     const transport = mailTransport(config.mail!);

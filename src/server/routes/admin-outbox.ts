@@ -6,10 +6,10 @@
 import type { Hono } from 'hono';
 import { OUTBOX_STATUSES, type AdminOutboxList, type AdminOutboxMessage, type AdminOutboxResult, type AdminOutboxStatus } from '../../api/admin-contract.js';
 import { PAGE_SIZE } from '../../api/contract.js';
-import { ApiError, invalidRequest, notFound } from '../errors.js';
-import { parseId } from '../ids.js';
-import { isoTime } from '../iso-time.js';
-import { sendJson } from '../json.js';
+import { ApiError, invalidRequest, notFound } from '../http/errors.js';
+import { parseId } from '../http/ids.js';
+import { isoTime } from '../http/iso-time.js';
+import { sendJson } from '../http/json.js';
 import type { CommentStore, OutboxRow } from '../store/comment-store.js';
 
 const isOutboxStatus = (value: string): value is AdminOutboxStatus => (OUTBOX_STATUSES as readonly string[]).includes(value);

@@ -6,8 +6,8 @@ import type { Hono } from 'hono';
 import { MAX_SUBSCRIBER_THREADS, type AdminSubscriberCounts } from '../../api/admin-contract.js';
 import { LIMITS } from '../../api/contract.js';
 import { charLength, hasUnstorableChars } from '../../api/validate.js';
-import { invalidRequest } from '../errors.js';
-import { sendJson } from '../json.js';
+import { invalidRequest } from '../http/errors.js';
+import { sendJson } from '../http/json.js';
 import type { CommentStore } from '../store/comment-store.js';
 
 export function mountSubscriberRoutes(router: Hono, { store }: { store: CommentStore }): void {

@@ -2,8 +2,8 @@
 import { Hono } from 'hono';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
-import { demoAudio } from '../demo-audio.js';
-import { notFound } from '../errors.js';
+import { demoAudio } from '../demo/demo-audio.js';
+import { notFound } from '../http/errors.js';
 
 export interface AssetFolders {
   /** The build output holding `colloquy.js`. */

@@ -8,25 +8,25 @@ import {
   type PostedComment,
   type ReplyPage,
 } from '../../api/contract.js';
-import { permalinkFor, type Akismet } from '../akismet.js';
-import { rateLimitKey } from '../client-address.js';
-import { toApiComment, toAuthorComment } from '../comment-json.js';
-import { decodeRepliesCursor, encodeCursor, encodeRepliesCursor } from '../cursor.js';
-import type { EditTokens } from '../edit-token.js';
-import { authorizeEdit, deleteComment, editComment } from '../editing.js';
-import { invalidRequest, notFound } from '../errors.js';
-import { withFormToken, type FormTokens } from '../form-token.js';
-import { sendCacheable, weak } from '../http-cache.js';
-import { parseCommentEdit, parseListQuery, parseNewComment, parseThreadKey, type CheckedComment } from '../input.js';
-import { JSON_TYPE, sendJson } from '../json.js';
-import type { KeyedHashes } from '../keyed-hash.js';
-import { pageKey, type PageCache } from '../page-cache.js';
-import { postComment, type PostingPolicy, type PostResult } from '../posting.js';
-import { parseJson, readBody, requireJson } from '../request-body.js';
-import { screen, type SpamRules } from '../spam-rules.js';
+import { permalinkFor, type Akismet } from '../integrations/akismet.js';
+import { rateLimitKey } from '../http/client-address.js';
+import { toApiComment, toAuthorComment } from '../http/comment-json.js';
+import { decodeRepliesCursor, encodeCursor, encodeRepliesCursor } from '../http/cursor.js';
+import type { EditTokens } from '../security/edit-token.js';
+import { authorizeEdit, deleteComment, editComment } from '../domain/editing.js';
+import { invalidRequest, notFound } from '../http/errors.js';
+import { withFormToken, type FormTokens } from '../security/form-token.js';
+import { sendCacheable, weak } from '../http/http-cache.js';
+import { parseCommentEdit, parseListQuery, parseNewComment, parseThreadKey, type CheckedComment } from '../http/input.js';
+import { JSON_TYPE, sendJson } from '../http/json.js';
+import type { KeyedHashes } from '../security/keyed-hash.js';
+import { pageKey, type PageCache } from '../http/page-cache.js';
+import { postComment, type PostingPolicy, type PostResult } from '../domain/posting.js';
+import { parseJson, readBody, requireJson } from '../http/request-body.js';
+import { screen, type SpamRules } from '../spam/spam-rules.js';
 import type { CommentStore, HeldReplies, StoredComment } from '../store/comment-store.js';
 import type { EventListener } from '../outbox/events.js';
-import { isoTime } from '../iso-time.js';
+import { isoTime } from '../http/iso-time.js';
 
 /**
  * Largest request body accepted. The longest valid comment (65,525 characters of

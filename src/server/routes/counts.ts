@@ -1,9 +1,9 @@
 /** `/counts`: approved comments per thread, for listing pages that show many threads at once. */
 import { Hono } from 'hono';
 import type { ThreadCounts } from '../../api/contract.js';
-import { etagOf, sendCacheable } from '../http-cache.js';
-import { parseCountQuery } from '../input.js';
-import { JSON_TYPE } from '../json.js';
+import { etagOf, sendCacheable } from '../http/http-cache.js';
+import { parseCountQuery } from '../http/input.js';
+import { JSON_TYPE } from '../http/json.js';
 import type { CommentStore } from '../store/comment-store.js';
 
 export function countRoutes({ store }: { store: CommentStore }): Hono {

@@ -11,7 +11,7 @@
 import { Hono } from 'hono';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { html, htmlPage, sendPage, type Html } from '../mail/page.js';
+import { html, htmlPage, sendPage, type Html } from '../integrations/mail/page.js';
 
 /** Messages listed, newest first. */
 export const VIEWER_MESSAGES = 200;

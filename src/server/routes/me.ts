@@ -15,12 +15,12 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { LIMITS, type ManageLinkRequest } from '../../api/contract.js';
 import { charLength, isEmail } from '../../api/validate.js';
-import { rateLimitKey } from '../client-address.js';
-import { invalidRequest, tooFast } from '../errors.js';
-import { isoTime } from '../iso-time.js';
-import { sendJson } from '../json.js';
-import type { KeyedHashes } from '../keyed-hash.js';
-import { html, htmlPage, postForm, raw, sendPage, type Html } from '../mail/page.js';
+import { rateLimitKey } from '../http/client-address.js';
+import { invalidRequest, tooFast } from '../http/errors.js';
+import { isoTime } from '../http/iso-time.js';
+import { sendJson } from '../http/json.js';
+import type { KeyedHashes } from '../security/keyed-hash.js';
+import { html, htmlPage, postForm, raw, sendPage, type Html } from '../integrations/mail/page.js';
 import {
   LINK_EMAILS_PER_ADDRESS_DAY,
   LINK_REQUESTS_PER_CLIENT_HOUR,
@@ -33,8 +33,8 @@ import {
   eraseAll,
   exportedComment,
   type MyCommentLinks,
-} from '../my-comments.js';
-import { parseJson, readBody, requireJson } from '../request-body.js';
+} from '../domain/my-comments.js';
+import { parseJson, readBody, requireJson } from '../http/request-body.js';
 import type { CommentStore, CommentTransaction, StoredComment } from '../store/comment-store.js';
 
 /** Largest body of a link request or of a page's form: an address, a locale and a token. */

@@ -15,9 +15,9 @@
  * token is what authorizes each, never the origin.
  */
 import { Hono, type Context } from 'hono';
-import { readBody } from '../request-body.js';
-import { html, htmlPage, postForm, sendPage, type Html } from '../mail/page.js';
-import { mailLanguage, mailStrings, fill, type MailStrings } from '../mail/strings.js';
+import { readBody } from '../http/request-body.js';
+import { html, htmlPage, postForm, sendPage, type Html } from '../integrations/mail/page.js';
+import { mailLanguage, mailStrings, fill, type MailStrings } from '../integrations/mail/strings.js';
 import {
   CONFIRM_PURPOSE,
   confirmOptIn,
@@ -26,7 +26,7 @@ import {
   unsubscribeTarget,
   type MailContext,
   type UnsubscribeChoice,
-} from '../mail/notifications.js';
+} from '../integrations/mail/notifications.js';
 import type { CommentStore } from '../store/comment-store.js';
 
 /** Largest form body accepted: a token and a choice. */

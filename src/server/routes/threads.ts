@@ -2,14 +2,14 @@
 import { Hono } from 'hono';
 import { REPLIES } from '../../api/contract.js';
 import { charLength } from '../../api/validate.js';
-import { toApiComment } from '../comment-json.js';
-import { sendCacheable } from '../http-cache.js';
-import { parseListQuery, parsePageUrl, parseThreadKey } from '../input.js';
-import type { KeyedHashes } from '../keyed-hash.js';
-import { pageKey, type PageCache } from '../page-cache.js';
+import { toApiComment } from '../http/comment-json.js';
+import { sendCacheable } from '../http/http-cache.js';
+import { parseListQuery, parsePageUrl, parseThreadKey } from '../http/input.js';
+import type { KeyedHashes } from '../security/keyed-hash.js';
+import { pageKey, type PageCache } from '../http/page-cache.js';
 import type { CommentStore } from '../store/comment-store.js';
-import { renderThreadAtom } from '../thread-atom.js';
-import { renderThreadHtml } from '../thread-html.js';
+import { renderThreadAtom } from '../render/thread-atom.js';
+import { renderThreadHtml } from '../render/thread-html.js';
 
 export const HTML_TYPE = 'text/html; charset=utf-8';
 export const ATOM_TYPE = 'application/atom+xml; charset=utf-8';

@@ -1,7 +1,7 @@
 /**
  * Reply notifications' tables (migration 008): each address that asked for email and where it
  * stands (double opt-in, suppression), and each comment whose author wants to hear of replies.
- * The same queries on both engines. src/server/mail/notifications.ts decides; this stores.
+ * The same queries on both engines. src/server/integrations/mail/notifications.ts decides; this stores.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';

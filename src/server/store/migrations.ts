@@ -4,7 +4,7 @@
  * Append new migrations; never edit one that has shipped.
  */
 import { sql, type Kysely } from 'kysely';
-import { importKey, isSourceKey } from '../import-key.js';
+import { importKey, isSourceKey } from '../security/import-key.js';
 import { createMailTables } from './mail-queries.js';
 import type { Engine } from './comment-store.js';
 import type { Database } from './schema.js';

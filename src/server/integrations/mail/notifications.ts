@@ -21,10 +21,10 @@
  * rolls back sends nothing.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { MailSettings } from '../config.js';
-import type { EventListener } from '../outbox/events.js';
-import { PermanentFailure, type Sender } from '../outbox/worker.js';
-import type { CommentStore, CommentTransaction, MailAddress, RateWindow, StoredComment } from '../store/comment-store.js';
+import type { MailSettings } from '../../config.js';
+import type { EventListener } from '../../outbox/events.js';
+import { PermanentFailure, type Sender } from '../../outbox/worker.js';
+import type { CommentStore, CommentTransaction, MailAddress, RateWindow, StoredComment } from '../../store/comment-store.js';
 import type { SignedLinks } from './links.js';
 import { confirmationEmail, ownerEmail, replyEmail, REPLIES_PER_EMAIL } from './templates.js';
 import { isPermanentMailError, type MailMessage, type MailTransport } from './transport.js';

@@ -8,13 +8,13 @@
  * SQLite, every other writer) waits on it. A hit sends a published comment back to the
  * queue (or to spam) with the reason, exactly as if it had been posted with that text.
  */
-import type { Akismet, CommentFacts } from './akismet.js';
-import type { EditTokens } from './edit-token.js';
-import { commentNotFound, forbidden } from './errors.js';
-import { parseId } from './ids.js';
-import { announce, type EventListener } from './outbox/events.js';
-import { screenText, type SpamRules, type Verdict } from './spam-rules.js';
-import type { CommentStore, SpamCheck, StoredComment } from './store/comment-store.js';
+import type { Akismet, CommentFacts } from '../integrations/akismet.js';
+import type { EditTokens } from '../security/edit-token.js';
+import { commentNotFound, forbidden } from '../http/errors.js';
+import { parseId } from '../http/ids.js';
+import { announce, type EventListener } from '../outbox/events.js';
+import { screenText, type SpamRules, type Verdict } from '../spam/spam-rules.js';
+import type { CommentStore, SpamCheck, StoredComment } from '../store/comment-store.js';
 
 /** The comment `idText` names, if `authorization` holds a live edit token for it. */
 export async function authorizeEdit(

@@ -3,8 +3,8 @@
  * the count and nested ordered lists of articles. No scripts, no styles, no ids but each
  * comment's `comment-<id>` (the anchor permalinks use).
  */
-import type { Comment } from '../api/contract.js';
-import { isHttpUrl } from '../api/validate.js';
+import type { Comment } from '../../api/contract.js';
+import { isHttpUrl } from '../../api/validate.js';
 import { escapeText } from './markup.js';
 
 const DATE = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone: 'UTC' });

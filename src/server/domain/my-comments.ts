@@ -9,10 +9,10 @@
  * learned about whoever posted (address hashes, Akismet's data): that could be a stranger's.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import type { SignedLinks } from './mail/links.js';
-import { html as mailHtml } from './mail/page.js';
-import type { MailMessage } from './mail/transport.js';
-import type { CommentStore, CommentTransaction, PageKey, StoredComment } from './store/comment-store.js';
+import type { SignedLinks } from '../integrations/mail/links.js';
+import { html as mailHtml } from '../integrations/mail/page.js';
+import type { MailMessage } from '../integrations/mail/transport.js';
+import type { CommentStore, CommentTransaction, PageKey, StoredComment } from '../store/comment-store.js';
 
 /** How long a "my comments" link works: a week, then the page offers to send a fresh one. */
 export const MY_COMMENTS_LINK_DAYS = 7;

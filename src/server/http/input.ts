@@ -3,7 +3,7 @@
  * rules (src/api/validate.ts). Anything wrong is a 400, never an exception that
  * would become a 5xx.
  */
-import { LIMITS, PAGE_SIZE, POST_HINT_LIMITS, type FieldName, type SortOrder } from '../api/contract.js';
+import { LIMITS, PAGE_SIZE, POST_HINT_LIMITS, type FieldName, type SortOrder } from '../../api/contract.js';
 import {
   charLength,
   checkCommentFields,
@@ -13,10 +13,10 @@ import {
   trimmedFields,
   websiteHref,
   type FieldProblems,
-} from '../api/validate.js';
+} from '../../api/validate.js';
 import { decodeCursor } from './cursor.js';
 import { invalidRequest, type ErrorFields } from './errors.js';
-import type { PageKey } from './store/comment-store.js';
+import type { PageKey } from '../store/comment-store.js';
 
 /** A new comment that passed every field rule; text trimmed, email lower-cased. */
 export interface CheckedComment {

@@ -9,7 +9,7 @@
  * No GET changes anything: a GET shows a form, and its POST acts.
  */
 import type { Context } from 'hono';
-import { escapeText } from '../markup.js';
+import { escapeText } from '../../render/markup.js';
 
 /** Markup that is already safe: made by {@link html} (or {@link raw} for constant text). */
 export class Html {

@@ -12,7 +12,7 @@
  * names the comment and its window like a real token, and {@link EditTokens.verify} refuses it.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { EDIT_WINDOW_SECONDS } from '../api/contract.js';
+import { EDIT_WINDOW_SECONDS } from '../../api/contract.js';
 
 const PAYLOAD_BYTES = 14;
 const MAX_FIELD_TIME = 2 ** 48 - 1;

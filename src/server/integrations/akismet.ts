@@ -6,9 +6,9 @@
  * error or an answer other than `true`/`false` is `unknown`, and the comment waits for a
  * person. Reports are sent one at a time in the background and only logged if they fail.
  */
-import { isHttpUrl } from '../api/validate.js';
-import type { AkismetConfig } from './config.js';
-import { isoTime } from './iso-time.js';
+import { isHttpUrl } from '../../api/validate.js';
+import type { AkismetConfig } from '../config.js';
+import { isoTime } from '../http/iso-time.js';
 
 export type AkismetVerdict = 'ham' | 'spam' | 'discard' | 'unknown';
 

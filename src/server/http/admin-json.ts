@@ -1,7 +1,7 @@
-import type { AdminComment } from '../api/admin-contract.js';
+import type { AdminComment } from '../../api/admin-contract.js';
 import { shownWebsite } from './comment-json.js';
-import type { AdminListedComment } from './store/comment-store.js';
-import { cut } from './webhook.js';
+import type { AdminListedComment } from '../store/comment-store.js';
+import { cut } from '../integrations/webhook.js';
 import { isoTime } from './iso-time.js';
 
 /** Characters of the parent's text shown beside a reply. */

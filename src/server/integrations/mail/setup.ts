@@ -2,8 +2,8 @@
  * Email as the app and the outbox worker use it, from the configuration: the context of the
  * mail listener, routes and senders (notifications.ts), or `null` when the server sends no email.
  */
-import type { AppConfig } from '../app.js';
-import { myCommentLinks } from '../my-comments.js';
+import type { AppConfig } from '../../app.js';
+import { myCommentLinks } from '../../domain/my-comments.js';
 import { signedLinks } from './links.js';
 import type { MailContext } from './notifications.js';
 

@@ -4,8 +4,8 @@
  */
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { AdminErrorCode, AdminFieldName } from '../api/admin-contract.js';
-import type { ErrorCode, FieldName, FieldProblem } from '../api/contract.js';
+import type { AdminErrorCode, AdminFieldName } from '../../api/admin-contract.js';
+import type { ErrorCode, FieldName, FieldProblem } from '../../api/contract.js';
 
 /** What is wrong with which field, in the public API's names or the admin API's. */
 export type ErrorFields = Partial<Record<FieldName | AdminFieldName, FieldProblem>>;

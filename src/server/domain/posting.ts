@@ -13,14 +13,14 @@
  * is checked before duplicate, and a duplicate is only ever the poster's own (same address).
  * Every 409 is counted per client address in the database, so all instances brake together.
  */
-import { MAX_REPLY_DEPTH } from '../api/contract.js';
-import type { Akismet, CommentFacts } from './akismet.js';
-import type { ModerationMode } from './config.js';
-import { duplicate, idempotencyKeyTaken, parentNotFound, replyTooDeep, tooFast } from './errors.js';
-import { parseId } from './ids.js';
-import type { CheckedComment } from './input.js';
-import { announce, type EventListener } from './outbox/events.js';
-import type { Verdict } from './spam-rules.js';
+import { MAX_REPLY_DEPTH } from '../../api/contract.js';
+import type { Akismet, CommentFacts } from '../integrations/akismet.js';
+import type { ModerationMode } from '../config.js';
+import { duplicate, idempotencyKeyTaken, parentNotFound, replyTooDeep, tooFast } from '../http/errors.js';
+import { parseId } from '../http/ids.js';
+import type { CheckedComment } from '../http/input.js';
+import { announce, type EventListener } from '../outbox/events.js';
+import type { Verdict } from '../spam/spam-rules.js';
 import {
   IdempotencyKeyTaken,
   type CommentStore,
@@ -30,7 +30,7 @@ import {
   type SpamCheck,
   type StoredComment,
   type StoredStatus,
-} from './store/comment-store.js';
+} from '../store/comment-store.js';
 
 /**
  * The brake on guessing: a client address that got this many 409s (a used key with another

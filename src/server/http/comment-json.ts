@@ -1,7 +1,7 @@
-import type { Comment } from '../api/contract.js';
-import { websiteHref } from '../api/validate.js';
-import type { KeyedHashes } from './keyed-hash.js';
-import type { ListedComment, StoredComment, StoredStatus } from './store/comment-store.js';
+import type { Comment } from '../../api/contract.js';
+import { websiteHref } from '../../api/validate.js';
+import type { KeyedHashes } from '../security/keyed-hash.js';
+import type { ListedComment, StoredComment, StoredStatus } from '../store/comment-store.js';
 import { isoTime } from './iso-time.js';
 
 /**

@@ -1,12 +1,12 @@
 /** The admin API's input, checked: list filters, a change to one comment, a bulk change. Anything wrong is a 400. */
-import { ADMIN_STATUSES, MAX_BULK_IDS, type AdminStatus } from '../api/admin-contract.js';
-import { LIMITS, PAGE_SIZE } from '../api/contract.js';
-import { charLength, hasUnstorableChars, websiteHref } from '../api/validate.js';
+import { ADMIN_STATUSES, MAX_BULK_IDS, type AdminStatus } from '../../api/admin-contract.js';
+import { LIMITS, PAGE_SIZE } from '../../api/contract.js';
+import { charLength, hasUnstorableChars, websiteHref } from '../../api/validate.js';
 import { decodeCursor } from './cursor.js';
 import { invalidRequest, type ErrorFields } from './errors.js';
 import { parseId } from './ids.js';
 import { isObject, problemsMessage } from './input.js';
-import type { AdminPageQuery, StoredStatus } from './store/comment-store.js';
+import type { AdminPageQuery, StoredStatus } from '../store/comment-store.js';
 
 /** Longest search text: more than anyone types into a search box. */
 const MAX_SEARCH_CHARS = 200;

@@ -4,11 +4,11 @@
  * (which an author's edit or deletion and a reply to one take too), and every one moves its
  * thread's count and version, so public pages show it at once.
  */
-import type { AdminChange } from './admin-input.js';
-import type { Akismet } from './akismet.js';
-import { invalidRequest } from './errors.js';
-import { announce, type EventListener } from './outbox/events.js';
-import type { CommentStore, StoredComment } from './store/comment-store.js';
+import type { AdminChange } from '../http/admin-input.js';
+import type { Akismet } from '../integrations/akismet.js';
+import { invalidRequest } from '../http/errors.js';
+import { announce, type EventListener } from '../outbox/events.js';
+import type { CommentStore, StoredComment } from '../store/comment-store.js';
 
 export interface Moderated {
   changed: { before: StoredComment; after: StoredComment }[];

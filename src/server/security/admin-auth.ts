@@ -13,8 +13,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
-import { rateLimitKey } from './client-address.js';
-import { tooManyAttempts, unauthorized } from './errors.js';
+import { rateLimitKey } from '../http/client-address.js';
+import { tooManyAttempts, unauthorized } from '../http/errors.js';
 
 export const MAX_FAILURES = 5;
 export const FAILURE_WINDOW_MS = 15 * 60 * 1000;

@@ -5,7 +5,7 @@
  * the page embedding the widget only sees a network error.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import type { TrustProxy } from './config.js';
+import type { TrustProxy } from '../config.js';
 import { forbiddenOrigin } from './errors.js';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

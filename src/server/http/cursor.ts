@@ -4,9 +4,9 @@
  * the last of its replies listed. Clients treat them as opaque; the server checks every
  * part before using one.
  */
-import type { SortOrder } from '../api/contract.js';
+import type { SortOrder } from '../../api/contract.js';
 import { parseId } from './ids.js';
-import type { PageKey } from './store/comment-store.js';
+import type { PageKey } from '../store/comment-store.js';
 import { isoTime } from './iso-time.js';
 
 const MAX_CURSOR_LENGTH = 200;

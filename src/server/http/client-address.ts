@@ -12,7 +12,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { isIPv4, isIPv6 } from 'node:net';
-import type { TrustProxy } from './config.js';
+import type { TrustProxy } from '../config.js';
 
 /** Reads the address of the socket's peer, or `undefined` when there is no socket. */
 export type SocketAddress = (c: Context) => string | undefined;

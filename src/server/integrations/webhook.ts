@@ -9,12 +9,12 @@
  * channel (Slack, Discord) that more people read than the admin page.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import type { Comment } from '../api/contract.js';
-import { toAuthorComment } from './comment-json.js';
-import type { WebhookConfig } from './config.js';
-import type { KeyedHashes } from './keyed-hash.js';
-import type { EventListener } from './outbox/events.js';
-import { PermanentFailure, RetryLater, type Sender } from './outbox/worker.js';
+import type { Comment } from '../../api/contract.js';
+import { toAuthorComment } from '../http/comment-json.js';
+import type { WebhookConfig } from '../config.js';
+import type { KeyedHashes } from '../security/keyed-hash.js';
+import type { EventListener } from '../outbox/events.js';
+import { PermanentFailure, RetryLater, type Sender } from '../outbox/worker.js';
 
 /** The outbox kind of a webhook delivery. */
 export const WEBHOOK_KIND = 'webhook';

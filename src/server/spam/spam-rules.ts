@@ -5,9 +5,9 @@
  * or honeypot). Each is cheap and needs no network; Akismet (akismet.ts) comes after them.
  */
 import { domainToUnicode } from 'node:url';
-import type { HoldReason } from '../api/admin-contract.js';
-import type { SpamConfig } from './config.js';
-import type { FormTokens } from './form-token.js';
+import type { HoldReason } from '../../api/admin-contract.js';
+import type { SpamConfig } from '../config.js';
+import type { FormTokens } from '../security/form-token.js';
 
 /** What a rule decided: spam, or held for a person, and why. `null` when no rule objected. */
 export type Verdict = { status: 'spam' | 'pending'; reason: HoldReason } | null;

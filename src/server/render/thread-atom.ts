@@ -2,10 +2,10 @@
  * A thread's newest comments as an Atom 1.0 feed (RFC 4287). Text is escaped and stripped
  * of what XML 1.0 cannot carry, so a stored comment never makes the feed unreadable.
  */
-import { shownWebsite } from './comment-json.js';
+import { shownWebsite } from '../http/comment-json.js';
 import { escapeText } from './markup.js';
-import type { FeedComment } from './store/comment-store.js';
-import { isoTime } from './iso-time.js';
+import type { FeedComment } from '../store/comment-store.js';
+import { isoTime } from '../http/iso-time.js';
 
 export interface FeedInput {
   thread: string;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigError, MIN_SECRET_LENGTH } from './config.js';
+import { ConfigError, MIN_SECRET_LENGTH } from '../config.js';
 
 /**
  * Returns the secret saved at `path`, creating it on first start. The secret keys

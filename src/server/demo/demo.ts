@@ -1,5 +1,5 @@
 /** The demo's thread, and the one comment it starts with so the page is not empty. */
-import type { CommentStore } from './store/comment-store.js';
+import type { CommentStore } from '../store/comment-store.js';
 
 /** The thread key the demo episode page uses. */
 export const DEMO_THREAD = 'podcast-of-the-day/p2p-governance';
