@@ -4,12 +4,12 @@
  * (./contract.ts), these answers carry commenters' email addresses, so they are only ever
  * sent to a holder of the admin token, same-origin, and never cached.
  */
-import type { ErrorCode, FieldProblem } from './contract.js';
+import type { CommentStatus, ErrorCode, FieldProblem } from './contract.js';
 
-/** Every state a stored comment can be in. */
-export type AdminStatus = 'approved' | 'pending' | 'spam' | 'deleted';
+/** Every state a stored comment can be in: the public ones and `spam`, in the admin page's order. */
+export const ADMIN_STATUSES = ['pending', 'approved', 'spam', 'deleted'] as const satisfies readonly (CommentStatus | 'spam')[];
 
-export const ADMIN_STATUSES: readonly AdminStatus[] = ['pending', 'approved', 'spam', 'deleted'];
+export type AdminStatus = (typeof ADMIN_STATUSES)[number];
 
 /**
  * Why the server held a comment (`pending`) or called it spam when it arrived; `null` when

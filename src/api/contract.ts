@@ -9,7 +9,10 @@
  * for a comment its author deleted while it had visible replies: its author name, url,
  * avatar and body are empty, so the replies keep their place.
  */
-export type CommentStatus = 'approved' | 'pending' | 'deleted';
+export type CommentStatus = (typeof COMMENT_STATUSES)[number];
+
+/** Every {@link CommentStatus}: the list each side checks against, written once. */
+export const COMMENT_STATUSES = ['approved', 'pending', 'deleted'] as const;
 
 /** Order of top-level comments in a thread. Replies are always oldest first. */
 export type SortOrder = 'oldest' | 'newest';

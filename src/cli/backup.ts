@@ -9,7 +9,7 @@
  *
  * Threads' counts are not in it: an import counts them again from the comments.
  */
-import type { HoldReason } from '../api/admin-contract.js';
+import { ADMIN_STATUSES, type HoldReason } from '../api/admin-contract.js';
 import type { AuthorDeletion, CommentStore, ExportedRow, ImportedComment, SpamVerdict, StoredStatus } from '../server/store/comment-store.js';
 import { importKey, isSourceKey } from '../server/security/import-key.js';
 import { DryRun } from './importer.js';
@@ -87,7 +87,6 @@ export async function writeBackup(store: CommentStore, write: (text: string) => 
 export class BackupError extends Error {}
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const STATUSES = ['approved', 'pending', 'spam', 'deleted'];
 const VERDICTS = ['ham', 'spam', 'unknown'];
 
 /** Reads and checks a whole backup; every comment must be exactly as an export writes it. */
@@ -167,7 +166,7 @@ function readComment(item: unknown, index: number): ImportedComment & { id: numb
     email: text('email', false)!,
     url: text('url', true),
     body: text('body', false)!,
-    status: oneOf<StoredStatus>('status', STATUSES, false)!,
+    status: oneOf<StoredStatus>('status', ADMIN_STATUSES, false)!,
     authorDeletion: oneOf<AuthorDeletion>('authorDeletion', ['hidden', 'placeholder'], true),
     holdReason: text('holdReason', true) as HoldReason | null,
     ipHash: text('ipHash', true),

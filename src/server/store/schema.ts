@@ -1,10 +1,10 @@
 /** Table shapes as Kysely sees them; column names are the database's (snake_case). */
 import type { Generated } from 'kysely';
-import type { HoldReason } from '../../api/admin-contract.js';
+import type { AdminStatus, HoldReason } from '../../api/admin-contract.js';
 import type { MailAddressesTable, SubscriptionsTable } from './mail-queries.js';
 
 /** Every state a stored comment can be in; only `approved` is listed as a comment. */
-export type StoredStatus = 'approved' | 'pending' | 'spam' | 'deleted';
+export type StoredStatus = AdminStatus;
 
 /**
  * How its author deleted a comment (its status is then `deleted` and its name, url and
