@@ -462,7 +462,7 @@ for (const engine of engines) {
         const cases: [string, RegExp][] = [
           [text.replace('"thread":"/episodes/41/"', '"thread":"/episodes/41/",,'), /: line 2, column \d+: it is not valid JSON/],
           [text.replace(/"createdAt":"2024-04-24T10:05:12\.000Z"/, '"createdAt":"yesterday"'), /: comments\[1\] \(id 2\): createdAt must be an ISO 8601 time/],
-          [text.replace('"status":"spam"', '"status":"junk"'), /comments\[3\] \(id 4\): status must be one of approved, pending, spam, deleted/],
+          [text.replace('"status":"spam"', '"status":"junk"'), /comments\[3\] \(id 4\): status must be one of pending, approved, spam, deleted/],
           [text.replace('"parentId":2', '"parentId":99'), /comments\[2\] \(id 3\): its parentId 99 is not in the file/],
           [text.replace('"format":"colloquy-comments"', '"format":"other"'), /it is not a Colloquy export/],
           ['[]', /it is not a Colloquy export/],
