@@ -9,6 +9,7 @@
  */
 import type { Comment, MoreReplies } from '../../api/contract.js';
 import { isHttpUrl } from '../../api/validate.js';
+import { commentDates } from '../../i18n/dates.js';
 import type { Localized } from '../../i18n/i18n.js';
 import { say } from '../../i18n/i18n.js';
 import { hueOf, initials } from './avatar.js';
@@ -93,7 +94,7 @@ export class ThreadView {
     if (options.strings !== this.#strings || options.locale !== this.#options?.locale) {
       // New words: every comment is built again.
       this.#strings = options.strings;
-      this.#dates = new Intl.DateTimeFormat(options.locale, { dateStyle: 'long', timeStyle: 'short' });
+      this.#dates = commentDates(options.locale);
       this.#built = new WeakMap();
       this.#protos = [];
       this.#conversations.clear();
