@@ -10,6 +10,7 @@ import type { AppConfig } from '../../src/server/app.js';
 import { MAX_BODY_BYTES } from '../../src/server/routes/comments.js';
 import { IdempotencyKeyTaken, type CommentStore } from '../../src/server/store/index.js';
 import { adminContract } from './contract-admin.js';
+import { adminBrakeContract } from './contract-admin-brake.js';
 import { documentsContract } from './contract-documents.js';
 import { editingContract } from './contract-editing.js';
 import { importsContract } from './contract-imports.js';
@@ -1028,6 +1029,7 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
     editingContract(context);
     documentsContract(context);
     adminContract(context);
+    adminBrakeContract(context);
     spamContract(context);
     postingSecurityContract(context);
     notifyContract(context);

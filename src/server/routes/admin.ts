@@ -49,7 +49,7 @@ export function adminRoutes({ store, hashes, token, trustProxy, publicUrl, clock
     c.header('Cache-Control', 'no-store');
     await next();
   });
-  router.use(adminGuard({ token, clock, clientAddress }));
+  router.use(adminGuard({ token, store, hashes, clock, clientAddress }));
 
   const present = async (ids: number[]) => {
     const byId = new Map((await store.adminComments(ids)).map((comment) => [comment.id, toAdminComment(comment, hashes.avatar)]));

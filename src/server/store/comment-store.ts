@@ -6,9 +6,9 @@
 import type { HoldReason } from '../../api/admin-contract.js';
 import type { SortOrder } from '../../api/contract.js';
 import type { MailAddress, NotifiedReply, Subscription, UnsubscribeScope } from './mail-queries.js';
-import type { AuthorDeletion, OutboxStatus, SpamVerdict, StoredStatus } from './schema.js';
+import type { AuthorDeletion, BanAction, BanKind, OutboxStatus, SpamVerdict, StoredStatus } from './schema.js';
 
-export type { AuthorDeletion, OutboxStatus, SpamVerdict, StoredStatus } from './schema.js';
+export type { AuthorDeletion, BanAction, BanKind, OutboxStatus, SpamVerdict, StoredStatus } from './schema.js';
 export type { HoldReason } from '../../api/admin-contract.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -60,6 +60,10 @@ export interface StoredComment {
   holdReason: HoldReason | null;
   /** Levels below its top-level comment (0 for one); the store works it out from the parent. */
   depth: number;
+  /** `'host'` when the site wrote it through the admin API (never from a public post); absent or `null` otherwise. */
+  role?: 'host' | null;
+  /** When a moderator pinned it (ms); absent or `null` when it is not pinned. */
+  pinnedAt?: number | null;
 }
 
 /** A comment to store; no comment is deleted by its author at birth. */
@@ -124,15 +128,25 @@ export interface ExportedRow extends StoredComment {
  * A comment as a page lists it: only what a response shows (and the email, for the
  * avatar). Listed comments are approved, or placeholders (`authorDeletion: 'placeholder'`).
  */
-export type ListedComment = Pick<StoredComment, 'id' | 'parentId' | 'rootId' | 'name' | 'email' | 'url' | 'body' | 'createdAt' | 'authorDeletion'>;
+export type ListedComment = Pick<StoredComment, 'id' | 'parentId' | 'rootId' | 'name' | 'email' | 'url' | 'body' | 'createdAt' | 'authorDeletion' | 'role' | 'pinnedAt'> & {
+  /** Its standing likes (migration 010). */
+  likeCount: number;
+};
 
 /** An approved comment as the feed shows it. */
-export type FeedComment = Pick<StoredComment, 'id' | 'name' | 'email' | 'url' | 'body' | 'createdAt' | 'updatedAt'>;
+export type FeedComment = Pick<StoredComment, 'id' | 'name' | 'email' | 'url' | 'body' | 'createdAt' | 'updatedAt' | 'role' | 'pinnedAt'>;
 
 /** Position of a top-level comment in a thread's order: the keyset a page continues after. */
 export interface PageKey {
   createdAt: number;
   id: number;
+  /**
+   * Set when the key is a pinned comment's (they open a thread's first page, oldest pin first):
+   * when it was pinned. The next page continues with the pins after it, then the sort's order.
+   */
+  pinnedAt?: number;
+  /** In a `top` order: the comment's like count at the page's snapshot version (see {@link ThreadPageQuery.likesAt}). */
+  likes?: number;
 }
 
 export interface ThreadPageQuery {
@@ -142,6 +156,12 @@ export interface ThreadPageQuery {
   sort: SortOrder;
   /** The last top-level comment of the previous page, or `null` for the first page. */
   after: PageKey | null;
+  /**
+   * In a `top` order: the thread version whose like counts rank the comments (the first page's,
+   * carried by its cursor), so likes given or taken back meanwhile move nothing across pages.
+   * Unset: the counts as they stand.
+   */
+  likesAt?: number;
 }
 
 export interface ThreadPage {
@@ -185,6 +205,17 @@ export interface ThreadStats {
   count: number;
   /** Changes whenever anything in the thread changes, so a page cached at one version is current while it holds. */
   version: number;
+  /** A moderator's decision: `closed`, `open` (reopened: its age does not close it), or `null` for none (see domain/closing.ts). */
+  closedState: 'closed' | 'open' | null;
+}
+
+/** A thread as the admin API lists it. */
+export interface AdminThreadRow {
+  thread: string;
+  count: number;
+  closedState: 'closed' | 'open' | null;
+  /** When its first approved comment was posted (ms), or `null` when it has none. */
+  firstAt: number | null;
 }
 
 /** What the posting rules need to know about a new comment, read at once. */
@@ -203,6 +234,22 @@ export interface PostingFacts {
   lastByAddress?: number;
   /** Whether this name and email, as a pair, have an approved comment anywhere. */
   knownAuthor: boolean;
+}
+
+/** A ban to store (src/server/spam/bans.ts). */
+export interface NewBan {
+  kind: BanKind;
+  valueHash: string;
+  action: BanAction;
+  reason: string | null;
+  label: string;
+  commentId: number | null;
+  createdAt: number;
+  expiresAt: number | null;
+}
+
+export interface StoredBan extends Omit<NewBan, 'valueHash'> {
+  id: number;
 }
 
 /** One fixed window of a rate limit: what is counted, for whom (a keyed hash), from when. */
@@ -296,8 +343,25 @@ export interface CommentTransaction extends MailRecords {
   }): Promise<PostingFacts>;
   /** Whether no comment has ever been stored. */
   isEmpty(): Promise<boolean>;
+  /**
+   * Sets whether the visitor `visitorHash` likes comment `commentId` of `thread`: a new like row,
+   * or the standing one taken back, stamped with the thread's next version (which moves, as any
+   * write's does), and the comment's `like_count` moved with it. Setting the state already held
+   * changes nothing. At most one standing like per visitor and comment, however many race.
+   */
+  setLike(commentId: number, thread: string, visitorHash: string, liked: boolean): Promise<{ likes: number; changed: boolean }>;
+  /** Stores bans; returns them with their ids, in order. */
+  insertBans(bans: NewBan[]): Promise<StoredBan[]>;
+  /** The strictest ban in force at `now` on any of these value hashes (`refuse` over `spam`), or `null`. */
+  activeBan(valueHashes: { email: string | null; address: string | null }, now: number): Promise<BanAction | null>;
   /** Hits counted in `window` so far. */
   rateHits(window: RateWindow): Promise<number>;
+  /**
+   * The windows of `kind` for `key` that started after `since`, oldest first: what a sliding
+   * brake reads (the admin sign-in brake keeps one window per event). Reads only the kind's
+   * windows after `since` (the primary key's range), never older ones.
+   */
+  rateWindowsSince(kind: string, key: string, since: number): Promise<{ windowStart: number; hits: number }[]>;
   /**
    * Counts one more hit in `window` and returns the count including it, atomically (so
    * concurrent hits are each counted), and forgets its kind's windows started before `forgetBefore`.
@@ -364,6 +428,12 @@ export interface CommentTransaction extends MailRecords {
    * nothing is written.
    */
   enqueue(message: OutboxMessage): Promise<void>;
+  /** How many comments of `thread` are pinned, whatever their status (migration 009). */
+  pinnedCount(thread: string): Promise<number>;
+  /** Pins (`at`: when) or unpins (`null`) a comment of `thread`, and bumps the thread's version. */
+  setPinned(id: number, thread: string, at: number | null): Promise<void>;
+  /** Records a moderator's decision on a thread (`null` forgets it) and bumps its version. */
+  setThreadClosed(thread: string, state: 'closed' | 'open' | null): Promise<void>;
 }
 
 export interface CommentStore extends MailRecords {
@@ -372,6 +442,14 @@ export interface CommentStore extends MailRecords {
   postingFacts: CommentTransaction['postingFacts'];
   /** {@link CommentTransaction.rateHits} outside a transaction. */
   rateHits: CommentTransaction['rateHits'];
+  /** {@link CommentTransaction.rateWindowsSince} outside a transaction. */
+  rateWindowsSince: CommentTransaction['rateWindowsSince'];
+  /** {@link CommentTransaction.activeBan} outside a transaction. */
+  activeBan: CommentTransaction['activeBan'];
+  /** Every ban, in force or expired, newest first. */
+  listBans(): Promise<StoredBan[]>;
+  /** Forgets a ban; `false` when there was none with this id. */
+  deleteBan(id: number): Promise<boolean>;
   /** {@link CommentTransaction.commentsByEmail} outside a transaction. */
   commentsByEmail: CommentTransaction['commentsByEmail'];
   /** Whether `id` was ever handed out: stored, purged, or reserved for a discarded post. */
@@ -398,6 +476,13 @@ export interface CommentStore extends MailRecords {
   listReplies(query: RepliesQuery): Promise<RepliesPage | undefined>;
   /** A thread's count and version: one key lookup. */
   threadStats(thread: string): Promise<ThreadStats>;
+  /** When the first approved comment of each of `threads` was posted (ms); threads with none are absent. */
+  firstCommentTimes(threads: string[]): Promise<Map<string, number>>;
+  /** Threads ever written to, by key, after `after` (or these `threads` only), at most `limit`. */
+  adminThreads(query: { threads: string[] | null; after: string | null; limit: number }): Promise<AdminThreadRow[]>;
+  /** A setting changed from the admin page, or `undefined` when it never was (migration 009). */
+  setting(key: string): Promise<string | undefined>;
+  saveSetting(key: string, value: string): Promise<void>;
   /** Approved comments per thread for each of `threads` (none for a thread never written to): one query. */
   threadCounts(threads: string[]): Promise<Map<string, number>>;
   /** A thread's newest approved comments, replies included, newest first. */

@@ -69,13 +69,15 @@ const COLUMNS = [
   'author_deletion as authorDeletion',
   'hold_reason as holdReason',
   'depth',
+  'role',
+  'pinned_at as pinnedAt',
 ] as const;
 
 // What a listed comment needs, and no more: building row objects is most of a page's cost.
 // A top-level comment's parent and root are null by definition, so they are not read.
-const ROOT_COLUMNS = ['id', 'name', 'email', 'url', 'body', 'created_at as createdAt', 'author_deletion as authorDeletion'] as const;
+const ROOT_COLUMNS = ['id', 'name', 'email', 'url', 'body', 'created_at as createdAt', 'author_deletion as authorDeletion', 'role', 'pinned_at as pinnedAt'] as const;
 const REPLY_COLUMNS = [...ROOT_COLUMNS, 'parent_id as parentId', 'root_id as rootId'] as const;
-const FEED_COLUMNS = ['id', 'name', 'email', 'url', 'body', 'created_at as createdAt', 'updated_at as updatedAt'] as const;
+const FEED_COLUMNS = ['id', 'name', 'email', 'url', 'body', 'created_at as createdAt', 'updated_at as updatedAt', 'role', 'pinned_at as pinnedAt'] as const;
 
 // Literals rather than parameters, so SQLite's planner can match the partial indexes.
 const APPROVED = sql.lit<StoredStatus>('approved');
@@ -84,6 +86,13 @@ const PLACEHOLDER = sql.lit<AuthorDeletion>('placeholder');
 /** Listed in a thread: approved, or an author's placeholder. The same predicate as the listing indexes'. */
 const listed = (eb: ExpressionBuilder<Database, 'comments'>) =>
   eb.or([eb('status', '=', APPROVED), eb('author_deletion', '=', PLACEHOLDER)]);
+
+/** Listed among a thread's pins: pinned and approved (a pinned comment held or deleted since is not). */
+const pinnedListed = (eb: ExpressionBuilder<Database, 'comments'>) => eb.and([eb('pinned_at', 'is not', null), eb('status', '=', APPROVED)]);
+
+/** Listed in the sort's order, after the pins: listed, and not among them. */
+const unpinnedListed = (eb: ExpressionBuilder<Database, 'comments'>) =>
+  eb.and([listed(eb), eb.or([eb('pinned_at', 'is', null), eb('status', '!=', APPROVED)])]);
 
 const STATUSES: StoredStatus[] = ['pending', 'approved', 'spam', 'deleted'];
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -200,6 +209,18 @@ class Queries implements CommentTransaction {
       .where('key', '=', window.key)
       .executeTakeFirst();
     return Number(row?.hits ?? 0);
+  }
+
+  async rateWindowsSince(kind: string, key: string, since: number): Promise<{ windowStart: number; hits: number }[]> {
+    const rows = await this.db
+      .selectFrom('rate_limits')
+      .select(['window_start', 'hits'])
+      .where('kind', '=', kind)
+      .where('window_start', '>', since)
+      .where('key', '=', key)
+      .orderBy('window_start')
+      .execute();
+    return rows.map((row) => ({ windowStart: Number(row.window_start), hits: Number(row.hits) }));
   }
 
   async rateHit(window: RateWindow, forgetBefore: number): Promise<number> {
@@ -444,6 +465,29 @@ class Queries implements CommentTransaction {
     return mail.subscriberCounts(this.db, threads);
   }
 
+  async pinnedCount(thread: string): Promise<number> {
+    const { count } = await this.db
+      .selectFrom('comments')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('thread', '=', thread)
+      .where('pinned_at', 'is not', null)
+      .executeTakeFirstOrThrow();
+    return Number(count);
+  }
+
+  async setPinned(id: number, thread: string, at: number | null): Promise<void> {
+    await this.db.updateTable('comments').set({ pinned_at: at }).where('id', '=', id).execute();
+    await this.touchThread(thread, 0);
+  }
+
+  async setThreadClosed(thread: string, state: 'closed' | 'open' | null): Promise<void> {
+    await this.db
+      .insertInto('thread_stats')
+      .values({ thread, approved_count: 0, version: 1, closed_state: state })
+      .onConflict((oc) => oc.column('thread').doUpdateSet((eb) => ({ closed_state: state, version: eb('thread_stats.version', '+', 1) })))
+      .execute();
+  }
+
   /**
    * Every write to a thread comes through here: it moves the approved count by
    * `delta` and bumps the version that cached pages are checked against. The
@@ -477,21 +521,13 @@ export class KyselyCommentStore extends Queries implements CommentStore {
   }
 
   async listThread({ thread, limit, sort, after }: ThreadPageQuery): Promise<ThreadPage> {
-    const direction = sort === 'newest' ? 'desc' : 'asc';
+    // Pins open the first page, oldest pin first, whatever the sort; a cursor among them goes on with them.
+    const inPins = after === null || after.pinnedAt !== undefined;
+    const pins = inPins ? await this.pinnedRoots(thread, after, limit + 1) : [];
+    const pinnedIds = new Set(pins.map((root) => root.id));
     // One row more than asked says whether there is a next page.
-    const roots = await this.db
-      .selectFrom('comments')
-      .select(ROOT_COLUMNS)
-      .where('thread', '=', thread)
-      .where('parent_id', 'is', null)
-      .where(listed)
-      .$if(after !== null, (qb) =>
-        qb.where((eb) => eb(eb.refTuple('created_at', 'id'), direction === 'asc' ? '>' : '<', eb.tuple(after!.createdAt, after!.id))),
-      )
-      .orderBy('created_at', direction)
-      .orderBy('id', direction)
-      .limit(limit + 1)
-      .execute();
+    const roots =
+      pins.length > limit ? pins : [...pins, ...(await this.orderedRoots(thread, sort, inPins ? null : after, limit + 1 - pins.length))];
     // Top-level comments come first and always at least one; long ones may end the page early.
     let budget: number = REPLIES.maxChars;
     let kept = 0;
@@ -524,9 +560,42 @@ export class KyselyCommentStore extends Queries implements CommentStore {
     return {
       comments,
       // A root read but not kept (the one past `limit`, or one cut by the budget) starts the next page.
-      next: roots.length > kept && last ? keyOf(last) : null,
+      next: roots.length > kept && last ? (pinnedIds.has(last.id) ? { ...keyOf(last), pinnedAt: last.pinnedAt! } : keyOf(last)) : null,
       moreReplies,
     };
+  }
+
+  /** Up to `limit` of the thread's listed pins after `after` (a pin's key, or `null`), oldest pin first. */
+  private pinnedRoots(thread: string, after: PageKey | null, limit: number) {
+    return this.db
+      .selectFrom('comments')
+      .select(ROOT_COLUMNS)
+      .where('thread', '=', thread)
+      .where('parent_id', 'is', null)
+      .where(pinnedListed)
+      .$if(after !== null, (qb) => qb.where((eb) => eb(eb.refTuple('pinned_at', 'id'), '>', eb.tuple(after!.pinnedAt!, after!.id))))
+      .orderBy('pinned_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Up to `limit` of the thread's listed top-level comments but its pins, in `sort`'s order, after `after` (or from the start). */
+  private orderedRoots(thread: string, sort: ThreadPageQuery['sort'], after: PageKey | null, limit: number) {
+    const direction = sort === 'newest' ? 'desc' : 'asc';
+    return this.db
+      .selectFrom('comments')
+      .select(ROOT_COLUMNS)
+      .where('thread', '=', thread)
+      .where('parent_id', 'is', null)
+      .where(unpinnedListed)
+      .$if(after !== null, (qb) =>
+        qb.where((eb) => eb(eb.refTuple('created_at', 'id'), direction === 'asc' ? '>' : '<', eb.tuple(after!.createdAt, after!.id))),
+      )
+      .orderBy('created_at', direction)
+      .orderBy('id', direction)
+      .limit(limit)
+      .execute();
   }
 
   async listReplies({ thread, rootId, after }: RepliesQuery): Promise<RepliesPage | undefined> {
@@ -616,10 +685,56 @@ export class KyselyCommentStore extends Queries implements CommentStore {
   async threadStats(thread: string): Promise<ThreadStats> {
     const row = await this.db
       .selectFrom('thread_stats')
-      .select(['approved_count', 'version'])
+      .select(['approved_count', 'version', 'closed_state'])
       .where('thread', '=', thread)
       .executeTakeFirst();
-    return { count: row?.approved_count ?? 0, version: row?.version ?? 0 };
+    return { count: row?.approved_count ?? 0, version: row?.version ?? 0, closedState: row?.closed_state ?? null };
+  }
+
+  async firstCommentTimes(threads: string[]): Promise<Map<string, number>> {
+    const times = new Map<string, number>();
+    for (const part of chunks([...new Set(threads)], IDS_PER_QUERY)) {
+      // comments_thread_approved serves each thread's minimum.
+      const rows = await this.db
+        .selectFrom('comments')
+        .select((eb) => ['thread', eb.fn.min('created_at').as('first')])
+        .where('thread', 'in', part)
+        .where('status', '=', APPROVED)
+        .groupBy('thread')
+        .execute();
+      for (const row of rows) if (row.first !== null) times.set(row.thread, Number(row.first));
+    }
+    return times;
+  }
+
+  async adminThreads({ threads, after, limit }: { threads: string[] | null; after: string | null; limit: number }) {
+    const rows = await this.db
+      .selectFrom('thread_stats')
+      .select(['thread', 'approved_count', 'closed_state'])
+      .$if(threads !== null, (qb) => qb.where('thread', 'in', threads!))
+      .$if(after !== null, (qb) => qb.where('thread', '>', after!))
+      .orderBy('thread')
+      .limit(limit)
+      .execute();
+    const firsts = await this.firstCommentTimes(rows.map((row) => row.thread));
+    return rows.map((row) => ({
+      thread: row.thread,
+      count: Number(row.approved_count),
+      closedState: row.closed_state ?? null,
+      firstAt: firsts.get(row.thread) ?? null,
+    }));
+  }
+
+  async setting(key: string): Promise<string | undefined> {
+    return (await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
+  }
+
+  async saveSetting(key: string, value: string): Promise<void> {
+    await this.db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
   }
 
   async threadCounts(threads: string[]): Promise<Map<string, number>> {
@@ -814,5 +929,7 @@ function commentRow(comment: Omit<StoredComment, 'id' | 'depth'>) {
     updated_at: comment.updatedAt,
     author_deletion: comment.authorDeletion,
     hold_reason: comment.holdReason,
+    role: comment.role ?? null,
+    pinned_at: comment.pinnedAt ?? null,
   };
 }
