@@ -126,7 +126,6 @@ export class ColloquyComments extends ColloquyElement {
   #own?: OwnTools;
   #decorated = new Set<string>();
   #highlighted?: HTMLElement;
-  #writer?: Promise<typeof import('./writer.js') | undefined>;
   #ui?: Promise<Interactions | undefined>;
   /** The interactions module being fetched for a press: updates wait for it. */
   #fetchingUi?: Promise<unknown>;
@@ -309,13 +308,9 @@ export class ColloquyComments extends ColloquyElement {
     void this.#formModule();
     if (!(await this.#thread.load())) return;
     this.#form?.resumeReply(this.#thread.comments);
-    if (read(grantsKey(this.endpoint))) void this.#write().then((writer) => writer?.watchGrants(this.#writerHost));
+    // The visitor's own fresh comments: their tools come with the writer, fetched only then.
+    if (read(grantsKey(this.endpoint))) void this.#act((ui) => ui.watchGrants(this.#writerHost), () => {});
     void this.#permalinks.reveal();
-  }
-
-  /** The writer module, downloaded once, when the visitor first writes; `undefined` while offline. */
-  #write() {
-    return (this.#writer ??= onDemand(here, './writer.js', () => import('./writer.js')).catch(() => (this.#writer = undefined)));
   }
 
   /**
@@ -395,8 +390,6 @@ export class ColloquyComments extends ColloquyElement {
     // Read now: once dispatched, an event from a shadow root no longer names its target.
     const { type, target } = event;
     if (type === 'submit') event.preventDefault();
-    // About to write: fetch the writer as well.
-    if (type === 'focusin') void this.#write();
     void this.#act(
       (ui) => ui.handleForm(this.#writerHost, type, target as HTMLElement),
       () => {
@@ -418,16 +411,8 @@ export class ColloquyComments extends ColloquyElement {
     return this.#tree[1];
   }
 
-  /** The visitor's own tools (Edit, Delete, the editor) drawn into their comment. */
-  #decorate = (comment: Comment, parts: CommentParts) => {
-    const own = this.#own;
-    if (!own || comment.status === 'deleted') return;
-    const editor = own.editor(this.#writerHost, comment);
-    parts.body.hidden = !!editor;
-    if (editor) parts.editor ??= parts.article.insertBefore(document.createElement('div'), parts.actions);
-    if (parts.editor) render(editor ?? nothing, parts.editor, { host: this });
-    render(own.actions(this.#writerHost, comment), parts.actions, { host: this });
-  };
+  /** The visitor's own tools (Edit, Delete, the editor), drawn into their comment by the writer. */
+  #decorate = (comment: Comment, parts: CommentParts) => this.#own?.decorate(this.#writerHost, comment, parts);
 
   #renderThread(s: Localized, tree: Tree | null): TemplateResult | typeof SKELETON {
     const thread = this.#thread;

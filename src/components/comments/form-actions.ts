@@ -11,7 +11,7 @@
  */
 import { findPlayer } from './media.js';
 import type { FormField } from './form-state.js';
-import { saveAuthor, saveDraft } from './storage.js';
+import { AUTHOR_KEY, draftKey, write } from './storage.js';
 import type { WriterHost as Host } from './writer-host.js';
 import { chunk } from '../shared/chunk.js';
 
@@ -29,9 +29,8 @@ export function persistDraft(host: Host): void {
   const { fields, replyTo, notify } = form;
   // The key that makes a retried post count once is made with the draft's first word.
   const idempotencyKey = (form.idempotencyKey ||= newIdempotencyKey());
-  saveDraft(
-    endpoint,
-    threadKey,
+  write(
+    draftKey(endpoint, threadKey),
     fields.body.trim() === '' && !replyTo && !notify ? null : { body: fields.body, parentId: replyTo?.id ?? null, idempotencyKey, ...(notify ? { notify } : {}) },
   );
 }
@@ -45,31 +44,35 @@ function readForm(host: Host) {
   form.set({ fields, remember: control('remember')?.checked ?? form.remember, notify: control('notify')?.checked ?? form.notify });
 }
 
+/** The writer (posting, and one's own comments' tools), downloaded once, when the visitor first writes. */
+export const writer = () => chunk(import.meta.url, './writer.js', () => import('./writer.js'));
+
 /** The writer, or `undefined` (said in the form) when it cannot be downloaded; the draft is already kept. */
-async function writer(host: Host) {
-  const writer = await chunk(import.meta.url, './writer.js', () => import('./writer.js')).catch(() => undefined);
-  if (!writer) {
+async function writing(host: Host) {
+  const module = await writer().catch(() => undefined);
+  if (!module) {
     host.form.set({ formError: host.strings.offline });
     host.announce(host.strings.offline);
   }
-  return writer;
+  return module;
 }
 
 /** An event of the form's (see form-view.ts), by its type and the control it came from. */
 export async function handleForm(host: Host, type: string, target: HTMLElement): Promise<void> {
-  if (type === 'focusin') return;
+  // About to write: the writer comes now, so posting need not wait for it.
+  if (type === 'focusin') return void writer().catch(() => {});
   const { form } = host;
   const { id } = target;
   const part = target.getAttribute('part');
   readForm(host);
   persistDraft(host);
   if (type === 'input') {
-    if (form.errors[id as FormField]) (await writer(host))?.recheck(host, id as FormField);
+    if (form.errors[id as FormField]) (await writing(host))?.recheck(host, id as FormField);
   } else if (type === 'change') {
-    if (!form.remember) saveAuthor(null);
+    if (!form.remember) write(AUTHOR_KEY, null);
   } else if (type === 'submit') {
-    if (!form.posting) await (await writer(host))?.submit(host);
-  } else if (part === 'manage') await (await writer(host))?.requestManageLink(host);
+    if (!form.posting) await (await writing(host))?.submit(host);
+  } else if (part === 'manage') await (await writing(host))?.requestManageLink(host);
   else if (part === 'add-time') await addTime(host);
   else if (part === 'cancel-reply') await cancelReply(host);
   else await changeDetails(host);

@@ -7,9 +7,12 @@
 import type { Comment } from '../../api/contract.js';
 import { isEmail } from '../../api/validate.js';
 import type { ReactiveControllerHost } from '../shared/colloquy-element.js';
-import { loadAuthor, loadDraft } from './storage.js';
+import { AUTHOR_KEY, draftKey, read, type Draft, type SavedAuthor } from './storage.js';
 
 export type FormField = 'body' | 'name' | 'email' | 'url';
+
+/** A stored value, when it is text: storage holds whatever anyone put there. */
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
 /** What the form needs from its element. */
 export interface FormHost extends ReactiveControllerHost {
@@ -45,7 +48,7 @@ export class FormState implements FormValues {
   identityCollapsed = false;
   replyTo: Comment | null = null;
   idempotencyKey = '';
-  /** `endpoint|thread` whose draft is in the form. */
+  /** The key of the draft in the form (its endpoint and thread). */
   #draftOwner = '';
   /** A reply target restored from a draft, applied once the thread has loaded. */
   #pendingReplyId: string | null = null;
@@ -63,9 +66,8 @@ export class FormState implements FormValues {
 
   /** The visitor's saved details, when they asked for them to be kept. */
   restoreIdentity(): void {
-    const saved = this.#host.noRemember ? null : loadAuthor();
+    const saved = this.#host.noRemember ? null : read<SavedAuthor>(AUTHOR_KEY);
     if (!saved || typeof saved !== 'object') return;
-    const text = (v: unknown) => (typeof v === 'string' ? v : '');
     const [name, email, url] = [text(saved.name), text(saved.email), text(saved.url)];
     this.set({ fields: { ...this.fields, name, email, url }, remember: true, identityCollapsed: isEmail(email) && name.trim() !== '' });
   }
@@ -73,14 +75,14 @@ export class FormState implements FormValues {
   /** Puts the thread's draft in the form when the element moves to another thread; true if it did. */
   restoreDraft(): boolean {
     const { endpoint, threadKey } = this.#host;
-    const key = `${endpoint}|${threadKey}`;
+    const key = draftKey(endpoint, threadKey);
     if (key === this.#draftOwner) return false;
     this.#draftOwner = key;
-    const draft = loadDraft(endpoint, threadKey);
-    this.#pendingReplyId = typeof draft?.parentId === 'string' ? draft.parentId : null;
+    const draft = read<Draft>(key);
+    this.#pendingReplyId = text(draft?.parentId) || null;
     this.set({
-      fields: { ...this.fields, body: typeof draft?.body === 'string' ? draft.body : '' },
-      idempotencyKey: typeof draft?.idempotencyKey === 'string' ? draft.idempotencyKey : '',
+      fields: { ...this.fields, body: text(draft?.body) },
+      idempotencyKey: text(draft?.idempotencyKey),
       notify: draft?.notify === true,
       replyTo: null,
     });

@@ -11,7 +11,7 @@ import { listReplies } from '../../api/replies.js';
 import type { Comment, SortOrder } from '../../api/contract.js';
 import { emit } from '../../events/events.js';
 import { findPlayer } from './media.js';
-import { persistDraft } from './form-actions.js';
+import { persistDraft, writer } from './form-actions.js';
 import { saveSort } from './storage.js';
 import { moreOf } from './thread-controller.js';
 import type { WriterHost as Host } from './writer-host.js';
@@ -72,6 +72,9 @@ export async function loadMore(host: Host): Promise<Comment[]> {
  * A permalink (`#comment-<id>`): pages are loaded until the comment is found; then it is
  * highlighted (`permalinks.highlightId`) and scrolled to the middle of the view.
  */
+/** The visitor has fresh comments of their own here: the writer shows their tools (it stays quiet offline). */
+export const watchGrants = (host: Host) => writer().then((module) => module.watchGrants(host), () => {});
+
 export async function findPermalink(host: Host, id: string, permalinks: { highlightId: string }): Promise<void> {
   const { thread } = host;
   const found = () => thread.comments.some((c) => c.id === id);

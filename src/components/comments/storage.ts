@@ -2,9 +2,11 @@ import type { SortOrder } from '../../api/contract.js';
 
 /**
  * What the widget keeps in the visitor's browser: the draft being written (so it
- * survives a failure or a reload) and, only when the visitor opts in, their details.
- * Storage can be unavailable (privacy modes, blocked third-party storage): every
- * access is guarded so the widget still works, just without memory.
+ * survives a failure or a reload) and, only when the visitor opts in, their details
+ * (both kept by the form's state, form-state.ts, in the form's chunk), the sort order, and
+ * the edit grants of their fresh comments (writer.ts). Storage can be unavailable (privacy
+ * modes, blocked third-party storage): every access is guarded so the widget still works,
+ * just without memory.
  */
 
 export interface Draft {
@@ -20,8 +22,6 @@ export interface SavedAuthor {
   email: string;
   url: string;
 }
-
-const AUTHOR_KEY = 'colloquy-author';
 
 export function read<T>(key: string): T | null {
   try {
@@ -41,21 +41,12 @@ export function write(key: string, value: unknown | null): void {
   }
 }
 
-const draftKey = (endpoint: string, thread: string) => `colloquy-draft:${endpoint}|${thread}`;
-
-export const loadDraft = (endpoint: string, thread: string) => read<Draft>(draftKey(endpoint, thread));
-export const saveDraft = (endpoint: string, thread: string, draft: Draft | null) => write(draftKey(endpoint, thread), draft);
-export const loadAuthor = () => read<SavedAuthor>(AUTHOR_KEY);
+/** Where the visitor's details are kept, when they ask for that. */
+export const AUTHOR_KEY = 'colloquy-author';
+/** Where the draft of a thread is kept. */
+export const draftKey = (endpoint: string, thread: string) => `colloquy-draft:${endpoint}|${thread}`;
 /** The visitor's chosen sort order, for the whole site. */
 export const loadSort = () => read<SortOrder>('colloquy-sort');
 export const saveSort = (sort: SortOrder) => write('colloquy-sort', sort);
-export const saveAuthor = (author: SavedAuthor | null) => write(AUTHOR_KEY, author);
 /** Where the edit tokens of the visitor's own fresh comments on an endpoint are kept (see writer.ts). */
 export const grantsKey = (endpoint: string) => `colloquy-own:${endpoint}`;
-
-/** `jane@example.com` → `j•••@example.com`: enough for visitors to recognise their own address. */
-export function maskEmail(email: string): string {
-  const at = email.lastIndexOf('@');
-  if (at < 1) return '•••';
-  return `${Array.from(email)[0]}•••${email.slice(at)}`;
-}

@@ -3,11 +3,11 @@
  * (the writer, and the reader's interactions): everything they may read or change, and
  * nothing else. Types only, so neither side imports the other.
  */
-import type { TemplateResult, nothing } from 'lit/html.js';
 import type { Comment } from '../../api/contract.js';
 import type { Localized } from '../../i18n/i18n.js';
 import type { FormState } from './form-state.js';
 import type { ThreadController } from './thread-controller.js';
+import type { CommentParts } from './thread-view.js';
 
 export interface WriterHost {
   /** The element: events are fired from it; `noRemember` forbids keeping the visitor's details. */
@@ -38,8 +38,9 @@ export interface WriterHost {
 export interface OwnTools {
   /** Ids of the comments that have tools (or had them until now). */
   ids(host: WriterHost): string[];
-  /** The editor in place of the body while the author edits; `undefined` otherwise. */
-  editor(host: WriterHost, comment: Comment): TemplateResult | undefined;
-  /** Edit and Delete, or the question "Delete this comment?", among the comment's actions. */
-  actions(host: WriterHost, comment: Comment): TemplateResult | typeof nothing;
+  /**
+   * Draws a comment's tools into its parts: Edit and Delete (or the question "Delete this
+   * comment?") among its actions, and while the author edits, the editor in place of its body.
+   */
+  decorate(host: WriterHost, comment: Comment, parts: CommentParts): void;
 }

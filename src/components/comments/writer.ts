@@ -4,7 +4,7 @@
  * loads this module when the form is first used, or when the visitor has a fresh comment
  * on the page, so readers never download it (it is not part of the script tag's budget).
  */
-import { html, nothing } from 'lit/html.js';
+import { html, nothing, render } from 'lit/html.js';
 import { ApiError } from '../../api/client.js';
 import { LIMITS, type Comment, type FieldName } from '../../api/contract.js';
 import { charLength, isEmail, isHttpUrl } from '../../api/validate.js';
@@ -13,7 +13,7 @@ import { emit } from '../../events/events.js';
 import enWriting from '../../i18n/en-writing.js';
 import { say } from '../../i18n/i18n.js';
 import type { FormField } from './form-state.js';
-import { grantsKey, read, saveAuthor, saveDraft, write } from './storage.js';
+import { AUTHOR_KEY, draftKey, grantsKey, read, write } from './storage.js';
 import type { OwnTools, WriterHost } from './writer-host.js';
 
 const FORM_FIELDS: readonly FormField[] = ['body', 'name', 'email', 'url'];
@@ -185,10 +185,10 @@ export async function requestManageLink(host: Host): Promise<void> {
 function posted(host: Host) {
   const { form } = host;
   form.set({ replyTo: null, fields: { ...form.fields, body: '' }, idempotencyKey: '', notify: false });
-  saveDraft(host.endpoint, host.threadKey, null);
+  write(draftKey(host.endpoint, host.threadKey), null);
   if (!form.remember || host.element.noRemember) return;
   const { name, email, url } = form.fields;
-  saveAuthor({ name: name.trim(), email: email.trim(), url: url.trim() });
+  write(AUTHOR_KEY, { name: name.trim(), email: email.trim(), url: url.trim() });
   form.set({ identityCollapsed: true });
 }
 
@@ -295,60 +295,72 @@ async function setChange(host: Host, id: string, change: Change | null, focus?: 
   if (focus) host.query(focus)?.focus();
 }
 
+/** The editor in place of the body while the author edits; `undefined` otherwise. */
+function editor(host: Host, comment: Comment) {
+  const grant = grants(host)[comment.id];
+  const change = changesOf(host).get(comment.id);
+  if (!grant || change?.mode !== 'editing') return undefined;
+  const s = words(host);
+  const id = `edit-${comment.id}`;
+  const text = grant.draft ?? comment.body;
+  return html`<form part="edit-form" class="edit" novalidate aria-busy=${change.saving ? 'true' : 'false'} @submit=${(e: Event) => save(host, comment, e)}>
+    <label part="label" for=${id}>${s.editLabel}</label>
+    <textarea
+      part="textarea"
+      id=${id}
+      rows="4"
+      dir="auto"
+      required
+      aria-invalid=${change.error ? 'true' : 'false'}
+      aria-describedby=${change.error ? `${id}-error` : nothing}
+      .value=${text}
+      @input=${(e: Event) => keepGrant(host, comment.id, { ...grant, draft: (e.target as HTMLTextAreaElement).value })}
+    ></textarea>
+    ${change.error ? html`<p part="error" id="${id}-error">${change.error}</p>` : nothing}
+    <div part="actions">
+      <button part="submit" type="submit" ?disabled=${change.saving}>${change.saving ? s.saving : s.save}</button>
+      <button type="button" @click=${() => cancelEdit(host, comment)}>${s.cancel}</button>
+    </div>
+  </form>`;
+}
+
+/** Edit and Delete, or the question "Delete this comment?", among the comment's actions. */
+function actions(host: Host, comment: Comment) {
+  const grant = grants(host)[comment.id];
+  const change = changesOf(host).get(comment.id);
+  if (!grant || comment.status === 'deleted' || change?.mode === 'editing') return nothing;
+  const s = words(host);
+  const { id } = comment;
+  if (change?.mode === 'confirming') {
+    return html`<span part="confirm-delete" role="group" aria-labelledby="confirm-${id}">
+      <span id="confirm-${id}">${s.confirmDelete}</span>
+      <button type="button" data-confirm-delete=${id} ?disabled=${change.saving} @click=${() => remove(host, comment)}>
+        ${s.delete}
+      </button>
+      <button type="button" @click=${() => setChange(host, id, null, `[data-delete="${CSS.escape(id)}"]`)}>${s.cancel}</button>
+      ${change.error ? html`<span part="error" role="alert">${change.error}</span>` : nothing}
+    </span>`;
+  }
+  return html`<button part="edit-button" type="button" data-edit=${id} @click=${() => setChange(host, id, { mode: 'editing' }, editBox(id))}>
+      ${s.edit}</button
+    ><button part="delete-button" type="button" data-delete=${id} @click=${() => setChange(host, id, { mode: 'confirming' }, `[data-confirm-delete="${CSS.escape(id)}"]`)}>
+      ${s.delete}
+    </button>`;
+}
+
 const tools: OwnTools = {
   ids(host) {
     return [...new Set([...Object.keys(grants(host)), ...changesOf(host).keys()])];
   },
 
-  editor(host, comment) {
-    const grant = grants(host)[comment.id];
-    const change = changesOf(host).get(comment.id);
-    if (!grant || change?.mode !== 'editing') return undefined;
-    const s = words(host);
-    const id = `edit-${comment.id}`;
-    const text = grant.draft ?? comment.body;
-    return html`<form part="edit-form" class="edit" novalidate aria-busy=${change.saving ? 'true' : 'false'} @submit=${(e: Event) => save(host, comment, e)}>
-      <label part="label" for=${id}>${s.editLabel}</label>
-      <textarea
-        part="textarea"
-        id=${id}
-        rows="4"
-        dir="auto"
-        required
-        aria-invalid=${change.error ? 'true' : 'false'}
-        aria-describedby=${change.error ? `${id}-error` : nothing}
-        .value=${text}
-        @input=${(e: Event) => keepGrant(host, comment.id, { ...grant, draft: (e.target as HTMLTextAreaElement).value })}
-      ></textarea>
-      ${change.error ? html`<p part="error" id="${id}-error">${change.error}</p>` : nothing}
-      <div part="actions">
-        <button part="submit" type="submit" ?disabled=${change.saving}>${change.saving ? s.saving : s.save}</button>
-        <button type="button" @click=${() => cancelEdit(host, comment)}>${s.cancel}</button>
-      </div>
-    </form>`;
-  },
-
-  actions(host, comment) {
-    const grant = grants(host)[comment.id];
-    const change = changesOf(host).get(comment.id);
-    if (!grant || comment.status === 'deleted' || change?.mode === 'editing') return nothing;
-    const s = words(host);
-    const { id } = comment;
-    if (change?.mode === 'confirming') {
-      return html`<span part="confirm-delete" role="group" aria-labelledby="confirm-${id}">
-        <span id="confirm-${id}">${s.confirmDelete}</span>
-        <button type="button" data-confirm-delete=${id} ?disabled=${change.saving} @click=${() => remove(host, comment)}>
-          ${s.delete}
-        </button>
-        <button type="button" @click=${() => setChange(host, id, null, `[data-delete="${CSS.escape(id)}"]`)}>${s.cancel}</button>
-        ${change.error ? html`<span part="error" role="alert">${change.error}</span>` : nothing}
-      </span>`;
-    }
-    return html`<button part="edit-button" type="button" data-edit=${id} @click=${() => setChange(host, id, { mode: 'editing' }, editBox(id))}>
-        ${s.edit}</button
-      ><button part="delete-button" type="button" data-delete=${id} @click=${() => setChange(host, id, { mode: 'confirming' }, `[data-confirm-delete="${CSS.escape(id)}"]`)}>
-        ${s.delete}
-      </button>`;
+  decorate(host, comment, parts) {
+    // A deleted comment's placeholder has no tools (nor the parts to draw them into).
+    if (comment.status === 'deleted') return;
+    const edit = editor(host, comment);
+    parts.body.hidden = !!edit;
+    if (edit) parts.editor ??= parts.article.insertBefore(document.createElement('div'), parts.actions);
+    if (parts.editor) render(edit ?? nothing, parts.editor);
+    render(actions(host, comment), parts.actions);
   },
 };
 
