@@ -62,6 +62,10 @@ export interface AdminComment {
   updatedAt: string;
 }
 
+  /** Pinned by a moderator (`POST /api/admin/comments/{id}/pin`); a pinned comment is listed only while approved. */
+  pinned: boolean;
+  /** `'host'` for a comment written as the site (`POST /api/admin/comments`); `null` for a visitor's. */
+  role: 'host' | null;
 export interface AdminParent {
   id: string;
   name: string;
@@ -131,6 +135,63 @@ export interface AdminBulkResult {
 
 /** The public API's codes, and `unauthorized` (401): no admin token, or a wrong one. */
 export type AdminErrorCode = ErrorCode | 'unauthorized';
+/**
+ * Body of `POST /api/admin/comments`: a comment written as the site, under the host's name
+ * ({@link AdminSettings.hostName}). Published at once with `role: 'host'`, whatever the spam
+ * rules, flood control or the thread's closing say.
+ */
+export interface AdminHostComment {
+  thread: string;
+  /** The comment answered (approved, of the same thread), or `null` for a top-level comment. */
+  parentId: string | null;
+  body: string;
+}
+
+/** `GET` and `PATCH /api/admin/settings`: what the admin page can change. */
+export interface AdminSettings {
+  /** The name host comments are written under: 1–80 characters, trimmed. `COLLOQUY_HOST_NAME` until changed here. */
+  hostName: string;
+}
+
+/** Longest {@link AdminSettings.hostName}, in characters. */
+export const MAX_HOST_NAME = 80;
+
+/** Body of `POST /api/admin/comments/{id}/pin`. At most `MAX_PINNED` (3, ./contract.ts) per thread; only approved top-level comments. */
+export interface AdminPinChange {
+  pinned: boolean;
+}
+
+/** Body of `POST /api/admin/threads/{thread}/close` (the thread key URL-encoded in the path). */
+export interface AdminCloseChange {
+  closed: boolean;
+}
+
+/**
+ * A thread's closing as the admin API shows it (the answer to a close, and each item of
+ * `GET /api/admin/threads`). `closedBy`: `moderator` (closed by hand), `age` (older than
+ * `COLLOQUY_CLOSE_AFTER_DAYS`, and not reopened by hand), or `null` when open.
+ */
+export interface AdminThreadState {
+  thread: string;
+  closed: boolean;
+  closedBy: 'moderator' | 'age' | null;
+}
+
+/** One thread in `GET /api/admin/threads`. */
+export interface AdminThread extends AdminThreadState {
+  /** Approved comments, replies included. */
+  count: number;
+  /** ISO 8601, UTC: its first approved comment, or `null` when it has none. */
+  firstCommentAt: string | null;
+}
+
+/** `GET /api/admin/threads?thread=&after=&limit=`: threads by key (or the `thread`s asked for, at most 100). */
+export interface AdminThreadList {
+  threads: AdminThread[];
+  /** Pass as `after` for the next page; `null` on the last page. */
+  nextAfter: string | null;
+}
+
 
 export type AdminFieldName = 'status' | 'name' | 'url' | 'body' | 'ids' | 'q' | 'thread' | 'since' | 'before';
 

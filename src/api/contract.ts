@@ -99,6 +99,11 @@ export interface ReplyPage {
   thread: string;
   /** The top-level comment these replies belong to. */
   rootId: string;
+  /**
+   * Optional: `true` when the thread is closed (by a moderator, or by its age): its comments are
+   * still listed and counted, but a post or reply to it is refused (`403`, `thread_closed`).
+   */
+  closed?: true;
   /** The next replies of that comment, oldest first (so parents come before children). */
   comments: Comment[];
   /** What is still held back after these, or `null` when every reply has been listed. */
@@ -244,3 +249,6 @@ export const REPLIES = { perRoot: 20, perPage: 50, maxChars: 250_000 } as const;
  * `invalid`); the widget draws every depth past its own `max-depth` flat.
  */
 export const MAX_REPLY_DEPTH = 500;
+/** Most pinned comments a thread can have. */
+export const MAX_PINNED = 3;
+

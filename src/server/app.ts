@@ -144,6 +144,9 @@ export function createApp(options: AppOptions): Hono {
       clock,
       clientAddress: address,
     }),
+      hostName: config.hostName,
+      siteUrl: config.siteUrl ?? null,
+      closeAfterDays: config.closeAfterDays ?? null,
   );
 
   const api = new Hono();

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { MAX_HOST_NAME } from '../api/admin-contract.js';
 import { isEmail } from '../api/validate.js';
 
 /** When comments wait for a moderator. */
@@ -134,6 +135,12 @@ export interface ServerConfig {
   trustProxy: TrustProxy;
   spam: SpamConfig;
   webhook: WebhookConfig | null;
+  /** `COLLOQUY_HOST_NAME`: the name comments written as the site appear under, until the admin page changes it. */
+  hostName: string;
+  /** `COLLOQUY_CLOSE_AFTER_DAYS`: threads whose first comment is older than this many days are closed; `null`: never. */
+  closeAfterDays: number | null;
+  /** `COLLOQUY_SITE_URL`, or `null`: the website host comments link to (and Akismet's and the emails' site). */
+  siteUrl: string | null;
   /** Email, or `null` when none is sent (no `COLLOQUY_SMTP_URL`, and not the demo). */
   mail: MailSettings | null;
   demo: boolean;
@@ -163,6 +170,9 @@ const ADMIN_TOKEN_FILE = 'colloquy.admin-token';
 export class ConfigError extends Error {
   constructor(
     readonly variable: string,
+export const DEFAULT_HOST_NAME = 'Host';
+/** A hundred years: longer is a typo, and would overflow nothing but still mean "never". */
+export const MAX_CLOSE_AFTER_DAYS = 36_500;
     problem: string,
   ) {
     super(`${variable} ${problem}`);
@@ -220,6 +230,9 @@ export function parseConfig(env: Env = process.env, options: { demo?: boolean } 
       blockedWords: parseWords(env, 'COLLOQUY_BLOCKED_WORDS'),
       akismet: parseAkismet(env),
     },
+    hostName: parseHostName(value(env, 'COLLOQUY_HOST_NAME')),
+    closeAfterDays: parseCloseAfterDays(value(env, 'COLLOQUY_CLOSE_AFTER_DAYS')),
+    siteUrl: parseHttpUrl(env, 'COLLOQUY_SITE_URL') ?? null,
     webhook,
     mail: parseMail(env, { demo, publicUrl, host, port, dataDir }),
     demo,

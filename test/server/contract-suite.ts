@@ -16,6 +16,8 @@ import { editingContract } from './contract-editing.js';
 import { importsContract } from './contract-imports.js';
 import { mailContract } from './contract-mail.js';
 import { notifyContract } from './contract-notify.js';
+import { likesContract } from './contract-likes.js';
+import { hostPinsContract } from './contract-host-pins.js';
 import { outboxContract } from './contract-outbox.js';
 import { myCommentsContract } from './contract-my-comments.js';
 import { repliesContract } from './contract-replies.js';
@@ -1042,6 +1044,9 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
 
     describe('privacy', () => {
       it('never sends an email: not in any response body or header seen by this suite', () => {
+    likesContract(context);
+    hostPinsContract(context);
+    liveContract(context);
         assertNoEmailSeen();
       });
     });

@@ -233,7 +233,7 @@ function checkInvariants(path: string, res: Response, text: string, json: unknow
   }
   if (res.status >= 400) {
     const error = (json as ErrorBody).error;
-    const codes = res.status === 403 ? ['forbidden_origin', 'forbidden'] : [ERROR_CODES[res.status]];
+    const codes = res.status === 403 ? ['forbidden_origin', 'forbidden', 'thread_closed', 'banned', 'likes_off'] : [ERROR_CODES[res.status]];
     assert.ok(codes.includes(error.code), `error code for ${res.status} on ${path}: ${error.code}`);
     assert.equal(typeof error.message, 'string');
     assert.deepEqual(Object.keys(json as object), ['error']);

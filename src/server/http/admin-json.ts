@@ -27,5 +27,7 @@ export function toAdminComment(comment: AdminListedComment, avatar: (email: stri
     heldFor: comment.holdReason,
     createdAt: isoTime(comment.createdAt),
     updatedAt: isoTime(comment.updatedAt),
+    pinned: comment.pinnedAt != null,
+    role: comment.role ?? null,
   };
 }

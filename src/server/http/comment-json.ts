@@ -33,6 +33,14 @@ export function toApiComment(comment: ListedComment & { status?: StoredStatus },
 
 /**
  * A comment as its author is answered with, after a post or an edit. Published, it shows its
+    // Only the site's own comments, written through the admin API, carry a role: no post can set one.
+    ...(comment.role === 'host' && !deleted ? { role: 'host' as const } : {}),
+    ...(comment.pinnedAt != null && comment.parentId === null && !deleted && (comment.status === undefined || comment.status === 'approved')
+      ? { pinned: true as const }
+      : {}),
+    ...(likes && !deleted && comment.likeCount !== undefined && (comment.status === undefined || comment.status === 'approved')
+      ? { likes: Number(comment.likeCount) }
+      : {}),
  * email's avatar seed, as the thread does; otherwise (held, spam, deleted by a moderator) a seed
  * of its own, so posting or editing under someone's email never tells what their seed is.
  */

@@ -35,6 +35,8 @@ export const forbiddenOrigin = () =>
 
 export const forbidden = () => new ApiError(403, 'forbidden', 'You can no longer edit or delete this comment.');
 
+export const threadClosed = () => new ApiError(403, 'thread_closed', 'Comments are closed on this page.');
+
 export const notFound = (message = 'There is nothing here.') => new ApiError(404, 'not_found', message);
 
 export const commentNotFound = () => notFound('There is no such comment.');

@@ -36,7 +36,8 @@ export function renderThreadAtom({ thread, pageUrl, comments, ids }: FeedInput):
     out.push(
       '<entry>\n',
       `<id>${ids.entry(comment.id)}</id>\n`,
-      `<title>Comment by ${name}</title>\n`,
+      // The site's own comments say so, as the widget's badge does.
+      `<title>${comment.role === 'host' ? 'Reply from the host' : 'Comment'} by ${name}</title>\n`,
       `<author><name>${name}</name>${uri}</author>\n`,
       `<published>${iso(comment.createdAt)}</published>\n`,
       `<updated>${iso(Math.max(comment.updatedAt, comment.createdAt))}</updated>\n`,

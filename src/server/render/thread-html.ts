@@ -55,7 +55,7 @@ function article(comment: Comment): string {
   const author = url !== null && isHttpUrl(url) ? `<a href="${escapeText(url)}" rel="nofollow ugc noopener">${name}</a>` : name;
   const date = new Date(comment.createdAt);
   return (
-    `<article id="${id}"><header><strong>${author}</strong> <time datetime="${escapeText(comment.createdAt)}">${DATE.format(date)}</time></header>` +
+    `<article id="${id}"><header>${comment.pinned ? '<em>Pinned</em> ' : ''}<strong>${author}</strong>${comment.role === 'host' ? ' <small>(host)</small>' : ''} <time datetime="${escapeText(comment.createdAt)}">${DATE.format(date)}</time></header>` +
     `${paragraphs(comment.body)}</article>`
   );
 }

@@ -22,6 +22,8 @@ import type { CommentStore } from '../store/comment-store.js';
 import { mountOutboxRoutes } from './admin-outbox.js';
 import { mountSubscriberRoutes } from './admin-subscribers.js';
 
+import { mountThreadRoutes } from './admin-threads.js';
+import { DEFAULT_HOST_NAME } from '../config.js';
 // A bulk change of 500 ids is about 10 KiB; anything much larger is not a moderator's request.
 const MAX_ADMIN_BODY_BYTES = 320 * 1024;
 
@@ -40,8 +42,15 @@ export interface AdminRoutesOptions {
   /** Told, in the moderation's transaction, of each comment it approved (the outbox's messages). */
   listeners?: readonly EventListener[];
 }
+  /** `COLLOQUY_HOST_NAME` (default "Host"): the host's name until the admin page sets one. */
+  hostName?: string;
+  /** `COLLOQUY_SITE_URL`: host comments' website. */
+  siteUrl?: string | null;
+  /** `COLLOQUY_CLOSE_AFTER_DAYS`, or `null` (the default) when threads never close by age. */
+  closeAfterDays?: number | null;
 
-export function adminRoutes({ store, hashes, token, trustProxy, publicUrl, clock, clientAddress, akismet, log, listeners = [] }: AdminRoutesOptions): Hono {
+export function adminRoutes(options: AdminRoutesOptions): Hono {
+  const { store, hashes, token, trustProxy, publicUrl, clock, clientAddress, akismet, log, listeners = [] } = options;
   const router = new Hono();
   // No other origin, not even one allowed to use the public API: the admin page is served from here.
   router.use(cors({ origins: [], trustProxy, publicUrl }));

@@ -27,6 +27,7 @@ import { screen, type SpamRules } from '../spam/spam-rules.js';
 import type { CommentStore, HeldReplies, StoredComment } from '../store/comment-store.js';
 import type { EventListener } from '../outbox/events.js';
 import { isoTime } from '../http/iso-time.js';
+import { assertOpen, threadClosing } from '../domain/closing.js';
 
 /**
  * Largest request body accepted. The longest valid comment (65,525 characters of
@@ -79,6 +80,7 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
     return sendCacheable(c, withFormToken(page.text, forms.issue(clock())), weak(page.etag), JSON_TYPE);
   });
 
+        ...(closed ? { closed: true as const } : {}),
   router.get('/replies', async (c) => {
     const thread = parseThreadKey(c.req.query('thread'));
     const text = c.req.query('cursor');
@@ -112,6 +114,8 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
       // Keyed by the IPv6 /64, not the address: one subscriber holds a whole /64.
       { addressHash: address ? hashes.address(rateLimitKey(address)) : null, clock },
       {
+    // Before any spam rule: a closed thread refuses every post and reply alike.
+    await assertOpen(store, input.thread, clock(), options.closeAfterDays ?? null);
         verdict,
         akismet: options.akismet && { client: options.akismet, facts: akismetFacts(c, address, input.thread, options.akismet) },
       },

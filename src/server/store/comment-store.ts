@@ -482,7 +482,8 @@ export interface CommentStore extends MailRecords {
   adminThreads(query: { threads: string[] | null; after: string | null; limit: number }): Promise<AdminThreadRow[]>;
   /** A setting changed from the admin page, or `undefined` when it never was (migration 009). */
   setting(key: string): Promise<string | undefined>;
-  saveSetting(key: string, value: string): Promise<void>;
+  /** Stores a setting; `null` forgets it (the environment's value applies again). */
+  saveSetting(key: string, value: string | null): Promise<void>;
   /** Approved comments per thread for each of `threads` (none for a thread never written to): one query. */
   threadCounts(threads: string[]): Promise<Map<string, number>>;
   /** A thread's newest approved comments, replies included, newest first. */

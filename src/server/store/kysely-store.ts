@@ -729,7 +729,11 @@ export class KyselyCommentStore extends Queries implements CommentStore {
     return (await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
   }
 
-  async saveSetting(key: string, value: string): Promise<void> {
+  async saveSetting(key: string, value: string | null): Promise<void> {
+    if (value === null) {
+      await this.db.deleteFrom('settings').where('key', '=', key).execute();
+      return;
+    }
     await this.db
       .insertInto('settings')
       .values({ key, value })

@@ -261,6 +261,31 @@ const MIGRATIONS: Migration[] = [
       await createMailTables(db);
     },
   },
+  {
+    name: '009_host_pins_closing',
+    async up(db) {
+      // The site's own comments (written through the admin API), and pins (when, so pins list oldest first).
+      await db.schema.alterTable('comments').addColumn('role', 'text', (col) => col.check(sql`role in ('host')`)).execute();
+      await db.schema.alterTable('comments').addColumn('pinned_at', 'bigint').execute();
+      await db.schema
+        .createIndex('comments_thread_pinned')
+        .on('comments')
+        .columns(['thread', 'pinned_at', 'id'])
+        .where(sql<boolean>`pinned_at is not null`)
+        .execute();
+      // A moderator's decision on a thread: 'closed', or 'open' (reopened: age no longer closes it); null for none.
+      await db.schema
+        .alterTable('thread_stats')
+        .addColumn('closed_state', 'text', (col) => col.check(sql`closed_state in ('closed', 'open')`))
+        .execute();
+      // Settings changed from the admin page (the host's name), winning over the environment once set.
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'text', (col) => col.primaryKey())
+        .addColumn('value', 'text', (col) => col.notNull())
+        .execute();
+    },
+  },
 ];
 
 /** Brings the schema up to date; returns the names of the migrations it ran. */

@@ -68,6 +68,14 @@ export interface ThreadStatsTable {
  * How often something happened per kind and key in a fixed window (migration 004): the brake on
  * a client's repeated 409s. `key` is a keyed hash, never an address.
  */
+  /** A moderator's decision (migration 009): `closed`, `open` (reopened, whatever its age), or `null` for none. */
+  closed_state: 'closed' | 'open' | null;
+}
+
+/** Settings changed from the admin page (migration 009), by key: `hostName`. */
+export interface SettingsTable {
+  key: string;
+  value: string;
 export interface RateLimitsTable {
   kind: string;
   /** Milliseconds since the epoch, a multiple of the kind's window. */
