@@ -21,6 +21,7 @@ import { adminPageRoutes } from './routes/admin-page.js';
 import { adminRoutes } from './routes/admin.js';
 import { assetRoutes, type AssetFolders } from './routes/assets.js';
 import { commentRoutes } from './routes/comments.js';
+import { likeRoutes } from './routes/likes.js';
 import { countRoutes } from './routes/counts.js';
 import { threadRoutes } from './routes/threads.js';
 import { notificationRoutes } from './routes/notifications.js';
@@ -33,6 +34,12 @@ import { signedLinks } from './integrations/mail/links.js';
 import { linkEmailSender, myCommentLinks } from './domain/my-comments.js';
 import { meRoutes } from './routes/me.js';
 import { mailViewerRoutes } from './routes/mail-viewer.js';
+import { streamRoutes } from './routes/stream.js';
+import { LiveHub } from './live/hub.js';
+import { toApiComment } from './http/comment-json.js';
+import { DEFAULT_LIVE_MAX } from './config.js';
+import { healthRoutes } from './routes/health.js';
+import { rootRoutes } from './routes/root.js';
 
 /**
  * The settings the app itself uses, with the secret and the admin token resolved. Left
@@ -41,7 +48,7 @@ import { mailViewerRoutes } from './routes/mail-viewer.js';
  * links it sends are never built from a request.
  */
 export type AppConfig = Pick<ServerConfig, 'origins' | 'moderation' | 'floodSeconds' | 'trustProxy'> &
-  Partial<Pick<ServerConfig, 'spam' | 'webhook' | 'adminUrl' | 'publicUrl' | 'mail'>> & {
+  Partial<Pick<ServerConfig, 'spam' | 'webhook' | 'adminUrl' | 'publicUrl' | 'mail' | 'threadUrl' | 'hostName' | 'closeAfterDays' | 'siteUrl' | 'likes' | 'liveMax'>> & {
     secret: string;
     adminToken?: string;
   };
@@ -68,6 +75,15 @@ export interface AppOptions {
    * library.ts) sends what they write.
    */
   listeners?: EventListener[];
+  /** Whether the server is stopping: `/healthz` then answers 503 `shutting_down` (main.ts sets it on SIGTERM). */
+  stopping?: () => boolean;
+}
+
+const LIVE_HUBS = new WeakMap<Hono, LiveHub>();
+
+/** Ends an app's live update streams (they would hold a closing server open) and refuses new ones. */
+export async function closeLiveStreams(app: Hono): Promise<void> {
+  await LIVE_HUBS.get(app)?.close();
 }
 
 export function createApp(options: AppOptions): Hono {
@@ -108,6 +124,9 @@ export function createApp(options: AppOptions): Hono {
     });
   }
 
+  // For the load balancer: no CORS, never cached (routes/health.ts).
+  app.route('/', healthRoutes({ store, log, stopping: options.stopping }));
+
   // Before the public API's CORS: a mailbox's one-click unsubscribe comes from no browser; the token authorizes.
   if (mail) app.route('/api/notifications', notificationRoutes({ store, mail, clock }));
 
@@ -125,6 +144,9 @@ export function createApp(options: AppOptions): Hono {
       akismet: spamChecker,
       log,
       listeners,
+      hostName: config.hostName,
+      siteUrl: config.siteUrl ?? null,
+      closeAfterDays: config.closeAfterDays ?? null,
     }),
   );
 
@@ -144,13 +166,20 @@ export function createApp(options: AppOptions): Hono {
       clock,
       clientAddress: address,
     }),
-      hostName: config.hostName,
-      siteUrl: config.siteUrl ?? null,
-      closeAfterDays: config.closeAfterDays ?? null,
   );
 
   const api = new Hono();
   api.use(apiCors);
+  // COLLOQUY_LIKES: on unless set off.
+  const likes = config.likes ?? true;
+  // Live updates (COLLOQUY_LIVE_MAX; 0 leaves the path to the 404 below): before /comments, whose routes take any path.
+  const liveMax = config.liveMax ?? DEFAULT_LIVE_MAX;
+  if (liveMax > 0) {
+    const hub = new LiveHub({ store, render: (comment) => toApiComment(comment, hashes.avatar, likes), max: liveMax, log });
+    LIVE_HUBS.set(app, hub);
+    api.route('/comments/stream', streamRoutes({ hub, clientAddress: address }));
+  }
+  api.route('/comments', likeRoutes({ store, hashes, enabled: likes, clock, clientAddress: address }));
   api.route(
     '/comments',
     commentRoutes({
@@ -165,18 +194,22 @@ export function createApp(options: AppOptions): Hono {
       forms: spam.minFormSeconds > 0 ? formTokens(config.secret) : null,
       akismet: spamChecker,
       listeners,
+      closeAfterDays: config.closeAfterDays ?? null,
+      likes,
     }),
   );
   api.route('/counts', countRoutes({ store }));
-  api.route('/threads', threadRoutes({ store, hashes, pages }));
+  api.route('/threads', threadRoutes({ store, hashes, pages, likes }));
   api.all('*', () => {
     throw notFound();
   });
   app.route('/api', api);
   if (assets) {
-    app.route('/', adminPageRoutes());
+    app.route('/', adminPageRoutes({ threadUrl: config.threadUrl ?? null }));
     // The demo writes its email to a folder: /mail shows it (demo only).
     if (assets.demoDir && mail?.settings.dir) app.route('/', mailViewerRoutes(mail.settings.dir));
+    // `colloquy serve` says what it is at `/`; the demo has its own pages there.
+    if (!assets.demoDir) app.route('/', rootRoutes({ publicUrl }));
     app.route('/', assetRoutes(assets));
   }
 

@@ -128,19 +128,28 @@ export interface ServerConfig {
    * `publicUrl`. In the demo, without either, `/admin` where it listens.
    */
   adminUrl: string | null;
+  /**
+   * `COLLOQUY_THREAD_URL`: the page a thread is shown on, as a pattern holding `{thread}`
+   * (`https://example.com/episodes/{thread}`), or `null`. The admin page links each thread key there.
+   */
+  threadUrl: string | null;
   /** Extra origins allowed to call the API, normalized (`https://example.com`). */
   origins: string[];
-  moderation: ModerationMode;
-  floodSeconds: number;
-  trustProxy: TrustProxy;
-  spam: SpamConfig;
-  webhook: WebhookConfig | null;
   /** `COLLOQUY_HOST_NAME`: the name comments written as the site appear under, until the admin page changes it. */
   hostName: string;
   /** `COLLOQUY_CLOSE_AFTER_DAYS`: threads whose first comment is older than this many days are closed; `null`: never. */
   closeAfterDays: number | null;
   /** `COLLOQUY_SITE_URL`, or `null`: the website host comments link to (and Akismet's and the emails' site). */
   siteUrl: string | null;
+  moderation: ModerationMode;
+  floodSeconds: number;
+  trustProxy: TrustProxy;
+  /** `COLLOQUY_LIKES`: `true` (`on`, the default) lets visitors like approved comments and sort by `top`. */
+  likes: boolean;
+  /** `COLLOQUY_LIVE_MAX`: live update streams one instance holds open at most; 0 turns `GET /api/comments/stream` off (404). */
+  liveMax: number;
+  spam: SpamConfig;
+  webhook: WebhookConfig | null;
   /** Email, or `null` when none is sent (no `COLLOQUY_SMTP_URL`, and not the demo). */
   mail: MailSettings | null;
   demo: boolean;
@@ -161,6 +170,9 @@ export const DEFAULT_HEADERS_TIMEOUT_SECONDS = 10;
 export const DEFAULT_KEEP_ALIVE_TIMEOUT_SECONDS = 5;
 export const DEFAULT_MAX_CONNECTIONS = 512;
 export const DEFAULT_NOTIFY_DAILY_CAP = 20;
+export const DEFAULT_HOST_NAME = 'Host';
+/** A hundred years: longer is a typo, and would overflow nothing but still mean "never". */
+export const MAX_CLOSE_AFTER_DAYS = 36_500;
 const MAX_NOTIFY_DAILY_CAP = 100_000;
 const MAX_TIMEOUT_SECONDS = 3600;
 const SECRET_FILE = 'colloquy.secret';
@@ -170,9 +182,6 @@ const ADMIN_TOKEN_FILE = 'colloquy.admin-token';
 export class ConfigError extends Error {
   constructor(
     readonly variable: string,
-export const DEFAULT_HOST_NAME = 'Host';
-/** A hundred years: longer is a typo, and would overflow nothing but still mean "never". */
-export const MAX_CLOSE_AFTER_DAYS = 36_500;
     problem: string,
   ) {
     super(`${variable} ${problem}`);
@@ -219,10 +228,16 @@ export function parseConfig(env: Env = process.env, options: { demo?: boolean } 
     adminToken: parseSecret('COLLOQUY_ADMIN_TOKEN', value(env, 'COLLOQUY_ADMIN_TOKEN')),
     adminTokenPath: resolve(dataDir, ADMIN_TOKEN_FILE),
     adminUrl,
+    threadUrl: parseThreadUrl(value(env, 'COLLOQUY_THREAD_URL')),
     origins: parseOrigins(value(env, 'COLLOQUY_ORIGINS')),
+    hostName: parseHostName(value(env, 'COLLOQUY_HOST_NAME')),
+    closeAfterDays: parseCloseAfterDays(value(env, 'COLLOQUY_CLOSE_AFTER_DAYS')),
+    siteUrl: parseHttpUrl(env, 'COLLOQUY_SITE_URL') ?? null,
     moderation: parseModeration(value(env, 'COLLOQUY_MODERATION'), demo ? 'none' : 'first-time'),
     floodSeconds: parseWholeNumber(env, 'COLLOQUY_FLOOD_SECONDS', DEFAULT_FLOOD_SECONDS, '0 turns flood control off'),
     trustProxy: parseTrustProxy(value(env, 'COLLOQUY_TRUST_PROXY')),
+    likes: parseLikes(value(env, 'COLLOQUY_LIKES')),
+    liveMax: parseLiveMax(value(env, 'COLLOQUY_LIVE_MAX')),
     spam: {
       minFormSeconds: parseWholeNumber(env, 'COLLOQUY_MIN_FORM_SECONDS', DEFAULT_MIN_FORM_SECONDS, '0 turns the check off'),
       maxLinks: parseMaxLinks(value(env, 'COLLOQUY_MAX_LINKS')),
@@ -230,9 +245,6 @@ export function parseConfig(env: Env = process.env, options: { demo?: boolean } 
       blockedWords: parseWords(env, 'COLLOQUY_BLOCKED_WORDS'),
       akismet: parseAkismet(env),
     },
-    hostName: parseHostName(value(env, 'COLLOQUY_HOST_NAME')),
-    closeAfterDays: parseCloseAfterDays(value(env, 'COLLOQUY_CLOSE_AFTER_DAYS')),
-    siteUrl: parseHttpUrl(env, 'COLLOQUY_SITE_URL') ?? null,
     webhook,
     mail: parseMail(env, { demo, publicUrl, host, port, dataDir }),
     demo,
@@ -363,6 +375,17 @@ function parseModeration(raw: string | undefined, fallback: ModerationMode): Mod
   throw new ConfigError('COLLOQUY_MODERATION', `must be none, first-time or all, not "${raw}".`);
 }
 
+/** Default of COLLOQUY_LIVE_MAX: half of COLLOQUY_MAX_CONNECTIONS's default, leaving room for the other requests. */
+export const DEFAULT_LIVE_MAX = 256;
+
+function parseLiveMax(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_LIVE_MAX;
+  if (!/^\d{1,7}$/.test(raw)) {
+    throw new ConfigError('COLLOQUY_LIVE_MAX', `must be a whole number of live update streams, 0 or more (0 turns live updates off), not "${raw}".`);
+  }
+  return Number(raw);
+}
+
 function parseWholeNumber(env: Env, variable: string, fallback: number, zero: string): number {
   const raw = value(env, variable);
   if (raw === undefined) return fallback;
@@ -402,6 +425,38 @@ function parseWords(env: Env, variable: string): string[] {
     .map((word) => word.trim().toLowerCase())
     .filter((word) => word !== '');
   return [...new Set(words)];
+}
+
+/** An http(s) URL pattern holding `{thread}` at least once; kept as written (`new URL` would encode the braces). */
+function parseThreadUrl(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  let url: URL | undefined;
+  try {
+    url = raw.includes('{thread}') ? new URL(raw.replaceAll('{thread}', 'thread')) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || /[\s<>"'`]/.test(raw)) {
+    throw new ConfigError('COLLOQUY_THREAD_URL', `must be an http: or https: URL holding {thread} (for example https://example.com/episodes/{thread}), not "${raw}".`);
+  }
+  return raw;
+}
+
+function parseHostName(raw: string | undefined): string {
+  if (raw === undefined) return DEFAULT_HOST_NAME;
+  // The same rule as the admin page's (PATCH /api/admin/settings).
+  if ([...raw].length > MAX_HOST_NAME || /[\u0000-\u001f\u007f]/.test(raw)) {
+    throw new ConfigError('COLLOQUY_HOST_NAME', `must be a name of 1 to ${MAX_HOST_NAME} characters on one line, not "${raw}".`);
+  }
+  return raw;
+}
+
+function parseCloseAfterDays(raw: string | undefined): number | null {
+  if (raw === undefined) return null;
+  if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_CLOSE_AFTER_DAYS) {
+    throw new ConfigError('COLLOQUY_CLOSE_AFTER_DAYS', `must be a whole number of days from 1 to ${MAX_CLOSE_AFTER_DAYS} (unset: threads never close by age), not "${raw}".`);
+  }
+  return Number(raw);
 }
 
 function parseHttpUrl(env: Env, variable: string): string | undefined {
@@ -456,6 +511,14 @@ function parseWebhook(env: Env): WebhookConfig | null {
   const secret = parseSecret('COLLOQUY_WEBHOOK_SECRET', value(env, 'COLLOQUY_WEBHOOK_SECRET'));
   if (url === undefined) return null;
   return { url, secret, format, timeoutMs: WEBHOOK_TIMEOUT_MS };
+}
+
+function parseLikes(raw: string | undefined): boolean {
+  if (raw === undefined) return true;
+  const lower = raw.toLowerCase();
+  if (lower === 'on') return true;
+  if (lower === 'off') return false;
+  throw new ConfigError('COLLOQUY_LIKES', `must be on or off, not "${raw}".`);
 }
 
 function parseTrustProxy(raw: string | undefined): TrustProxy {

@@ -16,7 +16,7 @@
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createApp } from './app.js';
+import { closeLiveStreams, createApp } from './app.js';
 import { ConfigError, parseConfig, type ModerationMode, type ServerConfig, type WebhookFormat } from './config.js';
 import { DEMO_THREAD, seedDemo } from './demo/demo.js';
 import { outboxSenders } from './outbox/senders.js';
@@ -50,6 +50,8 @@ export interface ColloquyOptions {
   adminToken?: string;
   /** `COLLOQUY_ADMIN_URL`: the moderation page notifications link to. Mounted under a path, set it (`https://site/comments/admin`). */
   adminUrl?: string;
+  /** `COLLOQUY_THREAD_URL`: the page of a thread, `{thread}` standing for its key; the admin page links there. */
+  threadUrl?: string;
   /** `COLLOQUY_PUBLIC_URL`: the origin browsers reach this server at; the links it sends are built from it. */
   publicUrl?: string;
   /** `COLLOQUY_REQUEST_TIMEOUT_SECONDS`: only `colloquy serve` listens; mounted, the host server's limits apply. */
@@ -68,6 +70,10 @@ export interface ColloquyOptions {
   floodSeconds?: number | string;
   /** `COLLOQUY_TRUST_PROXY`: `false`, `true` or a number of proxy hops. */
   trustProxy?: boolean | number | string;
+  /** `COLLOQUY_LIKES`: `'on'` (default) or `'off'`. */
+  likes?: 'on' | 'off' | string;
+  /** `COLLOQUY_LIVE_MAX`: live update streams this instance holds open at most; 0 turns them off. */
+  liveMax?: number | string;
   /** `COLLOQUY_MIN_FORM_SECONDS`. */
   minFormSeconds?: number | string;
   /** `COLLOQUY_MAX_LINKS`: a number, or `'off'`. */
@@ -118,6 +124,7 @@ export const OPTION_VARIABLES = {
   secret: 'COLLOQUY_SECRET',
   adminToken: 'COLLOQUY_ADMIN_TOKEN',
   adminUrl: 'COLLOQUY_ADMIN_URL',
+  threadUrl: 'COLLOQUY_THREAD_URL',
   publicUrl: 'COLLOQUY_PUBLIC_URL',
   requestTimeoutSeconds: 'COLLOQUY_REQUEST_TIMEOUT_SECONDS',
   headersTimeoutSeconds: 'COLLOQUY_HEADERS_TIMEOUT_SECONDS',
@@ -127,6 +134,8 @@ export const OPTION_VARIABLES = {
   moderation: 'COLLOQUY_MODERATION',
   floodSeconds: 'COLLOQUY_FLOOD_SECONDS',
   trustProxy: 'COLLOQUY_TRUST_PROXY',
+  likes: 'COLLOQUY_LIKES',
+  liveMax: 'COLLOQUY_LIVE_MAX',
   minFormSeconds: 'COLLOQUY_MIN_FORM_SECONDS',
   maxLinks: 'COLLOQUY_MAX_LINKS',
   moderationWords: 'COLLOQUY_MODERATION_WORDS',
@@ -168,6 +177,11 @@ export interface Colloquy {
   handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** The configuration in force, secrets resolved. */
   config: ServerConfig & { secret: string; adminToken: string };
+  /**
+   * The first step of a graceful stop: from now on `/healthz` answers 503 `shutting_down`, so a
+   * load balancer sends no new requests here, while requests still arriving are served.
+   */
+  beginShutdown(): void;
   /** Stops the outbox worker (letting a send under way finish) and closes the database. Requests after this fail. */
   close(): Promise<void>;
 }
@@ -200,13 +214,17 @@ async function start(config: ServerConfig, extras: ColloquyExtras, rename: (erro
   try {
     secret = config.secret ?? loadSecret(config.secretPath, log);
     adminToken = config.adminToken ?? loadAdminToken(config.adminTokenPath, log);
+    // Every start says where the token is, never the token itself (only its first start, below, shows it).
+    if (config.adminToken !== undefined) log.info('[colloquy] The admin token comes from COLLOQUY_ADMIN_TOKEN.');
   } catch (error) {
     throw rename(error);
   }
   const store: CommentStore = await openStore(config.database, { secret });
   if (config.demo && (await seedDemo(store))) log.info(`[colloquy] Added a first comment to the demo thread "${DEMO_THREAD}".`);
   const resolved = { ...config, secret, adminToken };
+  let stopping = false;
   const app = createApp({
+    stopping: () => stopping,
     store,
     config: resolved,
     assets: { distDir: distDir(), demoDir: config.demo ? demoDir() : undefined },
@@ -219,7 +237,19 @@ async function start(config: ServerConfig, extras: ColloquyExtras, rename: (erro
   // Leave the host app's global Request and Response alone: it may rely on them.
   const handler = getRequestListener(app.fetch, { overrideGlobalObjects: false });
   let closed: Promise<void> | undefined;
-  return { app, handler, config: resolved, close: () => (closed ??= worker.stop().then(() => store.close())) };
+  let liveClosed: Promise<void> | undefined;
+  const beginShutdown = () => {
+    stopping = true;
+    // Live update streams never end by themselves: ended here, they hold no server.close() open.
+    liveClosed ??= closeLiveStreams(app);
+  };
+  return {
+    app,
+    handler,
+    config: resolved,
+    beginShutdown,
+    close: () => (closed ??= (beginShutdown(), liveClosed!.then(() => worker.stop()).then(() => store.close()))),
+  };
 }
 
 function loadSecret(path: string, log: NonNullable<ColloquyExtras['log']>): string {
@@ -232,6 +262,7 @@ function loadAdminToken(path: string, log: NonNullable<ColloquyExtras['log']>): 
   const { secret: token, created } = loadOrCreateKeyFile(path, 'COLLOQUY_ADMIN_TOKEN');
   // Shown this once, when it is made; afterwards it is only in the file.
   if (created) log.info(`[colloquy] Generated an admin token and saved it to ${path}. Admin token: ${token}`);
+  else log.info(`[colloquy] The admin token is kept in ${path} (shown only on the start that generated it).`);
   return token;
 }
 

@@ -11,13 +11,16 @@ import { MAX_BODY_BYTES } from '../../src/server/routes/comments.js';
 import { IdempotencyKeyTaken, type CommentStore } from '../../src/server/store/index.js';
 import { adminContract } from './contract-admin.js';
 import { adminBrakeContract } from './contract-admin-brake.js';
+import { healthContract } from './contract-health.js';
 import { documentsContract } from './contract-documents.js';
 import { editingContract } from './contract-editing.js';
+import { liveContract } from './contract-live.js';
 import { importsContract } from './contract-imports.js';
+import { likesContract } from './contract-likes.js';
+import { bansContract } from './contract-bans.js';
+import { hostPinsContract } from './contract-host-pins.js';
 import { mailContract } from './contract-mail.js';
 import { notifyContract } from './contract-notify.js';
-import { likesContract } from './contract-likes.js';
-import { hostPinsContract } from './contract-host-pins.js';
 import { outboxContract } from './contract-outbox.js';
 import { myCommentsContract } from './contract-my-comments.js';
 import { repliesContract } from './contract-replies.js';
@@ -1032,6 +1035,7 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
     documentsContract(context);
     adminContract(context);
     adminBrakeContract(context);
+    healthContract(context);
     spamContract(context);
     postingSecurityContract(context);
     notifyContract(context);
@@ -1041,12 +1045,13 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
     mailContract(context);
     repliesContract(context);
     importsContract(context);
+    likesContract(context);
+    bansContract(context);
+    hostPinsContract(context);
+    liveContract(context);
 
     describe('privacy', () => {
       it('never sends an email: not in any response body or header seen by this suite', () => {
-    likesContract(context);
-    hostPinsContract(context);
-    liveContract(context);
         assertNoEmailSeen();
       });
     });

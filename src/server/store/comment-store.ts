@@ -11,6 +11,9 @@ import type { AuthorDeletion, BanAction, BanKind, OutboxStatus, SpamVerdict, Sto
 export type { AuthorDeletion, BanAction, BanKind, OutboxStatus, SpamVerdict, StoredStatus } from './schema.js';
 export type { HoldReason } from '../../api/admin-contract.js';
 
+import type { LiveEventKind } from './schema.js';
+export type { LiveEventKind } from './schema.js';
+
 export type Engine = 'sqlite' | 'postgres';
 
 export type { MailAddress, MailAddressState, NotifiedReply, Subscription, UnsubscribeScope } from './mail-queries.js';
@@ -521,5 +524,43 @@ export interface CommentStore extends MailRecords {
    * yet sent holds its dedupe key.
    */
   retryOutbox(id: number, now: number): Promise<OutboxRow | undefined | 'not_failed' | 'superseded'>;
+  /** The names of the migrations this database has applied (in no particular order): one key-only read, what `/healthz` asks. */
+  appliedMigrations(): Promise<string[]>;
+  /**
+   * Live updates (src/server/live/): the changes readers of `thread` see, after `afterVersion`, in
+   * version order, at most `limit`; each with the comment as it is NOW (as lists carry it), or `null`
+   * when it is no longer listed. Kept {@link LIVE_RETENTION_MS}; one range of the primary key.
+   */
+  liveEvents(thread: string, afterVersion: number, limit: number): Promise<LiveEvent[]>;
+  /**
+   * Calls `changed(thread)` after a commit that may have added live events to `thread`: on
+   * PostgreSQL from any instance on the database (LISTEN/NOTIFY, the notification sent in the
+   * writing transaction), on SQLite from this store's own writes. `missed()` after the listening
+   * connection was lost and made again: anything may have changed meanwhile. Costs nothing until called.
+   */
+  watchLive(handlers: LiveHandlers): Promise<LiveWatch>;
+  close(): Promise<void>;
+}
+
+/** How long live events are kept for a reconnecting reader's catch-up. */
+export const LIVE_RETENTION_MS = 6 * 60 * 60 * 1000;
+
+/** One change a live reader sees (see {@link CommentStore.liveEvents}). */
+export interface LiveEvent {
+  version: number;
+  kind: LiveEventKind;
+  /** When it was written (ms, the writing instance's clock). */
+  createdAt: number;
+  commentId: number;
+  /** The comment as lists carry it now; `null` when it is no longer listed (or is gone). */
+  comment: ListedComment | null;
+}
+
+export interface LiveHandlers {
+  changed(thread: string): void;
+  missed(): void;
+}
+
+export interface LiveWatch {
   close(): Promise<void>;
 }

@@ -21,6 +21,7 @@ import type {
   HeldReplies,
   ImportedComment,
   ListedComment,
+  NewBan,
   NewStoredComment,
   PageKey,
   PostingFacts,
@@ -28,16 +29,18 @@ import type {
   RepliesPage,
   RepliesQuery,
   SpamCheck,
+  StoredBan,
   StoredComment,
   ThreadPage,
   ThreadPageQuery,
   ThreadStats,
 } from './comment-store.js';
 import { IdempotencyKeyTaken, SPAM_CHECK_RETENTION_DAYS } from './comment-store.js';
+import { LIVE_RETENTION_MS, type LiveEvent, type LiveEventKind, type LiveHandlers, type LiveWatch } from './comment-store.js';
 import { groupCommit } from './group-commit.js';
 import * as mail from './mail-queries.js';
 import * as outbox from './outbox-queries.js';
-import type { AuthorDeletion, Database, StoredStatus } from './schema.js';
+import type { AuthorDeletion, BanAction, Database, StoredStatus } from './schema.js';
 
 /** What differs between the engines; everything else is the same Kysely queries. */
 export interface EngineHooks {
@@ -49,6 +52,28 @@ export interface EngineHooks {
   /** Moves the id generator past the largest id, after rows were stored with explicit ids. */
   syncIds(db: Kysely<Database>): Promise<void>;
   close(): Promise<void>;
+  /** PostgreSQL: the channel a live event's transaction notifies, and the listener on it (see pg-listener.ts). */
+  live?: { channel: string; watch(handlers: LiveHandlers): Promise<LiveWatch> };
+}
+
+/** What the live updates need across one store's transactions (SQLite announces its own commits). */
+interface LiveState {
+  /** Who is told of commits: on SQLite, this store's watchers. */
+  readonly watchers: Set<LiveHandlers>;
+  /** Threads that got a live event in a transaction not yet announced (SQLite only). */
+  readonly pending: Set<string>;
+  lastPrune: number;
+}
+
+/** Live events are forgotten this often, at most, once their retention is over. */
+const LIVE_PRUNE_EVERY_MS = 10 * 60 * 1000;
+
+const isListed = (comment: { status: StoredStatus; authorDeletion: AuthorDeletion | null }) =>
+  comment.status === 'approved' || comment.authorDeletion === 'placeholder';
+
+/** What a reader of the thread sees happen to a comment listed before (`was`) and after (`now`). */
+function liveKind(was: boolean, now: boolean): LiveEventKind | null {
+  return was ? (now ? 'edit' : 'delete') : now ? 'comment' : null;
 }
 
 // Selected under the interface's names, so rows need no copying into another shape.
@@ -75,7 +100,7 @@ const COLUMNS = [
 
 // What a listed comment needs, and no more: building row objects is most of a page's cost.
 // A top-level comment's parent and root are null by definition, so they are not read.
-const ROOT_COLUMNS = ['id', 'name', 'email', 'url', 'body', 'created_at as createdAt', 'author_deletion as authorDeletion', 'role', 'pinned_at as pinnedAt'] as const;
+const ROOT_COLUMNS = ['id', 'name', 'email', 'url', 'body', 'created_at as createdAt', 'author_deletion as authorDeletion', 'role', 'pinned_at as pinnedAt', 'like_count as likeCount'] as const;
 const REPLY_COLUMNS = [...ROOT_COLUMNS, 'parent_id as parentId', 'root_id as rootId'] as const;
 const FEED_COLUMNS = ['id', 'name', 'email', 'url', 'body', 'created_at as createdAt', 'updated_at as updatedAt', 'role', 'pinned_at as pinnedAt'] as const;
 
@@ -141,6 +166,7 @@ class Queries implements CommentTransaction {
   constructor(
     protected readonly db: Kysely<Database>,
     protected readonly hooks: EngineHooks,
+    protected readonly live: LiveState = { watchers: new Set(), pending: new Set(), lastPrune: 0 },
   ) {}
 
   lockKeys(keys: string[]): Promise<void> {
@@ -273,7 +299,7 @@ class Queries implements CommentTransaction {
 
   async insert(comment: NewStoredComment): Promise<StoredComment> {
     const { id, depth } = await this.insertRow(commentRow({ ...comment, authorDeletion: null, holdReason: comment.holdReason ?? null }));
-    await this.touchThread(comment.thread, comment.status === 'approved' ? 1 : 0);
+    await this.touchThread(comment.thread, comment.status === 'approved' ? 1 : 0, id, liveKind(false, comment.status === 'approved'));
     return { ...comment, id, depth, authorDeletion: null, holdReason: comment.holdReason ?? null };
   }
 
@@ -347,7 +373,12 @@ class Queries implements CommentTransaction {
         .where('status', '=', current.status)
         .executeTakeFirst();
       if (changed.numUpdatedRows === 0n) continue;
-      await this.touchThread(current.thread, (status === 'approved' ? 1 : 0) - (current.status === 'approved' ? 1 : 0));
+      await this.touchThread(
+        current.thread,
+        (status === 'approved' ? 1 : 0) - (current.status === 'approved' ? 1 : 0),
+        id,
+        liveKind(isListed(current), status === 'approved'),
+      );
       return { ...current, status, updatedAt: now, authorDeletion: null };
     }
   }
@@ -361,7 +392,12 @@ class Queries implements CommentTransaction {
       .where('id', '=', comment.id)
       .execute();
     // The version moves, so no cache serves the old text; the count drops if it is no longer listed.
-    await this.touchThread(comment.thread, (status === 'approved' ? 1 : 0) - (comment.status === 'approved' ? 1 : 0));
+    await this.touchThread(
+      comment.thread,
+      (status === 'approved' ? 1 : 0) - (comment.status === 'approved' ? 1 : 0),
+      comment.id,
+      liveKind(isListed(comment), isListed({ status, authorDeletion: comment.authorDeletion })),
+    );
     return { ...comment, body, status, holdReason, updatedAt: now };
   }
 
@@ -376,7 +412,7 @@ class Queries implements CommentTransaction {
       .set({ ...changed, updated_at: now })
       .where('id', '=', comment.id)
       .execute();
-    await this.touchThread(comment.thread, 0);
+    await this.touchThread(comment.thread, 0, comment.id, liveKind(isListed(comment), isListed(comment)));
     return { ...comment, ...changed, updatedAt: now };
   }
 
@@ -388,7 +424,7 @@ class Queries implements CommentTransaction {
       .set({ status: 'deleted', name: '', url: null, body: '', author_deletion: authorDeletion, updated_at: now })
       .where('id', '=', comment.id)
       .execute();
-    await this.touchThread(comment.thread, comment.status === 'approved' ? -1 : 0);
+    await this.touchThread(comment.thread, comment.status === 'approved' ? -1 : 0, comment.id, liveKind(isListed(comment), authorDeletion === 'placeholder'));
     return { ...comment, status: 'deleted', name: '', url: null, body: '', authorDeletion, updatedAt: now };
   }
 
@@ -488,12 +524,143 @@ class Queries implements CommentTransaction {
       .execute();
   }
 
+  async setLike(commentId: number, thread: string, visitorHash: string, liked: boolean): Promise<{ likes: number; changed: boolean }> {
+    // Serializes presses of one visitor on one comment across PostgreSQL instances; SQLite writes one at a time.
+    await this.lockKeys([`like:${commentId}:${visitorHash}`]);
+    const standing = await this.db
+      .selectFrom('likes')
+      .select('id')
+      .where('comment_id', '=', commentId)
+      .where('visitor_hash', '=', visitorHash)
+      .where('unliked_version', 'is', null)
+      .executeTakeFirst();
+    const unchanged = async () => ({ likes: await this.likeCount(commentId), changed: false });
+    if ((standing !== undefined) === liked) return unchanged();
+    const version = await this.bumpVersion(thread);
+    if (liked) {
+      // The partial unique index settles any race the lock did not: a second standing like is never stored.
+      const inserted = await this.db
+        .insertInto('likes')
+        .values({ comment_id: commentId, thread, visitor_hash: visitorHash, liked_version: version, unliked_version: null })
+        .onConflict((oc) => oc.columns(['comment_id', 'visitor_hash']).where('unliked_version', 'is', null).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!inserted) return unchanged();
+    } else {
+      const taken = await this.db
+        .updateTable('likes')
+        .set({ unliked_version: version })
+        .where('id', '=', standing!.id)
+        .where('unliked_version', 'is', null)
+        .executeTakeFirst();
+      if (taken.numUpdatedRows === 0n) return unchanged();
+    }
+    const row = await this.db
+      .updateTable('comments')
+      .set((eb) => ({ like_count: eb('like_count', liked ? '+' : '-', 1) }))
+      .where('id', '=', commentId)
+      .returning('like_count')
+      .executeTakeFirstOrThrow();
+    return { likes: Number(row.like_count), changed: true };
+  }
+
+  private async likeCount(commentId: number): Promise<number> {
+    const row = await this.db.selectFrom('comments').select('like_count').where('id', '=', commentId).executeTakeFirst();
+    return Number(row?.like_count ?? 0);
+  }
+
+  /** Bumps a thread's version, as every write does, and returns the new one (what like rows are stamped with). */
+  private async bumpVersion(thread: string): Promise<number> {
+    const row = await this.db
+      .insertInto('thread_stats')
+      .values({ thread, approved_count: 0, version: 1 })
+      .onConflict((oc) => oc.column('thread').doUpdateSet((eb) => ({ version: eb('thread_stats.version', '+', 1) })))
+      .returning('version')
+      .executeTakeFirstOrThrow();
+    return Number(row.version);
+  }
+
+  async insertBans(bans: NewBan[]): Promise<StoredBan[]> {
+    const stored: StoredBan[] = [];
+    for (const ban of bans) {
+      const { id } = await this.db
+        .insertInto('bans')
+        .values({
+          kind: ban.kind,
+          value_hash: ban.valueHash,
+          action: ban.action,
+          reason: ban.reason,
+          label: ban.label,
+          comment_id: ban.commentId,
+          created_at: ban.createdAt,
+          expires_at: ban.expiresAt,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const { valueHash: _hidden, ...shown } = ban;
+      stored.push({ id: Number(id), ...shown });
+    }
+    return stored;
+  }
+
+  async activeBan(valueHashes: { email: string | null; address: string | null }, now: number): Promise<BanAction | null> {
+    const wanted = [
+      ...(valueHashes.email === null ? [] : [{ kind: 'email' as const, hash: valueHashes.email }]),
+      ...(valueHashes.address === null ? [] : [{ kind: 'address' as const, hash: valueHashes.address }]),
+    ];
+    if (wanted.length === 0) return null;
+    const rows = await this.db
+      .selectFrom('bans')
+      .select('action')
+      .where((eb) => eb.or(wanted.map(({ kind, hash }) => eb.and([eb('value_hash', '=', hash), eb('kind', '=', kind)]))))
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+      .execute();
+    if (rows.some((row) => row.action === 'refuse')) return 'refuse';
+    return rows.length > 0 ? 'spam' : null;
+  }
+
   /**
    * Every write to a thread comes through here: it moves the approved count by
    * `delta` and bumps the version that cached pages are checked against. The
    * increment is atomic, so it stays right however many writes run at once.
+   * A change a reader of the thread sees (`live`: what happened to comment `commentId`) is
+   * written to live_events under the new version, in the same transaction; on PostgreSQL the
+   * same statement notifies the instances, which hear it only if the transaction commits.
    */
-  private async touchThread(thread: string, delta: number): Promise<void> {
+  private async touchThread(thread: string, delta: number, commentId?: number, live?: LiveEventKind | null): Promise<void> {
+    if (commentId !== undefined && live) {
+      const now = Date.now();
+      if (this.hooks.live) {
+        // One round trip, as the plain bump.
+        await sql`
+          with stats as (
+            insert into thread_stats (thread, approved_count, version) values (${thread}, ${delta}, 1)
+            on conflict (thread) do update set approved_count = thread_stats.approved_count + ${delta}, version = thread_stats.version + 1
+            returning version
+          ), event as (
+            insert into live_events (thread, version, comment_id, kind, created_at)
+            select ${thread}::text, version, ${commentId}::bigint, ${live}::text, ${now}::bigint from stats
+            returning version
+          )
+          select pg_notify(${this.hooks.live.channel}::text, ${thread}::text) from event`.execute(this.db);
+        return;
+      }
+      const { version } = await this.db
+        .insertInto('thread_stats')
+        .values({ thread, approved_count: delta, version: 1 })
+        .onConflict((oc) =>
+          oc.column('thread').doUpdateSet((eb) => ({
+            approved_count: eb('thread_stats.approved_count', '+', delta),
+            version: eb('thread_stats.version', '+', 1),
+          })),
+        )
+        .returning('version')
+        .executeTakeFirstOrThrow();
+      await this.db.insertInto('live_events').values({ thread, version, comment_id: commentId, kind: live, created_at: now }).execute();
+      // Announced once the write settles (KyselyCommentStore.write); nobody watching, nobody to tell.
+      if (this.live.watchers.size > 0) this.live.pending.add(thread);
+      return;
+    }
     await this.db
       .insertInto('thread_stats')
       .values({ thread, approved_count: delta, version: 1 })
@@ -507,6 +674,9 @@ class Queries implements CommentTransaction {
   }
 }
 
+/** The ban list's length: the newest bans, far more than a site's moderators make. */
+const MAX_BANS_LISTED = 1000;
+
 /** The {@link CommentStore} for both engines. */
 export class KyselyCommentStore extends Queries implements CommentStore {
   readonly engine: Engine;
@@ -515,19 +685,72 @@ export class KyselyCommentStore extends Queries implements CommentStore {
   constructor(db: Kysely<Database>, hooks: EngineHooks) {
     super(db, hooks);
     this.engine = hooks.engine;
+    const live = this.live;
     this.runWrite = hooks.groupCommit
-      ? groupCommit(db, (trx) => new Queries(trx, hooks))
-      : (work) => db.transaction().execute((trx) => work(new Queries(trx, hooks)));
+      ? groupCommit(db, (trx) => new Queries(trx, hooks, live))
+      : (work) => db.transaction().execute((trx) => work(new Queries(trx, hooks, live)));
   }
 
-  async listThread({ thread, limit, sort, after }: ThreadPageQuery): Promise<ThreadPage> {
+  async liveEvents(thread: string, afterVersion: number, limit: number): Promise<LiveEvent[]> {
+    const events = await this.db
+      .selectFrom('live_events')
+      .select(['version', 'kind', 'created_at as createdAt', 'comment_id as commentId'])
+      .where('thread', '=', thread)
+      .where('version', '>', afterVersion)
+      .orderBy('version')
+      .limit(limit)
+      .execute();
+    if (events.length === 0) return [];
+    const ids = [...new Set(events.map((event) => Number(event.commentId)))];
+    const comments = new Map<number, ListedComment>();
+    for (const part of chunks(ids, IDS_PER_QUERY)) {
+      const rows = await this.db.selectFrom('comments').select(REPLY_COLUMNS).where('id', 'in', part).where('thread', '=', thread).where(listed).execute();
+      for (const row of rows) comments.set(row.id, row as ListedComment);
+    }
+    return events.map((event) => ({
+      version: Number(event.version),
+      kind: event.kind,
+      createdAt: Number(event.createdAt),
+      commentId: Number(event.commentId),
+      comment: comments.get(Number(event.commentId)) ?? null,
+    }));
+  }
+
+  async watchLive(handlers: LiveHandlers): Promise<LiveWatch> {
+    if (this.hooks.live) return this.hooks.live.watch(handlers);
+    this.live.watchers.add(handlers);
+    return { close: async () => void this.live.watchers.delete(handlers) };
+  }
+
+  /** After a write commits or fails: SQLite's watchers hear of the threads it (or its batch) changed. */
+  private readonly afterWrite = () => {
+    const { pending, watchers } = this.live;
+    if (pending.size > 0) {
+      // Re-read by the watchers, so a batch's rolled-back savepoint announces nothing that is not stored.
+      const threads = [...pending];
+      pending.clear();
+      for (const watcher of watchers) for (const thread of threads) watcher.changed(thread);
+    }
+    const now = Date.now();
+    if (now - this.live.lastPrune >= LIVE_PRUNE_EVERY_MS) {
+      this.live.lastPrune = now;
+      // Outside the write's transaction, so no write waits for it.
+      this.db
+        .deleteFrom('live_events')
+        .where('created_at', '<', now - LIVE_RETENTION_MS)
+        .execute()
+        .catch((error: unknown) => console.error(`[colloquy] Could not forget old live events: ${(error as Error).message}`));
+    }
+  };
+
+  async listThread({ thread, limit, sort, after, likesAt }: ThreadPageQuery): Promise<ThreadPage> {
     // Pins open the first page, oldest pin first, whatever the sort; a cursor among them goes on with them.
     const inPins = after === null || after.pinnedAt !== undefined;
     const pins = inPins ? await this.pinnedRoots(thread, after, limit + 1) : [];
     const pinnedIds = new Set(pins.map((root) => root.id));
     // One row more than asked says whether there is a next page.
     const roots =
-      pins.length > limit ? pins : [...pins, ...(await this.orderedRoots(thread, sort, inPins ? null : after, limit + 1 - pins.length))];
+      pins.length > limit ? pins : [...pins, ...(await this.orderedRoots(thread, sort, inPins ? null : after, limit + 1 - pins.length, likesAt))];
     // Top-level comments come first and always at least one; long ones may end the page early.
     let budget: number = REPLIES.maxChars;
     let kept = 0;
@@ -560,7 +783,12 @@ export class KyselyCommentStore extends Queries implements CommentStore {
     return {
       comments,
       // A root read but not kept (the one past `limit`, or one cut by the budget) starts the next page.
-      next: roots.length > kept && last ? (pinnedIds.has(last.id) ? { ...keyOf(last), pinnedAt: last.pinnedAt! } : keyOf(last)) : null,
+      next:
+        roots.length > kept && last
+          ? pinnedIds.has(last.id)
+            ? { ...keyOf(last), pinnedAt: last.pinnedAt! }
+            : { ...keyOf(last), ...(sort === 'top' ? { likes: (last as Partial<RankedRoot>).rankLikes ?? last.likeCount } : {}) }
+          : null,
       moreReplies,
     };
   }
@@ -581,7 +809,8 @@ export class KyselyCommentStore extends Queries implements CommentStore {
   }
 
   /** Up to `limit` of the thread's listed top-level comments but its pins, in `sort`'s order, after `after` (or from the start). */
-  private orderedRoots(thread: string, sort: ThreadPageQuery['sort'], after: PageKey | null, limit: number) {
+  private orderedRoots(thread: string, sort: ThreadPageQuery['sort'], after: PageKey | null, limit: number, likesAt?: number) {
+    if (sort === 'top') return this.topRoots(thread, after, limit, likesAt);
     const direction = sort === 'newest' ? 'desc' : 'asc';
     return this.db
       .selectFrom('comments')
@@ -596,6 +825,87 @@ export class KyselyCommentStore extends Queries implements CommentStore {
       .orderBy('id', direction)
       .limit(limit)
       .execute();
+  }
+
+  /**
+   * Up to `limit` of the thread's listed top-level comments but its pins, most liked first (ties
+   * oldest first), ranked by their counts at version `likesAt`, after `after`. A comment whose likes
+   * changed since then is ranked by the count it had then, worked out from the like rows changed
+   * since (their versions say so); every other comment's standing count is that count, and the
+   * comments_thread_top index walks them in order. So the cost is the page plus the likes changed
+   * since `likesAt`, never the thread or the database. Read in one snapshot (a read transaction),
+   * so no like lands between the counts and the rows that correct them.
+   */
+  private topRoots(thread: string, after: PageKey | null, limit: number, likesAt?: number): Promise<RankedRoot[]> {
+    const read = this.hooks.engine === 'postgres' ? this.db.transaction().setIsolationLevel('repeatable read') : this.db.transaction();
+    return read.execute(async (trx) => {
+      const roots = () =>
+        trx.selectFrom('comments').select(ROOT_COLUMNS).where('thread', '=', thread).where('parent_id', 'is', null).where(unpinnedListed);
+      // Per comment: standing likes now minus standing likes at the snapshot.
+      const moved = new Map<number, number>();
+      if (likesAt !== undefined) {
+        const changed = await trx
+          .selectFrom('likes')
+          .select(['id', 'comment_id', 'liked_version', 'unliked_version'])
+          .where('thread', '=', thread)
+          .where('liked_version', '>', likesAt)
+          .execute();
+        changed.push(
+          ...(await trx
+            .selectFrom('likes')
+            .select(['id', 'comment_id', 'liked_version', 'unliked_version'])
+            .where('thread', '=', thread)
+            .where('unliked_version', 'is not', null)
+            .where('unliked_version', '>', likesAt)
+            .where('liked_version', '<=', likesAt)
+            .execute()),
+        );
+        for (const like of changed) {
+          const now = like.unliked_version === null ? 1 : 0;
+          const then = Number(like.liked_version) <= likesAt && (like.unliked_version === null || Number(like.unliked_version) > likesAt) ? 1 : 0;
+          if (now !== then) moved.set(Number(like.comment_id), (moved.get(Number(like.comment_id)) ?? 0) + now - then);
+        }
+        for (const [id, delta] of moved) if (delta === 0) moved.delete(id);
+      }
+      const ranked = (row: ListedComment): RankedRoot => Object.assign(row, { rankLikes: row.likeCount - (moved.get(row.id) ?? 0) });
+      const isAfter = (row: RankedRoot) => after === null || compareTop(row, { likes: after.likes ?? 0, createdAt: after.createdAt, id: after.id }) > 0;
+
+      // Those ranked by their standing count, in index order, skipping the moved ones (listed below).
+      const steady: RankedRoot[] = [];
+      const take = async (query: ReturnType<typeof roots>) => {
+        let skip = 0;
+        for (;;) {
+          const want = limit - steady.length;
+          if (want <= 0) return;
+          const rows = (await query.limit(want + moved.size).offset(skip).execute()) as ListedComment[];
+          skip += rows.length;
+          for (const row of rows) if (!moved.has(row.id) && steady.length < limit) steady.push(ranked(row));
+          if (rows.length < want + moved.size) return;
+        }
+      };
+      if (after === null) {
+        await take(roots().orderBy('like_count', 'desc').orderBy('created_at').orderBy('id'));
+      } else {
+        const likes = after.likes ?? 0;
+        // Two ranges of the index: the rest of the cursor's count, then every smaller count.
+        await take(
+          roots()
+            .where('like_count', '=', likes)
+            .where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.createdAt, after.id)))
+            .orderBy('created_at')
+            .orderBy('id'),
+        );
+        await take(roots().where('like_count', '<', likes).orderBy('like_count', 'desc').orderBy('created_at').orderBy('id'));
+      }
+      const shifted: RankedRoot[] = [];
+      for (const part of chunks([...moved.keys()], IDS_PER_QUERY)) {
+        for (const row of (await roots().where('id', 'in', part).execute()) as ListedComment[]) {
+          const root = ranked(row);
+          if (isAfter(root)) shifted.push(root);
+        }
+      }
+      return [...steady, ...shifted].sort(compareTop).slice(0, limit);
+    });
   }
 
   async listReplies({ thread, rootId, after }: RepliesQuery): Promise<RepliesPage | undefined> {
@@ -838,7 +1148,28 @@ export class KyselyCommentStore extends Queries implements CommentStore {
   }
 
   write<T>(work: (tx: CommentTransaction) => Promise<T>): Promise<T> {
-    return this.runWrite(work);
+    const done = this.runWrite(work);
+    done.then(this.afterWrite, this.afterWrite);
+    return done;
+  }
+
+  async listBans(): Promise<StoredBan[]> {
+    const rows = await this.db.selectFrom('bans').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(MAX_BANS_LISTED).execute();
+    return rows.map((row) => ({
+      id: Number(row.id),
+      kind: row.kind,
+      action: row.action,
+      reason: row.reason,
+      label: row.label,
+      commentId: row.comment_id === null ? null : Number(row.comment_id),
+      createdAt: Number(row.created_at),
+      expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+    }));
+  }
+
+  async deleteBan(id: number): Promise<boolean> {
+    const result = await this.db.deleteFrom('bans').where('id', '=', id).executeTakeFirst();
+    return result.numDeletedRows > 0n;
   }
 
   override setStatus(id: number, status: StoredStatus, now: number = Date.now()): Promise<StoredComment | undefined> {
@@ -888,9 +1219,23 @@ export class KyselyCommentStore extends Queries implements CommentStore {
     return outbox.retry(this.db, id, now);
   }
 
+  async appliedMigrations(): Promise<string[]> {
+    return (await this.db.selectFrom('colloquy_migrations').select('name').execute()).map((row) => row.name);
+  }
+
   close(): Promise<void> {
     return this.hooks.close();
   }
+}
+
+/** A top-level comment of a `top` page, with the count it is ranked by (its count at the page's snapshot). */
+type RankedRoot = ListedComment & { rankLikes: number };
+
+/** The `top` order: most liked first, then oldest, then lowest id. */
+function compareTop(a: { rankLikes?: number; likes?: number; createdAt: number; id: number }, b: { rankLikes?: number; likes?: number; createdAt: number; id: number }): number {
+  const likesA = a.rankLikes ?? a.likes ?? 0;
+  const likesB = b.rankLikes ?? b.likes ?? 0;
+  return likesB - likesA || a.createdAt - b.createdAt || a.id - b.id;
 }
 
 /** A shown reply as the tree walk sees it. */

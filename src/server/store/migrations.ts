@@ -286,6 +286,93 @@ const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    name: '010_likes',
+    async up(db, engine) {
+      // Each like is a row stamped with the thread's version when it was given and when it was taken
+      // back, so a `top` page can rank by the counts as they were at the version its first page was
+      // read at (kysely-store.ts, topRoots): no comment skipped or listed twice while likes change.
+      await db.schema
+        .createTable('likes')
+        .addColumn('id', engine === 'sqlite' ? 'integer' : 'bigint', (col) =>
+          engine === 'sqlite' ? col.primaryKey().autoIncrement() : col.primaryKey().generatedByDefaultAsIdentity(),
+        )
+        .addColumn('comment_id', 'bigint', (col) => col.notNull().references('comments.id'))
+        .addColumn('thread', 'text', (col) => col.notNull())
+        // A keyed hash of the visitor's key and the comment: not the same for two comments, so one
+        // visitor's likes cannot be linked, and nothing says who liked.
+        .addColumn('visitor_hash', 'text', (col) => col.notNull())
+        .addColumn('liked_version', 'bigint', (col) => col.notNull())
+        .addColumn('unliked_version', 'bigint')
+        .execute();
+      // One standing like per visitor and comment, however many presses race.
+      await db.schema
+        .createIndex('likes_active')
+        .on('likes')
+        .columns(['comment_id', 'visitor_hash'])
+        .unique()
+        .where(sql<boolean>`unliked_version is null`)
+        .execute();
+      // What changed in a thread since a version: a later `top` page corrects the counts with these alone.
+      await db.schema.createIndex('likes_thread_liked').on('likes').columns(['thread', 'liked_version']).execute();
+      await db.schema
+        .createIndex('likes_thread_unliked')
+        .on('likes')
+        .columns(['thread', 'unliked_version'])
+        .where(sql<boolean>`unliked_version is not null`)
+        .execute();
+      // The standing count, kept in the like's transaction: what the list shows and `top` walks.
+      await db.schema
+        .alterTable('comments')
+        .addColumn('like_count', 'integer', (col) => col.notNull().defaultTo(0))
+        .execute();
+      // A thread's listed top-level comments, most liked first, ties oldest first: the `top` pages walk this.
+      await sql`create index comments_thread_top on comments (thread, like_count desc, created_at, id) where parent_id is null and (status = 'approved' or author_deletion = 'placeholder')`.execute(
+        db,
+      );
+    },
+  },
+  {
+    name: '011_bans',
+    async up(db, engine) {
+      // A moderator's bans (src/server/spam/bans.ts): of an email (a keyed hash of it) or of a client
+      // address (the keyed hash of its IPv4 address or IPv6 /64 that comments.ip_hash holds).
+      await db.schema
+        .createTable('bans')
+        .addColumn('id', engine === 'sqlite' ? 'integer' : 'bigint', (col) =>
+          engine === 'sqlite' ? col.primaryKey().autoIncrement() : col.primaryKey().generatedByDefaultAsIdentity(),
+        )
+        .addColumn('kind', 'text', (col) => col.notNull().check(sql`kind in ('email', 'address')`))
+        .addColumn('value_hash', 'text', (col) => col.notNull())
+        .addColumn('action', 'text', (col) => col.notNull().check(sql`action in ('spam', 'refuse')`))
+        .addColumn('reason', 'text')
+        // What the ban list shows: a masked email, or which comment's address; never the value itself.
+        .addColumn('label', 'text', (col) => col.notNull())
+        .addColumn('comment_id', 'bigint')
+        .addColumn('created_at', 'bigint', (col) => col.notNull())
+        .addColumn('expires_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('bans_value').on('bans').columns(['value_hash', 'kind']).execute();
+      await db.schema.createIndex('bans_created').on('bans').columns(['created_at', 'id']).execute();
+    },
+  },
+  {
+    name: '012_live_events',
+    async up(db) {
+      // Live updates' catch-up (src/server/live/): one row per change a reader of the thread sees,
+      // under the thread's version at that change. No text of the comment: it is read when sent.
+      await db.schema
+        .createTable('live_events')
+        .addColumn('thread', 'text', (col) => col.notNull())
+        .addColumn('version', 'bigint', (col) => col.notNull())
+        .addColumn('comment_id', 'bigint', (col) => col.notNull())
+        .addColumn('kind', 'text', (col) => col.notNull().check(sql`kind in ('comment', 'edit', 'delete')`))
+        .addColumn('created_at', 'bigint', (col) => col.notNull())
+        .addPrimaryKeyConstraint('live_events_pkey', ['thread', 'version'])
+        .execute();
+      await db.schema.createIndex('live_events_created').on('live_events').column('created_at').execute();
+    },
+  },
 ];
 
 /** Brings the schema up to date; returns the names of the migrations it ran. */
@@ -316,3 +403,8 @@ const MIGRATION_LOCK = sql.lit(0x636f6c6c6f71);
 
 /** Every migration's name, in order: what `colloquy doctor` compares a database with. */
 export const migrationNames = (): string[] => MIGRATIONS.map((migration) => migration.name);
+/**
+ * The migrations a store needs before this code can serve it: all but the keyed ones, which
+ * change data only and wait for a start that has the secret (`/healthz` asks for these).
+ */
+export const requiredMigrationNames = (): string[] => MIGRATIONS.filter((migration) => !migration.keyed).map((migration) => migration.name);

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { CommentStore } from './comment-store.js';
 import { KyselyCommentStore } from './kysely-store.js';
 import { migrate } from './migrations.js';
+import { liveChannel, pgListener } from './pg-listener.js';
 import type { Database } from './schema.js';
 
 const INT8_OID = 20;
@@ -37,6 +38,9 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     await db.destroy();
     throw error;
   }
+  // Live updates' own connection, made when the first reader connects (see pg-listener.ts).
+  const channel = liveChannel(options.schema);
+  const listener = pgListener({ connectionString: url }, channel);
   return new KyselyCommentStore(db, {
     engine: 'postgres',
     // Concurrent transactions on the pool already share WAL flushes in PostgreSQL.
@@ -54,6 +58,10 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
       // An identity column's sequence does not notice ids given explicitly.
       await sql`select setval(pg_get_serial_sequence('comments', 'id'), coalesce((select max(id) from comments), 0) + 1, false)`.execute(trx);
     },
-    close: () => db.destroy(),
+    live: { channel, watch: (handlers) => listener.watch(handlers) },
+    async close() {
+      await listener.close();
+      await db.destroy();
+    },
   });
 }

@@ -38,6 +38,12 @@ export interface CommentsTable {
   hold_reason: HoldReason | null;
   /** Levels below its top-level comment: 0 for a top-level comment, 1 for a reply to one (migration 006). */
   depth: number;
+  /** `'host'` for a comment the site wrote through the admin API; `null` for anyone else's (migration 009). */
+  role: 'host' | null;
+  /** When a moderator pinned it (ms), or `null` (migration 009). */
+  pinned_at: number | null;
+  /** Standing likes, kept with the `likes` rows in the same transactions (migration 010). */
+  like_count: Generated<number>;
 }
 
 /** Akismet's verdict on a comment when it arrived; `unknown` when Akismet could not be asked. */
@@ -62,12 +68,6 @@ export interface ThreadStatsTable {
   approved_count: number;
   /** Bumped by every change to the thread's comments. */
   version: number;
-}
-
-/**
- * How often something happened per kind and key in a fixed window (migration 004): the brake on
- * a client's repeated 409s. `key` is a keyed hash, never an address.
- */
   /** A moderator's decision (migration 009): `closed`, `open` (reopened, whatever its age), or `null` for none. */
   closed_state: 'closed' | 'open' | null;
 }
@@ -76,6 +76,12 @@ export interface ThreadStatsTable {
 export interface SettingsTable {
   key: string;
   value: string;
+}
+
+/**
+ * How often something happened per kind and key in a fixed window (migration 004): the brake on
+ * a client's repeated 409s. `key` is a keyed hash, never an address.
+ */
 export interface RateLimitsTable {
   kind: string;
   /** Milliseconds since the epoch, a multiple of the kind's window. */
@@ -112,6 +118,52 @@ export interface OutboxTable {
   dedupe_key: string | null;
 }
 
+/**
+ * One visitor's like of one comment (migration 010): given at thread version `liked_version`,
+ * taken back at `unliked_version` (`null` while it stands; a like given again is a new row).
+ */
+export interface LikesTable {
+  id: Generated<number>;
+  comment_id: number;
+  thread: string;
+  /** A keyed hash of the visitor's key and the comment (keyed-hash.ts): never the key, never shown. */
+  visitor_hash: string;
+  liked_version: number;
+  unliked_version: number | null;
+}
+
+export type BanKind = 'email' | 'address';
+export type BanAction = 'spam' | 'refuse';
+
+/** A moderator's ban (migration 011; src/server/spam/bans.ts). */
+export interface BansTable {
+  id: Generated<number>;
+  kind: BanKind;
+  /** A keyed hash of the normalized email, or the keyed address hash comments.ip_hash holds. */
+  value_hash: string;
+  action: BanAction;
+  reason: string | null;
+  /** What the ban list shows instead of the value: a masked email, or the comment whose address it is. */
+  label: string;
+  comment_id: number | null;
+  created_at: number;
+  /** `null`: never. */
+  expires_at: number | null;
+}
+
+/** A change readers of a thread see live (migration 012; src/server/live/), kept for catch-up a few hours. */
+export interface LiveEventsTable {
+  thread: string;
+  /** The thread's version (thread_stats) the change moved it to: per thread, in commit order. */
+  version: number;
+  comment_id: number;
+  kind: LiveEventKind;
+  created_at: number;
+}
+
+/** `comment`: now listed (new, or approved by a moderator); `edit`: listed, and changed; `delete`: no longer listed. */
+export type LiveEventKind = 'comment' | 'edit' | 'delete';
+
 export interface MigrationsTable {
   name: string;
   applied_at: number;
@@ -127,4 +179,8 @@ export interface Database {
   mail_addresses: MailAddressesTable;
   subscriptions: SubscriptionsTable;
   outbox: OutboxTable;
+  settings: SettingsTable;
+  likes: LikesTable;
+  bans: BansTable;
+  live_events: LiveEventsTable;
 }
