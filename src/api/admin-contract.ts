@@ -23,6 +23,7 @@ export type AdminStatus = (typeof ADMIN_STATUSES)[number];
  * - `honeypot`: the hidden field was filled in
  * - `akismet`: Akismet said spam
  * - `akismet_unavailable`: Akismet gave no usable answer in time, so it waits for a person
+ * - `banned`: its email or client address is under a moderator's ban whose action is `spam`
  */
 export type HoldReason =
   | 'moderation'
@@ -33,7 +34,8 @@ export type HoldReason =
   | 'form_token_invalid'
   | 'honeypot'
   | 'akismet'
-  | 'akismet_unavailable';
+  | 'akismet_unavailable'
+  | 'banned';
 
 /** A comment as the admin API shows it: everything a moderator needs, the email included. */
 export interface AdminComment {
@@ -60,12 +62,12 @@ export interface AdminComment {
   createdAt: string;
   /** ISO 8601, UTC: the last edit or moderation change. */
   updatedAt: string;
-}
-
   /** Pinned by a moderator (`POST /api/admin/comments/{id}/pin`); a pinned comment is listed only while approved. */
   pinned: boolean;
   /** `'host'` for a comment written as the site (`POST /api/admin/comments`); `null` for a visitor's. */
   role: 'host' | null;
+}
+
 export interface AdminParent {
   id: string;
   name: string;
@@ -133,8 +135,6 @@ export interface AdminBulkResult {
   notFound: string[];
 }
 
-/** The public API's codes, and `unauthorized` (401): no admin token, or a wrong one. */
-export type AdminErrorCode = ErrorCode | 'unauthorized';
 /**
  * Body of `POST /api/admin/comments`: a comment written as the site, under the host's name
  * ({@link AdminSettings.hostName}). Published at once with `role: 'host'`, whatever the spam
@@ -192,6 +192,8 @@ export interface AdminThreadList {
   nextAfter: string | null;
 }
 
+/** The public API's codes, and `unauthorized` (401): no admin token, or a wrong one. */
+export type AdminErrorCode = ErrorCode | 'unauthorized';
 
 export type AdminFieldName = 'status' | 'name' | 'url' | 'body' | 'ids' | 'q' | 'thread' | 'since' | 'before';
 
@@ -264,3 +266,49 @@ export interface AdminSubscriberCounts {
 
 /** Most `thread` filters in one subscriber-count request; without one, the busiest threads, at most this many. */
 export const MAX_SUBSCRIBER_THREADS = 100;
+
+/** What a ban does to a banned poster's new comments: `spam` (silently; they see "awaiting moderation") or `refuse` (403 `banned`). */
+export type BanAction = 'spam' | 'refuse';
+
+/**
+ * Body of `POST /api/admin/comments/{id}/ban`: ban the comment's email, its client address
+ * (stored only as a keyed hash of its IPv4 address or IPv6 /64), or both.
+ */
+export interface BanRequest {
+  email: boolean;
+  address: boolean;
+  action: BanAction;
+  /** At most {@link MAX_BAN_REASON} characters; shown in the ban list. */
+  reason?: string;
+  /** {@link BAN_DAYS}`.min`–`.max` days; left out, an address ban lasts `addressDefault` days and an email ban never ends. */
+  days?: number;
+}
+
+/** A ban as the admin API shows it. Neither the email nor the address is shown, only what `label` says. */
+export interface Ban {
+  id: string;
+  kind: 'email' | 'address';
+  action: BanAction;
+  reason: string | null;
+  /** For an email ban the email masked (`j•••@example.com`); for an address ban `address of comment #123`. */
+  label: string;
+  /** The comment the ban was made from, or `null`. */
+  commentId: string | null;
+  /** ISO 8601, UTC. */
+  createdAt: string;
+  /** ISO 8601, UTC, or `null` for a ban that never ends. */
+  expiresAt: string | null;
+  /** Whether it is in force now (not expired). */
+  active: boolean;
+}
+
+/** `201` answer to a ban request, and `200` answer to `GET /api/admin/bans` (newest first, in force or expired). */
+export interface BanList {
+  bans: Ban[];
+}
+
+/** Longest {@link BanRequest.reason}, in characters. */
+export const MAX_BAN_REASON = 500;
+
+/** A ban's length in days: allowed range and defaults (`null`: never ends). */
+export const BAN_DAYS = { min: 1, max: 3650, addressDefault: 30, emailDefault: null } as const;

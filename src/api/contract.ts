@@ -14,8 +14,14 @@ export type CommentStatus = (typeof COMMENT_STATUSES)[number];
 /** Every {@link CommentStatus}: the list each side checks against, written once. */
 export const COMMENT_STATUSES = ['approved', 'pending', 'deleted'] as const;
 
-/** Order of top-level comments in a thread. Replies are always oldest first. */
-export type SortOrder = 'oldest' | 'newest';
+/**
+ * Order of top-level comments in a thread. Replies are always oldest first. `top`: most liked
+ * first, ties oldest first; an endpoint with likes off (or none) answers `top` as `oldest`.
+ */
+export type SortOrder = 'oldest' | 'newest' | 'top';
+
+/** Every {@link SortOrder}, in the order a sort control offers them. */
+export const SORT_ORDERS: readonly SortOrder[] = ['oldest', 'newest', 'top'];
 
 export interface CommentAuthor {
   /** Display name, as the commenter typed it (trimmed). */
@@ -37,6 +43,22 @@ export interface Comment {
   /** ISO 8601 timestamp in UTC. */
   createdAt: string;
   status: CommentStatus;
+  /**
+   * Optional: `'host'` on a comment the site itself wrote (the reference server: through its
+   * admin API, under the host's name). No visitor's post can set it. Absent otherwise.
+   */
+  role?: 'host';
+  /**
+   * Optional: `true` on a top-level comment a moderator pinned. Pinned comments open the first
+   * page (oldest pin first), whatever the sort, and are not repeated on later pages. Absent otherwise.
+   */
+  pinned?: true;
+  /**
+   * Optional: how many visitors like this approved comment. Absent when the endpoint has likes
+   * off (`COLLOQUY_LIKES=off`), and on anything but an approved comment of a list or replies
+   * page; the widget shows a like button only for comments that carry it. Who liked is never said.
+   */
+  likes?: number;
 }
 
 /** `GET {endpoint}/comments?thread=&limit=&cursor=&sort=` */
@@ -77,6 +99,11 @@ export interface CommentPage {
    * Absent (or empty) when every reply is in the page.
    */
   moreReplies?: Record<string, MoreReplies>;
+  /**
+   * Optional: `true` when the thread is closed (by a moderator, or by its age): its comments are
+   * still listed and counted, but a post or reply to it is refused (`403`, `thread_closed`).
+   */
+  closed?: true;
 }
 
 /** Replies of one top-level comment not yet listed. */
@@ -99,11 +126,6 @@ export interface ReplyPage {
   thread: string;
   /** The top-level comment these replies belong to. */
   rootId: string;
-  /**
-   * Optional: `true` when the thread is closed (by a moderator, or by its age): its comments are
-   * still listed and counted, but a post or reply to it is refused (`403`, `thread_closed`).
-   */
-  closed?: true;
   /** The next replies of that comment, oldest first (so parents come before children). */
   comments: Comment[];
   /** What is still held back after these, or `null` when every reply has been listed. */
@@ -182,6 +204,28 @@ export interface ManageLinkRequest {
   locale?: string;
 }
 
+/**
+ * Body of `POST {endpoint}/comments/{id}/like` (`Content-Type: application/json`): this
+ * visitor likes the comment (`liked: true`) or no longer does (`false`). Setting the state the
+ * visitor already has changes nothing. There are no cookies and no login: `visitor` is a random
+ * key the widget makes once per site (kept in `localStorage` after the first like), and the
+ * endpoint stores only a keyed hash of it per comment.
+ */
+export interface LikeRequest {
+  /** {@link VISITOR_KEY}: 16–64 characters of `A-Z a-z 0-9 _ -`. */
+  visitor: string;
+  liked: boolean;
+}
+
+/** `200` answer to a like: the comment's count now, and this visitor's state. */
+export interface LikeAnswer {
+  likes: number;
+  liked: boolean;
+}
+
+/** What a {@link LikeRequest.visitor} key looks like. */
+export const VISITOR_KEY = /^[A-Za-z0-9_-]{16,64}$/;
+
 /** `GET {endpoint}/counts?thread=a&thread=b` (at most 100 threads): approved comments per thread. */
 export interface ThreadCounts {
   counts: Record<string, number>;
@@ -197,6 +241,9 @@ export type ErrorCode =
   | 'invalid_request' // 400
   | 'forbidden_origin' // 403
   | 'forbidden' // 403: edit token missing, expired, for another comment, or tampered with
+  | 'banned' // 403: the poster is under a ban that refuses their comments
+  | 'likes_off' // 403: the endpoint has likes off
+  | 'thread_closed' // 403: a post or reply to a closed thread
   | 'not_found' // 404
   | 'duplicate' // 409
   | 'too_large' // 413
@@ -213,6 +260,9 @@ export interface ErrorBody {
     fields?: Partial<Record<FieldName, FieldProblem>>;
   };
 }
+
+/** Most pinned comments a thread can have. */
+export const MAX_PINNED = 3;
 
 /** Maximum lengths in characters (Unicode code points), as WordPress. */
 export const LIMITS = {
@@ -249,6 +299,3 @@ export const REPLIES = { perRoot: 20, perPage: 50, maxChars: 250_000 } as const;
  * `invalid`); the widget draws every depth past its own `max-depth` flat.
  */
 export const MAX_REPLY_DEPTH = 500;
-/** Most pinned comments a thread can have. */
-export const MAX_PINNED = 3;
-

@@ -16,7 +16,7 @@
 import { MAX_REPLY_DEPTH } from '../../api/contract.js';
 import type { Akismet, CommentFacts } from '../integrations/akismet.js';
 import type { ModerationMode } from '../config.js';
-import { duplicate, idempotencyKeyTaken, parentNotFound, replyTooDeep, tooFast } from '../http/errors.js';
+import { banned, duplicate, idempotencyKeyTaken, parentNotFound, replyTooDeep, tooFast } from '../http/errors.js';
 import { parseId } from '../http/ids.js';
 import type { CheckedComment } from '../http/input.js';
 import { announce, type EventListener } from '../outbox/events.js';
@@ -53,6 +53,8 @@ export interface PostingPolicy {
 export interface Poster {
   /** Keyed hash of the client's address, or `null` when it is unknown. */
   addressHash: string | null;
+  /** Keyed hash of the email as bans store it (KeyedHashes.bannedEmail); without it no ban is looked up. */
+  emailBanHash?: string;
   clock: () => number;
 }
 
@@ -103,6 +105,14 @@ export async function postComment(
   if (parentId === undefined) throw parentNotFound();
   let verdict = screening.verdict;
   let spamCheck: Omit<SpamCheck, 'commentId'> | null = null;
+
+  // A moderator's ban (spam/bans.ts) decides before every other rule: refused outright, or spam
+  // that is answered as any held post is (so the poster cannot tell it from waiting for a person).
+  if (poster.emailBanHash !== undefined) {
+    const ban = await store.activeBan({ email: poster.emailBanHash, address: poster.addressHash }, poster.clock());
+    if (ban === 'refuse') throw banned();
+    if (ban === 'spam') verdict = { status: 'spam', reason: 'banned' };
+  }
 
   // Akismet is not asked about what the local rules already call spam.
   if (screening.akismet && verdict?.status !== 'spam') {

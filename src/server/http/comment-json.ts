@@ -15,9 +15,14 @@ export function shownWebsite(url: string | null): string | null {
 
 /**
  * A comment as responses carry it: no email, no address hash, no key. A listed comment
- * has no `status` of its own; listed comments are approved, or placeholders.
+ * has no `status` of its own; listed comments are approved, or placeholders. With `likes`
+ * (COLLOQUY_LIKES on), an approved comment read with its count carries it.
  */
-export function toApiComment(comment: ListedComment & { status?: StoredStatus }, avatar: (email: string) => string): Comment {
+export function toApiComment(
+  comment: Omit<ListedComment, 'likeCount'> & { likeCount?: number; status?: StoredStatus },
+  avatar: (email: string) => string,
+  likes = false,
+): Comment {
   // Erased by its author: shown as deleted, as a placeholder in a thread or to the author retrying the post.
   const deleted = comment.authorDeletion !== null;
   return {
@@ -28,11 +33,6 @@ export function toApiComment(comment: ListedComment & { status?: StoredStatus },
     createdAt: isoTime(comment.createdAt),
     // Spam and a moderator's deletion are the moderator's business; to the author they are still waiting.
     status: deleted ? 'deleted' : comment.status === undefined || comment.status === 'approved' ? 'approved' : 'pending',
-  };
-}
-
-/**
- * A comment as its author is answered with, after a post or an edit. Published, it shows its
     // Only the site's own comments, written through the admin API, carry a role: no post can set one.
     ...(comment.role === 'host' && !deleted ? { role: 'host' as const } : {}),
     ...(comment.pinnedAt != null && comment.parentId === null && !deleted && (comment.status === undefined || comment.status === 'approved')
@@ -41,6 +41,11 @@ export function toApiComment(comment: ListedComment & { status?: StoredStatus },
     ...(likes && !deleted && comment.likeCount !== undefined && (comment.status === undefined || comment.status === 'approved')
       ? { likes: Number(comment.likeCount) }
       : {}),
+  };
+}
+
+/**
+ * A comment as its author is answered with, after a post or an edit. Published, it shows its
  * email's avatar seed, as the thread does; otherwise (held, spam, deleted by a moderator) a seed
  * of its own, so posting or editing under someone's email never tells what their seed is.
  */

@@ -15,24 +15,42 @@ export interface Cursor {
   after: PageKey;
   /** The order the cursor continues; absent in cursors from before it was recorded. */
   sort?: SortOrder;
+  /** In the `top` order: the thread version whose like counts rank every page of this reading. */
+  likesAt?: number;
 }
 
-export function encodeCursor(key: PageKey, sort: SortOrder): string {
-  return Buffer.from(JSON.stringify({ t: isoTime(key.createdAt), i: String(key.id), s: sort })).toString('base64url');
+export function encodeCursor(key: PageKey, sort: SortOrder, likesAt?: number): string {
+  // `p`: the key is a pin's (pins open a thread), and when it was pinned.
+  const pin = key.pinnedAt === undefined ? {} : { p: isoTime(key.pinnedAt) };
+  // `l` and `v` (top order): the key's like count at version `v`, the snapshot every page ranks by.
+  const top = sort === 'top' ? { ...(key.likes === undefined ? {} : { l: key.likes }), v: likesAt ?? 0 } : {};
+  return Buffer.from(JSON.stringify({ t: isoTime(key.createdAt), i: String(key.id), s: sort, ...pin, ...top })).toString('base64url');
 }
 
 /** What a cursor says, or `undefined` when it is not one this server made. */
 export function decodeCursor(cursor: string): Cursor | undefined {
   const value = readCursor(cursor);
   if (typeof value !== 'object' || value === null) return undefined;
-  const { t, i, s } = value as Record<string, unknown>;
+  const { t, i, s, p, l, v } = value as Record<string, unknown>;
   if (typeof t !== 'string' || typeof i !== 'string') return undefined;
-  if (s !== undefined && s !== 'oldest' && s !== 'newest') return undefined;
+  if (s !== undefined && s !== 'oldest' && s !== 'newest' && s !== 'top') return undefined;
+  // A top cursor says at which version it ranks, and (past the pins) the count it stopped at; no other has either.
+  const count = (n: unknown) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+  if (s === 'top' ? !count(v) || (l !== undefined && !count(l)) || (l === undefined && p === undefined) : l !== undefined || v !== undefined) return undefined;
   const createdAt = Date.parse(t);
   const id = parseId(i);
   // The round trip rejects anything but the exact form encodeCursor writes.
   if (Number.isNaN(createdAt) || new Date(createdAt).toISOString() !== t || id === undefined) return undefined;
-  return { after: { createdAt, id }, ...(s === undefined ? {} : { sort: s }) };
+  let pinnedAt: number | undefined;
+  if (p !== undefined) {
+    pinnedAt = typeof p === 'string' ? Date.parse(p) : NaN;
+    if (Number.isNaN(pinnedAt) || new Date(pinnedAt).toISOString() !== p) return undefined;
+  }
+  return {
+    after: { createdAt, id, ...(pinnedAt === undefined ? {} : { pinnedAt }), ...(l === undefined ? {} : { likes: l as number }) },
+    ...(s === undefined ? {} : { sort: s }),
+    ...(v === undefined ? {} : { likesAt: v as number }),
+  };
 }
 
 /** Where a replies page starts: a top-level comment, and the last of its replies already listed (`null`: none yet). */

@@ -75,6 +75,17 @@ export const tooFast = (retryAfterSeconds: number) =>
     'Retry-After': String(retryAfterSeconds),
   });
 
+export const tooFastLikes = (retryAfterSeconds: number) =>
+  new ApiError(429, 'too_fast', 'You are liking comments too quickly. Slow down.', undefined, {
+    'Retry-After': String(retryAfterSeconds),
+  });
+
+/** COLLOQUY_LIKES is off. */
+export const likesOff = () => new ApiError(403, 'likes_off', 'Likes are turned off on this site.');
+
+/** The poster is under a ban whose action is `refuse` (src/server/spam/bans.ts). */
+export const banned = () => new ApiError(403, 'banned', 'You cannot comment on this site.');
+
 /** The contract's code for an error status some middleware raised without one. */
 export function codeForStatus(status: number): ErrorCode {
   switch (status) {

@@ -48,6 +48,8 @@ export interface ListQuery {
   limitClamped: boolean;
   sort: SortOrder;
   after: PageKey | null;
+  /** A `top` cursor's snapshot version (see ThreadPageQuery.likesAt); `null` on a first page and in other orders. */
+  likesAt: number | null;
 }
 
 /** Most threads one counts request may ask about. */
@@ -118,7 +120,11 @@ export function parseLocaleHint(value: unknown): string | null {
   return typeof value === 'string' && value.length <= POST_HINT_LIMITS.locale && LOCALE_TAG.test(value) ? value.replace('_', '-') : null;
 }
 
-export function parseListQuery(query: Record<string, string | undefined>): ListQuery {
+/**
+ * A list request's parameters. With `likes` off, `top` is answered as `oldest` (its cursors are
+ * `oldest` cursors): there is no count to rank by.
+ */
+export function parseListQuery(query: Record<string, string | undefined>, options: { likes?: boolean } = {}): ListQuery {
   const thread = parseThreadKey(query.thread);
 
   let limit: number = PAGE_SIZE.default;
@@ -130,10 +136,12 @@ export function parseListQuery(query: Record<string, string | undefined>): ListQ
     if (limit > PAGE_SIZE.max) [limit, limitClamped] = [PAGE_SIZE.max, true];
   }
 
-  const sort = query.sort ?? 'oldest';
-  if (sort !== 'oldest' && sort !== 'newest') throw invalidRequest('sort must be oldest or newest.');
+  const asked = query.sort ?? 'oldest';
+  if (asked !== 'oldest' && asked !== 'newest' && asked !== 'top') throw invalidRequest('sort must be oldest, newest or top.');
+  const sort: SortOrder = asked === 'top' && options.likes === false ? 'oldest' : asked;
 
   let after: PageKey | null = null;
+  let likesAt: number | null = null;
   if (query.cursor !== undefined && query.cursor !== '') {
     const cursor = decodeCursor(query.cursor);
     if (!cursor) throw invalidRequest('The cursor is not valid; start again from the first page.');
@@ -141,9 +149,12 @@ export function parseListQuery(query: Record<string, string | undefined>): ListQ
     if (cursor.sort !== undefined && cursor.sort !== sort) {
       throw invalidRequest(`The cursor continues the ${cursor.sort} first order, not ${sort}; start again from the first page.`);
     }
+    // A cursor from before `top` has no snapshot to rank the rest by.
+    if (sort === 'top' && cursor.sort !== 'top') throw invalidRequest('The cursor does not continue the top order; start again from the first page.');
     after = cursor.after;
+    likesAt = cursor.likesAt ?? null;
   }
-  return { thread, limit, limitClamped, sort, after };
+  return { thread, limit, limitClamped, sort, after, likesAt };
 }
 
 /** The `thread` of a request about one thread. */

@@ -64,5 +64,5 @@ export class PageCache {
 /** The part of a cache key that says which page of which thread, in which order. */
 export function pageKey(query: ListQuery): string {
   // A clamped page says so (its `limit`), so it is not the page asked for with that limit.
-  return `${query.limit}${query.limitClamped ? '!' : ''} ${query.sort} ${query.after ? `${query.after.createdAt}.${query.after.id}` : '-'} ${query.thread}`;
+  return `${query.limit}${query.limitClamped ? '!' : ''} ${query.sort} ${query.after ? `${query.after.pinnedAt === undefined ? '' : `p${query.after.pinnedAt}.`}${query.after.createdAt}.${query.after.id}${query.after.likes === undefined ? '' : `.l${query.after.likes}`}${query.likesAt === null ? '' : `.v${query.likesAt}`}` : '-'} ${query.thread}`;
 }

@@ -19,11 +19,12 @@ import { moderate, reportCorrections } from '../domain/moderation.js';
 import type { EventListener } from '../outbox/events.js';
 import { parseJson, readBody, requireJson } from '../http/request-body.js';
 import type { CommentStore } from '../store/comment-store.js';
+import { mountBanRoutes } from './admin-bans.js';
 import { mountOutboxRoutes } from './admin-outbox.js';
 import { mountSubscriberRoutes } from './admin-subscribers.js';
-
 import { mountThreadRoutes } from './admin-threads.js';
 import { DEFAULT_HOST_NAME } from '../config.js';
+
 // A bulk change of 500 ids is about 10 KiB; anything much larger is not a moderator's request.
 const MAX_ADMIN_BODY_BYTES = 320 * 1024;
 
@@ -41,13 +42,13 @@ export interface AdminRoutesOptions {
   log: (message: string) => void;
   /** Told, in the moderation's transaction, of each comment it approved (the outbox's messages). */
   listeners?: readonly EventListener[];
-}
   /** `COLLOQUY_HOST_NAME` (default "Host"): the host's name until the admin page sets one. */
   hostName?: string;
   /** `COLLOQUY_SITE_URL`: host comments' website. */
   siteUrl?: string | null;
   /** `COLLOQUY_CLOSE_AFTER_DAYS`, or `null` (the default) when threads never close by age. */
   closeAfterDays?: number | null;
+}
 
 export function adminRoutes(options: AdminRoutesOptions): Hono {
   const { store, hashes, token, trustProxy, publicUrl, clock, clientAddress, akismet, log, listeners = [] } = options;
@@ -120,6 +121,16 @@ export function adminRoutes(options: AdminRoutesOptions): Hono {
   });
 
   mountOutboxRoutes(router, { store, clock });
+  mountBanRoutes(router, { store, hashes, clock });
+  mountThreadRoutes(router, {
+    store,
+    clock,
+    hostName: options.hostName ?? DEFAULT_HOST_NAME,
+    siteUrl: options.siteUrl ?? null,
+    closeAfterDays: options.closeAfterDays ?? null,
+    listeners,
+    present,
+  });
   mountSubscriberRoutes(router, { store });
 
   router.all('*', () => {

@@ -50,6 +50,10 @@ export interface CommentRoutesOptions {
   akismet: Akismet | null;
   /** Told of each new comment and author's edit inside its transaction (the outbox's messages). */
   listeners: readonly EventListener[];
+  /** `COLLOQUY_CLOSE_AFTER_DAYS`: threads older than this are closed; `null` or absent: never by age. */
+  closeAfterDays?: number | null;
+  /** COLLOQUY_LIKES: listed comments carry their `likes`, and `top` ranks by them; off, neither (and `top` is `oldest`). Default on. */
+  likes?: boolean;
 }
 
 export function commentRoutes(options: CommentRoutesOptions): Hono {
@@ -57,20 +61,26 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
   const router = new Hono();
 
   router.get('/', async (c) => {
-    const query = parseListQuery(c.req.query());
+    const likes = options.likes ?? true;
+    const query = parseListQuery(c.req.query(), { likes });
     // The version is read before the page, so a cached page is never older than its version.
     const stats = await store.threadStats(query.thread);
-    const page = await pages.getOrRender(pageKey(query), stats.version, async () => {
-      const { comments, next, moreReplies } = await store.listThread(query);
+    // Age closes a thread with no write to it, so the closed state is part of the cache key, not of the version.
+    const closed = (await threadClosing(store, query.thread, stats, clock(), options.closeAfterDays ?? null)) !== null;
+    const page = await pages.getOrRender(`${closed ? 'closed ' : ''}${pageKey(query)}`, stats.version, async () => {
+      // A top reading ranks every page by the like counts at its first page's version.
+      const likesAt = query.sort === 'top' ? (query.likesAt ?? stats.version) : undefined;
+      const { comments, next, moreReplies } = await store.listThread({ ...query, likesAt });
       const body: CommentPage = {
         thread: query.thread,
         count: stats.count,
-        comments: comments.map((comment) => toApiComment(comment, hashes.avatar)),
-        nextCursor: next ? encodeCursor(next, query.sort) : null,
+        comments: comments.map((comment) => toApiComment(comment, hashes.avatar, likes)),
+        nextCursor: next ? encodeCursor(next, query.sort, likesAt) : null,
         ...(query.limitClamped ? { limit: query.limit } : {}),
         ...(moreReplies.size > 0
           ? { moreReplies: Object.fromEntries([...moreReplies].map(([rootId, held]) => [String(rootId), moreOf(rootId, held)])) }
           : {}),
+        ...(closed ? { closed: true as const } : {}),
       };
       return JSON.stringify(body);
     });
@@ -80,7 +90,6 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
     return sendCacheable(c, withFormToken(page.text, forms.issue(clock())), weak(page.etag), JSON_TYPE);
   });
 
-        ...(closed ? { closed: true as const } : {}),
   router.get('/replies', async (c) => {
     const thread = parseThreadKey(c.req.query('thread'));
     const text = c.req.query('cursor');
@@ -95,7 +104,7 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
       const body: ReplyPage = {
         thread,
         rootId: String(cursor.rootId),
-        comments: replies.comments.map((comment) => toApiComment(comment, hashes.avatar)),
+        comments: replies.comments.map((comment) => toApiComment(comment, hashes.avatar, options.likes ?? true)),
         more: replies.more && moreOf(cursor.rootId, replies.more),
       };
       return JSON.stringify(body);
@@ -105,17 +114,18 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
 
   router.post('/', requireJson, async (c) => {
     const input = parseNewComment(parseJson(await readBody(c, MAX_BODY_BYTES)));
+    // Before any spam rule: a closed thread refuses every post and reply alike.
+    await assertOpen(store, input.thread, clock(), options.closeAfterDays ?? null);
     const address = clientAddress(c);
-    const verdict = screen(input, options.spamRules, forms, clock());
+    // The word lists read the client's address too (WordPress's disallowed keys).
+    const verdict = screen({ ...input, address: address ?? null }, options.spamRules, forms, clock());
     const result = await postComment(
       store,
       input,
       policy,
       // Keyed by the IPv6 /64, not the address: one subscriber holds a whole /64.
-      { addressHash: address ? hashes.address(rateLimitKey(address)) : null, clock },
+      { addressHash: address ? hashes.address(rateLimitKey(address)) : null, emailBanHash: hashes.bannedEmail(input.email), clock },
       {
-    // Before any spam rule: a closed thread refuses every post and reply alike.
-    await assertOpen(store, input.thread, clock(), options.closeAfterDays ?? null);
         verdict,
         akismet: options.akismet && { client: options.akismet, facts: akismetFacts(c, address, input.thread, options.akismet) },
       },

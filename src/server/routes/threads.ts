@@ -23,15 +23,15 @@ export const FEED_SIZE = 50;
 // Opened on its own, the fragment is a page of this origin: it may load and run nothing.
 const HTML_POLICY = "default-src 'none'";
 
-export function threadRoutes({ store, hashes, pages }: { store: CommentStore; hashes: KeyedHashes; pages: PageCache }): Hono {
+export function threadRoutes({ store, hashes, pages, likes = true }: { store: CommentStore; hashes: KeyedHashes; pages: PageCache; likes?: boolean }): Hono {
   const router = new Hono();
 
   router.get('/html', async (c) => {
-    const query = parseListQuery(c.req.query());
+    const query = parseListQuery(c.req.query(), { likes });
     const stats = await store.threadStats(query.thread);
     const page = await pages.getOrRender(`html ${pageKey(query)}`, stats.version, async () => {
       // The same bounded page as the JSON list; held-back replies are counted, not shown.
-      const { comments, moreReplies } = await store.listThread(query);
+      const { comments, moreReplies } = await store.listThread({ ...query, likesAt: query.sort === 'top' ? (query.likesAt ?? stats.version) : undefined });
       return renderThreadHtml(
         stats.count,
         comments.map((comment) => toApiComment(comment, hashes.avatar)),

@@ -16,6 +16,13 @@ export interface KeyedHashes {
   /** The value stored for a client address, used only to slow down floods. */
   address(address: string): string;
   /**
+   * What a like stores for the visitor key that gave it: per comment, so one visitor's likes of
+   * two comments share nothing that links them, and without the secret no key can be tried.
+   */
+  likeVisitor(commentId: number, visitorKey: string): string;
+  /** What a ban of an email stores (case and surrounding spaces ignored): never the email. */
+  bannedEmail(email: string): string;
+  /**
    * A stable `urn:uuid:` naming `text` for `purpose` on this server (a feed's or an entry's
    * Atom id). Keyed, so two servers' comment 42 never share an id.
    */
@@ -44,6 +51,12 @@ export function keyedHashes(secret: string): KeyedHashes {
     },
     address(address) {
       return hmac('address', address).digest('base64url').slice(0, 22);
+    },
+    likeVisitor(commentId, visitorKey) {
+      return hmac('like-visitor', `${commentId}:${visitorKey}`).digest('base64url').slice(0, 22);
+    },
+    bannedEmail(email) {
+      return hmac('ban-email', email.trim().toLowerCase()).digest('base64url').slice(0, 22);
     },
     urn(purpose, text) {
       const bytes = hmac(`urn:${purpose}`, text).digest().subarray(0, 16);

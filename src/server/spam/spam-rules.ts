@@ -18,6 +18,11 @@ export interface ScreenedText {
   email: string;
   url: string | null;
   body: string;
+  /**
+   * The client's address as the server reads it (canonical spelling, client-address.ts), when
+   * known: the word lists match it too, as WordPress's disallowed keys do (`203.0.113.` bans a range).
+   */
+  address?: string | null;
 }
 
 export interface ScreenedComment extends ScreenedText {
@@ -60,7 +65,7 @@ function readableWebsite(url: string): string {
 function findWord(comment: ScreenedText, words: string[]): string | undefined {
   if (words.length === 0) return undefined;
   const url = comment.url === null ? '' : `${comment.url}\n${readableWebsite(comment.url)}`;
-  const haystack = [comment.name, comment.email, url, comment.body].join('\n').toLowerCase();
+  const haystack = [comment.name, comment.email, url, comment.body, comment.address ?? ''].join('\n').toLowerCase();
   return words.find((word) => haystack.includes(word));
 }
 
