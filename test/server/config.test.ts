@@ -24,11 +24,20 @@ describe('configuration', () => {
       moderation: 'first-time',
       floodSeconds: 15,
       trustProxy: 0,
+      liveMax: 256,
       spam: { minFormSeconds: 3, maxLinks: 1, moderationWords: [], blockedWords: [], akismet: null },
       webhook: null,
       mail: null,
       demo: false,
     });
+  });
+
+  it('reads COLLOQUY_LIVE_MAX: a whole number, 0 turning live updates off', () => {
+    assert.equal(parseConfig({ COLLOQUY_LIVE_MAX: '40' }).liveMax, 40);
+    assert.equal(parseConfig({ COLLOQUY_LIVE_MAX: '0' }).liveMax, 0);
+    for (const bad of ['-1', 'many', '1.5', '12345678']) {
+      assert.throws(() => parseConfig({ COLLOQUY_LIVE_MAX: bad }), /COLLOQUY_LIVE_MAX must be a whole number/);
+    }
   });
 
   it('defaults to no moderation in demo mode, unless the environment says otherwise', () => {
