@@ -152,4 +152,53 @@ describe('the SQLite store', () => {
       await store.close();
     }
   });
+
+  it('reads a top page, and a later one while likes changed, on indexes only: no table scan, no sort', async () => {
+    const path = join(dir, 'top-plan.db');
+    const store = await openSqliteStore(path);
+    const statements = new Set<string>();
+    const prepare = BetterSqlite3.prototype.prepare;
+    try {
+      const server = new TestServer(store);
+      const thread = uniqueThread('top-plan');
+      const like = (id: string, visitor: string) =>
+        server.request(`/api/comments/${id}/like`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ visitor, liked: true }) });
+      const ids: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        ids.push((await server.post({ thread, body: `Root ${i}` })).json.comment.id);
+        server.advance(1);
+      }
+      for (const [i, id] of ids.entries()) for (let n = 0; n < i % 3; n++) assert.equal((await like(id, `visitor-${i}-${n}-of-the-plan`)).status, 200);
+      // Every statement the store prepares from here on (better-sqlite3 compiles each once).
+      BetterSqlite3.prototype.prepare = function (this: BetterSqlite3.Database, source: string) {
+        statements.add(source);
+        return prepare.call(this, source);
+      } as typeof prepare;
+      const first = (await server.list(thread, { sort: 'top', limit: '2' })).json as CommentPage;
+      assert.equal((await like(ids[0]!, 'a-visitor-between-the-pages')).status, 200);
+      const second = await server.list(thread, { sort: 'top', limit: '2', cursor: first.nextCursor! });
+      assert.equal(second.status, 200, second.text);
+    } finally {
+      BetterSqlite3.prototype.prepare = prepare;
+      await store.close();
+    }
+    const db = new BetterSqlite3(path, { readonly: true });
+    try {
+      const reads = [...statements].filter((source) => /^select/i.test(source) && /like_count|from "likes"/.test(source));
+      assert.ok(reads.some((source) => /"like_count" </.test(source)), 'the later page read the smaller counts');
+      assert.ok(reads.some((source) => /from "likes"/.test(source)), 'the later page read the likes changed since its snapshot');
+      for (const source of reads) {
+        const count = (source.match(/\?/g) ?? []).length;
+        const plan = (db.prepare(`explain query plan ${source}`).all(...Array.from({ length: count }, () => 1)) as { detail: string }[]).map((row) => row.detail);
+        const text = plan.join(' | ');
+        assert.ok(!/USE TEMP B-TREE/.test(text), `sorted without an index: ${source} -> ${text}`);
+        assert.ok(plan.every((step) => !/^SCAN (comments|likes)\b/.test(step) || /USING (COVERING )?INDEX/.test(step)), `a table scan: ${source} -> ${text}`);
+        if (/from "likes"/.test(source)) assert.match(text, /likes_thread_(liked|unliked)|likes_active/, source);
+        else if (/order by "like_count" desc|"like_count" [=<]/.test(source)) assert.match(text, /comments_thread_top/, source);
+      }
+    } finally {
+      db.close();
+    }
+  });
 });
+
