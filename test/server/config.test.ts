@@ -25,6 +25,9 @@ describe('configuration', () => {
       floodSeconds: 15,
       trustProxy: 0,
       liveMax: 256,
+      hostName: 'Host',
+      closeAfterDays: null,
+      siteUrl: null,
       spam: { minFormSeconds: 3, maxLinks: 1, moderationWords: [], blockedWords: [], akismet: null },
       webhook: null,
       mail: null,
@@ -38,6 +41,20 @@ describe('configuration', () => {
     for (const bad of ['-1', 'many', '1.5', '12345678']) {
       assert.throws(() => parseConfig({ COLLOQUY_LIVE_MAX: bad }), /COLLOQUY_LIVE_MAX must be a whole number/);
     }
+  });
+
+  it('reads COLLOQUY_HOST_NAME (1–80 characters on one line) and COLLOQUY_CLOSE_AFTER_DAYS (whole days, 1–36500)', () => {
+    assert.equal(parseConfig({ COLLOQUY_HOST_NAME: '  The Show  ' }).hostName, 'The Show');
+    assert.equal(parseConfig({ COLLOQUY_HOST_NAME: '' }).hostName, 'Host');
+    for (const bad of ['x'.repeat(81), 'two\u0007bells']) {
+      assert.throws(() => parseConfig({ COLLOQUY_HOST_NAME: bad }), /COLLOQUY_HOST_NAME must be a name of 1 to 80 characters/);
+    }
+    assert.equal(parseConfig({ COLLOQUY_CLOSE_AFTER_DAYS: '30' }).closeAfterDays, 30);
+    assert.equal(parseConfig({ COLLOQUY_CLOSE_AFTER_DAYS: '' }).closeAfterDays, null);
+    for (const bad of ['0', '-1', '1.5', 'never', '36501']) {
+      assert.throws(() => parseConfig({ COLLOQUY_CLOSE_AFTER_DAYS: bad }), /COLLOQUY_CLOSE_AFTER_DAYS must be a whole number of days from 1 to 36500/);
+    }
+    assert.equal(parseConfig({ COLLOQUY_SITE_URL: 'https://show.example/' }).siteUrl, 'https://show.example/');
   });
 
   it('defaults to no moderation in demo mode, unless the environment says otherwise', () => {
