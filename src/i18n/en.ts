@@ -1,6 +1,6 @@
 /**
  * Every visitor-facing string the thread needs, in English: built into the script tag (the
- * form's are in en-form.ts, the writer's in en-writing.ts). Other locales
+ * form's are in en-form.ts, the writer's in en-writing.ts, Copy link's answers in en-interactions.ts). Other locales
  * (`./locales/*.ts`) are loaded on demand and typed against this object; site owners may
  * override any entry with the `strings` property or attribute.
  *
@@ -10,6 +10,7 @@
  * Everything here is data, so overrides can be written as JSON.
  */
 import type enForm from './en-form.js';
+import type enInteractions from './en-interactions.js';
 import type enWriting from './en-writing.js';
 
 const en = {
@@ -30,8 +31,6 @@ const en = {
   oldest: 'Oldest first',
   newest: 'Newest first',
   copyLink: 'Copy link',
-  linkCopied: 'Link copied.',
-  copyFailed: 'The link is now in the address bar.',
   deleted: 'This comment was deleted.',
   awaitingModeration: 'Your comment is awaiting moderation.',
   offline: 'You seem to be offline. Your comment is kept; try again later.',
@@ -44,7 +43,7 @@ type Messages<T> = { [K in keyof T]: T[K] extends string ? string : PluralMessag
 
 /** The strings of the script tag, in every language. */
 export type ReadingStrings = Messages<typeof en>;
-/** The shape every locale has: the same keys as English (all three parts), each a string or a plural message. */
-export type Strings = ReadingStrings & Messages<typeof enForm> & Messages<typeof enWriting>;
+/** The shape every locale has: the same keys as English (all four parts), each a string or a plural message. */
+export type Strings = ReadingStrings & Messages<typeof enForm> & Messages<typeof enWriting> & Messages<typeof enInteractions>;
 
 export default en satisfies ReadingStrings as ReadingStrings;

@@ -112,7 +112,7 @@ export class ColloquyComments extends ColloquyElement {
   #form?: FormState;
   /** `endpoint|thread` the thread and the form are about. */
   #owner = '';
-  #permalinks: PermalinkController = new PermalinkController(this, this.#thread, (id) => this.#act((ui) => ui.findPermalink(this.#writerHost, id, this.#permalinks)));
+  #permalinks: PermalinkController = new PermalinkController(this, this.#thread, (id) => this.#act((ui) => ui.findPermalink(this.#writerHost, id)));
   #viewport = new ViewportController(
     this,
     () => this.loading === 'eager' || permalinkTarget() !== '',
@@ -125,7 +125,6 @@ export class ColloquyComments extends ColloquyElement {
   #tree?: [comments: Comment[], tree: Tree];
   #own?: OwnTools;
   #decorated = new Set<string>();
-  #highlighted?: HTMLElement;
   #ui?: Promise<Interactions | undefined>;
   /** The interactions module being fetched for a press: updates wait for it. */
   #fetchingUi?: Promise<unknown>;
@@ -242,10 +241,6 @@ export class ColloquyComments extends ColloquyElement {
     // Moved only when it is not already there: moving it would take the focus from its fields.
     if (article && article.nextSibling !== this.#formHost) article.after(this.#formHost);
     else if (replyTo && this.#view.busy) void this.#view.done.then(() => this.requestUpdate());
-    const highlight = this.#view.article(this.#permalinks.highlightId);
-    if (highlight !== this.#highlighted) this.#highlighted?.classList.remove('highlight');
-    highlight?.classList.add('highlight');
-    this.#highlighted = highlight;
   }
 
   /** The thread key in use: the attribute, else the canonical URL's path, else the page's path. */

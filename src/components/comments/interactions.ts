@@ -10,6 +10,7 @@ import { ApiError } from '../../api/client.js';
 import { listReplies } from '../../api/replies.js';
 import type { Comment, SortOrder } from '../../api/contract.js';
 import { emit } from '../../events/events.js';
+import enInteractions from '../../i18n/en-interactions.js';
 import { findPlayer } from './media.js';
 import { persistDraft, writer } from './form-actions.js';
 import { saveSort } from './storage.js';
@@ -68,22 +69,28 @@ export async function loadMore(host: Host): Promise<Comment[]> {
   }
 }
 
-/**
- * A permalink (`#comment-<id>`): pages are loaded until the comment is found; then it is
- * highlighted (`permalinks.highlightId`) and scrolled to the middle of the view.
- */
 /** The visitor has fresh comments of their own here: the writer shows their tools (it stays quiet offline). */
 export const watchGrants = (host: Host) => writer().then((module) => module.watchGrants(host), () => {});
 
-export async function findPermalink(host: Host, id: string, permalinks: { highlightId: string }): Promise<void> {
+/** Each element's highlighted comment: the last permalink followed. */
+const highlighted = new WeakMap<HTMLElement, HTMLElement>();
+
+/**
+ * A permalink (`#comment-<id>`): pages are loaded until the comment is found; then it is
+ * highlighted (class `highlight`, instead of the last one) and scrolled to the middle of the view.
+ */
+export async function findPermalink(host: Host, id: string): Promise<void> {
   const { thread } = host;
   const found = () => thread.comments.some((c) => c.id === id);
   while (!found() && (await loadMore(host)).length);
   if (!found()) return;
-  permalinks.highlightId = id;
-  host.requestUpdate();
   await host.updateComplete;
-  host.article(id)?.scrollIntoView({ block: 'center' });
+  const article = host.article(id);
+  if (!article) return;
+  highlighted.get(host.element)?.classList.remove('highlight');
+  article.classList.add('highlight');
+  highlighted.set(host.element, article);
+  article.scrollIntoView({ block: 'center' });
 }
 
 /** "Load more comments", and the focus on the first new one. */
@@ -132,7 +139,7 @@ export function sort(host: Host, order: SortOrder): void {
 
 /** Copies a comment's permalink; the button says "Link copied." for a moment. */
 async function copyLink(host: Host, id: string, button: HTMLElement) {
-  const s = host.strings;
+  const s = { ...enInteractions, ...host.strings };
   const link = `${location.href.split('#')[0]}#comment-${id}`;
   try {
     await navigator.clipboard.writeText(link);

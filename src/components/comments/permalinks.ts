@@ -20,8 +20,6 @@ export const permalinkTarget = () => {
 };
 
 export class PermalinkController implements ReactiveController {
-  /** The comment the page's `#comment-<id>` names, once it is shown. */
-  highlightId = '';
   #thread: ThreadController;
   /** Finds, scrolls to and highlights a comment (on demand). */
   #reveal: (id: string) => unknown;
