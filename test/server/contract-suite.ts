@@ -25,6 +25,7 @@ import { outboxContract } from './contract-outbox.js';
 import { myCommentsContract } from './contract-my-comments.js';
 import { repliesContract } from './contract-replies.js';
 import { postingSecurityContract } from './contract-posting-security.js';
+import { writePathContract } from './contract-write-path.js';
 import { spamContract } from './contract-spam.js';
 import { subscribersContract } from './contract-subscribers.js';
 import {
@@ -1049,6 +1050,7 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
     bansContract(context);
     hostPinsContract(context);
     liveContract(context);
+    writePathContract(context);
 
     describe('privacy', () => {
       it('never sends an email: not in any response body or header seen by this suite', () => {

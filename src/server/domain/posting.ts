@@ -77,7 +77,7 @@ export type PostResult =
 
 const UNSCREENED: Screening = { verdict: null, akismet: null };
 
-type Reads = Pick<CommentTransaction, 'findById' | 'postingFacts' | 'rateHits'>;
+type Reads = Pick<CommentTransaction, 'findById' | 'postingFacts'>;
 
 /** What the checks found: a replay of this very draft, a 409 to count, or a new comment. */
 type Checked =
@@ -210,7 +210,7 @@ async function checkPost(
     if (parent.depth >= MAX_REPLY_DEPTH) throw replyTooDeep(MAX_REPLY_DEPTH);
   }
   const window = conflictWindow(addressHash, now);
-  if ((await reads.rateHits(window)) >= CONFLICT_LIMIT) throw tooFast(retryAfter(window, now));
+  // One statement reads the brake's count and every fact below; the brake is still checked first.
   const facts = await reads.postingFacts({
     idempotencyKey: input.idempotencyKey,
     name: input.name,
@@ -219,7 +219,9 @@ async function checkPost(
     parentId,
     body: input.body,
     ipHash: addressHash,
+    conflictWindow: window,
   });
+  if (facts.conflictHits >= CONFLICT_LIMIT) throw tooFast(retryAfter(window, now));
   if (facts.originalId !== undefined) {
     const original = await reads.findById(facts.originalId);
     if (original) return sameDraft(original, input, parentId) ? { replay: original } : { conflict: 'key' };

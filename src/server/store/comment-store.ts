@@ -67,6 +67,8 @@ export interface StoredComment {
   role?: 'host' | null;
   /** When a moderator pinned it (ms); absent or `null` when it is not pinned. */
   pinnedAt?: number | null;
+  /** Its standing likes (migration 010); read with the comment, never written through it. */
+  likeCount?: number;
 }
 
 /** A comment to store; no comment is deleted by its author at birth. */
@@ -237,6 +239,8 @@ export interface PostingFacts {
   lastByAddress?: number;
   /** Whether this name and email, as a pair, have an approved comment anywhere. */
   knownAuthor: boolean;
+  /** The hits counted in the post's `conflictWindow` so far. */
+  conflictHits: number;
 }
 
 /** A ban to store (src/server/spam/bans.ts). */
@@ -343,6 +347,8 @@ export interface CommentTransaction extends MailRecords {
     parentId: number | null;
     body: string;
     ipHash: string | null;
+    /** The window of the brake on 409s to read the hits of (see {@link rateHits}), in the same statement. */
+    conflictWindow: RateWindow;
   }): Promise<PostingFacts>;
   /** Whether no comment has ever been stored. */
   isEmpty(): Promise<boolean>;
