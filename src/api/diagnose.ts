@@ -24,8 +24,9 @@ export async function failure(url: string): Promise<'network' | 'forbidden_origi
 let sized = false;
 
 /** Tells the site owner, once a page, that the endpoint serves fewer comments a page than asked. */
-export function pageSize(endpoint: string, served: number, asked: number): void {
-  if (sized) return;
+export function pageSize(endpoint: string, served: unknown, asked: number): void {
+  // What an endpoint says of its page size is checked like the rest of its answer.
+  if (sized || !Number.isInteger(served) || (served as number) <= 0 || served === asked) return;
   sized = true;
   console.warn(`[colloquy] ${endpoint} serves at most ${served} comments a page; page-size="${asked}" asked for more.`);
 }

@@ -53,7 +53,7 @@ export class ThreadController implements ReactiveController {
   formToken?: string;
   moreReplies: Record<string, MoreReplies> = {};
   #controller: AbortController | null = null;
-  /** The page size the endpoint accepts, once it has said so. */
+  /** The contract's largest page size, once the endpoint has refused the one asked for. */
   #limit = 0;
   #host: ThreadHost;
 
@@ -76,15 +76,14 @@ export class ThreadController implements ReactiveController {
   async page(cursor: string | null, signal?: AbortSignal): Promise<CommentPage> {
     const { endpoint, threadKey, pageSize } = this.#host;
     const ask = (limit: number) => listComments(endpoint, { thread: threadKey, limit, sort: this.order, cursor }, signal).then(checked);
-    let limit = this.#limit || pageSize;
+    const limit = this.#limit || pageSize;
     const page = await ask(limit).catch((error) => {
-      if (codeOf(error) === 'invalid_request' && limit > PAGE_SIZE.max) return ask((limit = PAGE_SIZE.max));
+      if (codeOf(error) === 'invalid_request' && limit > PAGE_SIZE.max) return ask((this.#limit = PAGE_SIZE.max));
       throw error;
     });
-    const used = Number.isInteger(page.limit) && page.limit! > 0 ? page.limit! : limit;
-    // Told in the console by diagnose.ts, fetched only then.
-    if (used !== pageSize) void diagnose().then((d) => d.pageSize(endpoint, used, pageSize), () => {});
-    this.#limit = used;
+    // Fewer a page than asked: told in the console by diagnose.ts, fetched only then.
+    const served = this.#limit || page.limit;
+    if (served !== undefined && served !== pageSize) void diagnose().then((d) => d.pageSize(endpoint, served, pageSize), () => {});
     return page;
   }
 
