@@ -39,7 +39,7 @@ function squeeze(): Plugin {
       }
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== 'chunk') continue;
-        chunk.code = chunk.code.replace(/(["'`])(\.\/(?:form|writer|interactions)\.js)\1/g, (whole, _quote, path) => (built.has(path) ? `"${built.get(path)}"` : whole));
+        chunk.code = chunk.code.replace(/(["'`])(\.\/(?:form|writer|interactions|count-queue)\.js)\1/g, (whole, _quote, path) => (built.has(path) ? `"${built.get(path)}"` : whole));
         const clash = chunk.exports.filter((name) => INTERNAL.test(name));
         if (clash.length) this.error(`${chunk.fileName} exports ${clash.join(', ')}, which the mangled member list renames at its callers: take it off the list.`);
         const result = await minify(chunk.code, {
