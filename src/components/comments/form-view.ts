@@ -4,6 +4,7 @@ import enForm from '../../i18n/en-form.js';
 import type { Strings } from '../../i18n/en.js';
 import { say, type Localized } from '../../i18n/i18n.js';
 import type { FormField, FormState } from './form-state.js';
+import { maskEmail } from './storage.js';
 
 /**
  * Every event of the form's controls goes to one handler: `submit`, `focusin` and `input` of
@@ -11,13 +12,6 @@ import type { FormField, FormState } from './form-state.js';
  * is in form-actions.ts, downloaded on demand; the markup here needs nothing of it.
  */
 export type FormHandler = (event: Event) => void;
-
-/** `jane@example.com` → `j•••@example.com`: enough for visitors to recognise their own address. */
-export function maskEmail(email: string): string {
-  const at = email.lastIndexOf('@');
-  if (at < 1) return '•••';
-  return `${Array.from(email)[0]}•••${email.slice(at)}`;
-}
 
 function field(form: FormState, on: FormHandler, name: FormField, label: string, type = '', autocomplete = '') {
   const error = form.errors[name];

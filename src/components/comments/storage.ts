@@ -50,3 +50,10 @@ export const loadSort = () => read<SortOrder>('colloquy-sort');
 export const saveSort = (sort: SortOrder) => write('colloquy-sort', sort);
 /** Where the edit tokens of the visitor's own fresh comments on an endpoint are kept (see writer.ts). */
 export const grantsKey = (endpoint: string) => `colloquy-own:${endpoint}`;
+
+/** `jane@example.com` → `j•••@example.com`: enough for visitors to recognise their own address. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return '•••';
+  return `${Array.from(email)[0]}•••${email.slice(at)}`;
+}
