@@ -4,6 +4,7 @@
  */
 import type {
   AdminBulkChange,
+  AdminComment,
   AdminBulkResult,
   AdminCommentChange,
   AdminCommentList,
@@ -11,11 +12,51 @@ import type {
   AdminCommentResult,
   AdminErrorBody,
   AdminErrorCode,
+  AdminHostComment,
+  AdminSettings,
+  AdminThreadState,
   AdminOutboxList,
   AdminOutboxResult,
   AdminOutboxStatus,
   AdminSubscriberCounts,
 } from './admin-contract.js';
+
+/* Bans, as issue 14's design names them (until the admin contract carries them). */
+
+/** A comment with what issue 14 may add beyond the admin contract: `likes`, and the page it was first shown on. */
+export type ModeratedComment = AdminComment & {
+  likes?: number;
+  /** The page URL the widget reported when the thread was first used, when the server knows it. */
+  pageUrl?: string | null;
+};
+
+/** A thread's closed state: the answer to a close, and each item of `GET /api/admin/threads`. */
+export type ThreadState = AdminThreadState;
+
+/** Body of `POST /api/admin/comments/{id}/ban`. */
+export interface BanRequest {
+  email: boolean;
+  address: boolean;
+  /** `spam`: their comments go to spam and they are told "awaiting moderation"; `refuse`: a 403. */
+  action: 'spam' | 'refuse';
+  /** At most 500 characters. */
+  reason?: string;
+  /** 1–3650; by default address bans last 30 days and email bans do not expire. */
+  days?: number;
+}
+
+export interface Ban {
+  id: string;
+  kind: 'email' | 'address';
+  action: 'spam' | 'refuse';
+  reason: string | null;
+  /** ISO 8601, UTC. */
+  createdAt: string;
+  /** ISO 8601, UTC, or `null` for no expiry. */
+  expiresAt: string | null;
+  /** What it bans, never the value itself: `j•••@example.com`, `address of comment #123`. */
+  label: string;
+}
 
 export class AdminApiError extends Error {
   constructor(
@@ -91,5 +132,46 @@ export class AdminClient {
     const params = new URLSearchParams();
     for (const thread of threads) params.append('thread', thread);
     return this.#send(`/admin/subscribers?${params}`);
+  }
+
+  /** A comment (`parentId: null`) or a reply as the site, under the host name. */
+  postAsHost(comment: AdminHostComment): Promise<{ comment: ModeratedComment }> {
+    return this.#send('/admin/comments', { method: 'POST', body: JSON.stringify(comment) });
+  }
+
+  settings(): Promise<AdminSettings> {
+    return this.#send('/admin/settings');
+  }
+
+  saveSettings(settings: AdminSettings): Promise<AdminSettings> {
+    return this.#send('/admin/settings', { method: 'PATCH', body: JSON.stringify(settings) });
+  }
+
+  pin(id: string, pinned: boolean): Promise<{ comment: ModeratedComment }> {
+    return this.#send(`/admin/comments/${encodeURIComponent(id)}/pin`, { method: 'POST', body: JSON.stringify({ pinned }) });
+  }
+
+  /** Closes (or reopens) a thread; the key is one path segment, slashes and all. */
+  close(thread: string, closed: boolean): Promise<ThreadState> {
+    return this.#send(`/admin/threads/${encodeURIComponent(thread)}/close`, { method: 'POST', body: JSON.stringify({ closed }) });
+  }
+
+  /** The closed state of these threads. */
+  threads(threads: string[]): Promise<{ threads: ThreadState[] }> {
+    const params = new URLSearchParams();
+    for (const thread of threads) params.append('thread', thread);
+    return this.#send(`/admin/threads?${params}`);
+  }
+
+  ban(id: string, ban: BanRequest): Promise<{ bans: Ban[] }> {
+    return this.#send(`/admin/comments/${encodeURIComponent(id)}/ban`, { method: 'POST', body: JSON.stringify(ban) });
+  }
+
+  bans(): Promise<{ bans: Ban[] }> {
+    return this.#send('/admin/bans');
+  }
+
+  async unban(id: string): Promise<void> {
+    await this.#send(`/admin/bans/${encodeURIComponent(id)}`, { method: 'DELETE' });
   }
 }

@@ -1,6 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
-import type { AdminComment, AdminOutboxMessage, AdminOutboxStatus, AdminStatus } from '../../src/api/admin-contract.js';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
+import type { Ban } from '../../src/api/admin-client.js';
+import type { AdminComment, AdminOutboxMessage, AdminOutboxStatus, AdminStatus, AdminThreadState } from '../../src/api/admin-contract.js';
 import '../../src/admin.js';
 import type { ColloquyAdmin } from '../../src/components/admin/colloquy-admin.js';
 import { $, $$ } from './helpers.js';
@@ -49,6 +50,20 @@ class FakeAdminApi {
   /** When set, the next retry answers with this error. */
   retryError: { status: number; code: string; message: string } | null = null;
   requests: { method: string; url: URL; auth: string | null; body: unknown }[] = [];
+  hostName = 'Studio';
+  closed = new Map<string, AdminThreadState>();
+  bans: Ban[] = [
+    {
+      id: '7',
+      kind: 'email',
+      action: 'spam',
+      reason: 'Sells <b>watches</b>',
+      createdAt: '2026-11-01T10:00:00.000Z',
+      expiresAt: null,
+      label: 's•••@spam.example',
+    },
+  ];
+  private nextId = 100;
   private original = window.fetch;
 
   constructor() {
@@ -64,6 +79,8 @@ class FakeAdminApi {
       heldFor: status === 'pending' ? 'moderation' : null,
       createdAt: '2026-11-20T10:00:00.000Z',
       updatedAt: '2026-11-20T10:00:00.000Z',
+      pinned: false,
+      role: null,
       ...extra,
     });
     this.comments = [
@@ -112,6 +129,74 @@ class FakeAdminApi {
       Object.assign(m, { status: 'pending', dueAt: '2026-11-22T10:00:00.000Z' });
       return this.json(200, { message: m });
     }
+    if (url.pathname === '/api/admin/settings') {
+      if (request.method === 'PATCH') this.hostName = (body as { hostName: string }).hostName;
+      return this.json(200, { hostName: this.hostName });
+    }
+    if (url.pathname === '/api/admin/threads' && request.method === 'GET') {
+      const threads = url.searchParams.getAll('thread').map((thread) => this.closed.get(thread) ?? { thread, closed: false, closedBy: null });
+      return this.json(200, { threads: threads.map((t) => ({ ...t, count: 1, firstCommentAt: null })), nextAfter: null });
+    }
+    const close = /^\/api\/admin\/threads\/([^/]+)\/close$/.exec(url.pathname);
+    if (close && request.method === 'POST') {
+      const thread = decodeURIComponent(close[1]!);
+      const { closed } = body as { closed: boolean };
+      const state: AdminThreadState = { thread, closed, closedBy: closed ? 'moderator' : null };
+      this.closed.set(thread, state);
+      return this.json(200, state);
+    }
+    if (url.pathname === '/api/admin/comments' && request.method === 'POST') {
+      const { thread, parentId, body: text } = body as { thread: string; parentId: string | null; body: string };
+      const parent = parentId ? this.comments.find((c) => c.id === parentId)! : null;
+      const comment: AdminComment = {
+        id: String(this.nextId++),
+        thread,
+        parentId,
+        parent: parent && { id: parent.id, name: parent.author.name, excerpt: parent.body, status: parent.status },
+        author: { name: this.hostName, email: '', url: null, avatar: 'h' },
+        body: text,
+        status: 'approved',
+        deletedByAuthor: false,
+        heldFor: null,
+        createdAt: '2026-11-21T10:00:00.000Z',
+        updatedAt: '2026-11-21T10:00:00.000Z',
+        pinned: false,
+        role: 'host',
+      };
+      this.comments.push(comment);
+      return this.json(201, { comment });
+    }
+    const pin = /^\/api\/admin\/comments\/([^/]+)\/pin$/.exec(url.pathname);
+    if (pin && request.method === 'POST') {
+      const c = this.comments.find((x) => x.id === pin[1])!;
+      c.pinned = (body as { pinned: boolean }).pinned;
+      return this.json(200, { comment: c });
+    }
+    const ban = /^\/api\/admin\/comments\/([^/]+)\/ban$/.exec(url.pathname);
+    if (ban && request.method === 'POST') {
+      const asked = body as { email: boolean; address: boolean; action: 'spam' | 'refuse'; reason?: string; days?: number };
+      const made: Ban[] = [];
+      for (const kind of ['email', 'address'] as const) {
+        if (!asked[kind]) continue;
+        made.push({
+          id: String(this.nextId++),
+          kind,
+          action: asked.action,
+          reason: asked.reason ?? null,
+          createdAt: '2026-11-21T10:00:00.000Z',
+          expiresAt: asked.days ? '2026-12-21T10:00:00.000Z' : kind === 'address' ? '2026-12-21T10:00:00.000Z' : null,
+          label: kind === 'email' ? 'a•••@example.com' : `address of comment #${ban[1]}`,
+        });
+      }
+      this.bans = [...made, ...this.bans];
+      return this.json(201, { bans: made });
+    }
+    if (url.pathname === '/api/admin/bans') return this.json(200, { bans: this.bans });
+    const unban = /^\/api\/admin\/bans\/([^/]+)$/.exec(url.pathname);
+    if (unban && request.method === 'DELETE') {
+      this.bans = this.bans.filter((b) => b.id !== unban[1]);
+      return new Response(null, { status: 204 });
+    }
     if (request.method === 'GET') {
       const statuses = url.searchParams.getAll('status');
       const q = url.searchParams.get('q')?.toLowerCase() ?? '';
@@ -142,6 +227,9 @@ describe('<colloquy-admin>', () => {
     api = new FakeAdminApi();
   });
   afterEach(() => api.restore());
+
+  /** The last request for the list of comments (the page asks for more besides: the host name, the threads' state). */
+  const lastList = () => api.requests.filter((r) => r.method === 'GET' && r.url.pathname === '/api/admin/comments').at(-1)!;
 
   async function signIn(el: ColloquyAdmin, token = TOKEN) {
     const input = $<HTMLInputElement>(el, '#token');
@@ -206,8 +294,8 @@ describe('<colloquy-admin>', () => {
     const el = await fixture<ColloquyAdmin>(html`<colloquy-admin endpoint="/api"></colloquy-admin>`);
     await signIn(el);
     await waitUntil(() => $$(el, '[part~="comment"]').length === 2);
-    expect(api.requests.at(-1)!.auth).to.equal(`Bearer ${TOKEN}`);
-    expect(api.requests.at(-1)!.url.searchParams.getAll('status')).to.deep.equal(['pending']);
+    expect(lastList().auth).to.equal(`Bearer ${TOKEN}`);
+    expect(lastList().url.searchParams.getAll('status')).to.deep.equal(['pending']);
     expect(el.shadowRoot!.textContent).to.contain('ada@example.com');
     expect(el.shadowRoot!.textContent).to.contain('In reply to Grace: “What a show…”');
     const tabs = $$(el, '[part~="tabs"] button').map((b) => b.textContent!.replace(/\s+/g, ' ').trim());
@@ -225,7 +313,10 @@ describe('<colloquy-admin>', () => {
     expect(api.requests.find((r) => r.method === 'PATCH')!.body).to.deep.equal({ status: 'approved' });
     await waitUntil(() => $(el, '[part~="status"]').textContent === '1 comment now approved.');
 
-    for (const box of $$<HTMLInputElement>(el, '[part~="comment"] input[type="checkbox"]')) box.click();
+    // Approved, it left the Pending list; under All, nothing leaves.
+    $$<HTMLButtonElement>(el, '[part~="tabs"] button').find((b) => b.textContent!.trim().startsWith('All'))!.click();
+    await waitUntil(() => $$(el, '[part~="comment"]').length === 4);
+    for (const box of $$<HTMLInputElement>(el, '[part~="comment"] input[type="checkbox"]').slice(0, 2)) box.click();
     await el.updateComplete;
     $$<HTMLButtonElement>(el, '[part~="bulk"] button').find((b) => b.textContent === 'Mark selected as spam')!.click();
     await waitUntil(() => api.requests.some((r) => r.url.pathname.endsWith('/bulk')));
@@ -248,7 +339,7 @@ describe('<colloquy-admin>', () => {
     const search = $<HTMLInputElement>(el, 'input[name="q"]');
     search.value = 'typo';
     $<HTMLButtonElement>(el, '[part~="filters"] button').click();
-    await waitUntil(() => api.requests.at(-1)!.url.searchParams.get('q') === 'typo');
+    await waitUntil(() => lastList().url.searchParams.get('q') === 'typo');
     await waitUntil(() => $$(el, '[part~="comment"]').length === 1);
   });
 
@@ -348,4 +439,311 @@ describe('<colloquy-admin>', () => {
       expect($(el, '[part~="subscribers"]')).to.equal(null);
     });
   });
+
+  describe('host replies, pins, bans, closing threads, undo, shortcuts and layout', () => {
+    const text = (node: Element) => node.textContent!.replace(/\s+/g, ' ').trim();
+    /** The button labelled `label` inside `root` (an element's shadow root, or a part). */
+    const button = (root: Element, label: string, selector = 'button') =>
+      [...(root.shadowRoot ?? root).querySelectorAll<HTMLButtonElement>(selector)].find((b) => text(b) === label)!;
+    const comments = (el: ColloquyAdmin) => $$(el, '[part~="comment"]');
+    async function open(status = '') {
+      const el = await fixture<ColloquyAdmin>(html`<colloquy-admin endpoint="/api" thread-url="https://example.com/episodes/{thread}"></colloquy-admin>`);
+      await signIn(el);
+      await waitUntil(() => comments(el).length === 2);
+      if (status) {
+        button(el, status, '[part~="tabs"] button').click();
+        await waitUntil(() => lastList().url.searchParams.get('status') === status.split(' ')[0]!.toLowerCase());
+        await waitUntil(() => comments(el).length === Number(status.split(' ')[1]));
+      }
+      return el;
+    }
+    afterEach(() => setViewport({ width: 800, height: 600 }));
+
+    it('should pass accessibility tests with the reply, ban and compose forms open, the undo bar, the bans list and the settings', async () => {
+      const el = await open();
+      button(comments(el)[0]!, 'Reply as host').click();
+      button(comments(el)[1]!, 'Ban…').click();
+      await el.updateComplete;
+      ($(el, '[part~="compose"]') as HTMLDetailsElement).open = true;
+      ($(el, '[part~="shortcuts"]') as HTMLDetailsElement).open = true;
+      expect($(el, '[part~="reply-form"]')).to.exist;
+      expect($(el, '[part~="ban-form"]')).to.exist;
+      await expect(el).to.be.accessible();
+      button(comments(el)[0]!, 'Approve').click();
+      await waitUntil(() => $(el, '[part~="undo"]'));
+      await expect(el).to.be.accessible();
+      button(el, 'Bans', '[part~="views"] button').click();
+      await waitUntil(() => $$(el, '[part~="ban"]').length === 1);
+      await expect(el).to.be.accessible();
+      button(el, 'Settings', '[part~="views"] button').click();
+      await waitUntil(() => $(el, '[part~="settings"]'));
+      await expect(el).to.be.accessible();
+      el.setAttribute('theme', 'dark');
+      await el.updateComplete;
+      await expect(el).to.be.accessible();
+    });
+
+    it('takes an approved comment out of the Pending list at once, with an announced Undo that puts it back', async () => {
+      const el = await open();
+      button(comments(el)[0]!, 'Approve').click();
+      await waitUntil(() => comments(el).length === 1, 'the approved comment stayed in Pending');
+      expect(text(comments(el)[0]!)).to.contain('Author 2');
+      await waitUntil(() => $(el, '[part~="status"]').textContent === '1 comment now approved.');
+      await waitUntil(() => text($(el, '[part~="tabs"] button')) === 'Pending 1');
+      const undo = $<HTMLButtonElement>(el, '[part~="undo"] button');
+      expect(undo.getAttribute('aria-label')).to.equal('Undo: put back the comment marked approved');
+      undo.click();
+      await waitUntil(() => comments(el).length === 2);
+      expect(api.comments[0]!.status).to.equal('pending');
+      expect(api.requests.filter((r) => r.method === 'PATCH').map((r) => r.body)).to.deep.equal([{ status: 'approved' }, { status: 'pending' }]);
+      expect(text(comments(el)[0]!)).to.contain('Ada');
+      await waitUntil(() => $(el, '[part~="status"]').textContent === 'Undone: 1 comment put back as before.');
+      expect($(el, '[part~="undo"]')).to.equal(null);
+      // Spam and delete leave at once too; a single delete asks nothing (Undo is the safety).
+      button(comments(el)[1]!, 'Delete').click();
+      await waitUntil(() => comments(el).length === 1);
+      expect(api.comments[1]!.status).to.equal('deleted');
+    });
+
+    it('replies as host under the host name, and starts a comment as host in a thread', async () => {
+      const el = await open('Approved 1');
+      expect(comments(el)).to.have.length(1);
+      button(comments(el)[0]!, 'Reply as host').click();
+      await el.updateComplete;
+      const form = $<HTMLFormElement>(el, '[part~="reply-form"]');
+      form.querySelector('textarea')!.focus();
+      await sendKeys({ type: 'Thanks for listening!' });
+      const send = button(form, 'Reply as Studio');
+      expect(send, 'the host name is on the button').to.exist;
+      send.click();
+      await waitUntil(() => comments(el).length === 2);
+      const post = api.requests.find((r) => r.method === 'POST' && r.url.pathname === '/api/admin/comments')!;
+      expect(post.body).to.deep.equal({ thread: 'podcast/ep-1', parentId: '4', body: 'Thanks for listening!' });
+      const reply = comments(el)[1]!;
+      expect(text(reply)).to.contain('Studio Host');
+      expect(text(reply)).to.contain('Thanks for listening!');
+      await waitUntil(() => $(el, '[part~="status"]').textContent === 'Reply published.');
+      expect($(el, '[part~="reply-form"]')).to.equal(null);
+
+      const compose = $<HTMLDetailsElement>(el, '[part~="compose"]');
+      compose.querySelector('summary')!.click();
+      (compose.querySelector('input[name="thread"]') as HTMLInputElement).value = 'podcast/ep-2';
+      (compose.querySelector('textarea') as HTMLTextAreaElement).value = 'Episode 2 is out.';
+      button(compose, 'Publish as Studio').click();
+      await waitUntil(() => $(el, '[part~="status"]').textContent === 'Comment published.');
+      expect(api.requests.filter((r) => r.url.pathname === '/api/admin/comments' && r.method === 'POST').at(-1)!.body).to.deep.equal({
+        thread: 'podcast/ep-2',
+        parentId: null,
+        body: 'Episode 2 is out.',
+      });
+      expect(text(comments(el)[0]!)).to.contain('Episode 2 is out.');
+    });
+
+    it('edits the host name in the settings', async () => {
+      const el = await open();
+      button(el, 'Settings', '[part~="views"] button').click();
+      await waitUntil(() => $<HTMLInputElement>(el, '#host-name')?.value === 'Studio');
+      const input = $<HTMLInputElement>(el, '#host-name');
+      input.value = '  The Hosts  ';
+      button(el, 'Save name').click();
+      await waitUntil(() => $(el, '[part~="status"]').textContent === 'Host name saved.');
+      expect(api.requests.find((r) => r.method === 'PATCH' && r.url.pathname === '/api/admin/settings')!.body).to.deep.equal({ hostName: 'The Hosts' });
+      button(el, 'Comments', '[part~="views"] button').click();
+      await waitUntil(() => comments(el).length === 2);
+      button(comments(el)[0]!, 'Reply as host').click();
+      await el.updateComplete;
+      expect(button($(el, '[part~="reply-form"]'), 'Reply as The Hosts')).to.exist;
+    });
+
+    it('pins and unpins an approved top-level comment, marked Pinned', async () => {
+      const approved = await open();
+      // Only approved top-level comments offer it.
+      expect(comments(approved).map((c) => !!button(c, 'Pin'))).to.deep.equal([false, false]);
+      button(approved, 'Approved 1', '[part~="tabs"] button').click();
+      await waitUntil(() => comments(approved).length === 1);
+      const pin = button(comments(approved)[0]!, 'Pin');
+      expect(pin.getAttribute('aria-pressed')).to.equal('false');
+      pin.click();
+      await waitUntil(() => $(approved, '[part~="comment"] .badge.pinned'));
+      expect(api.requests.find((r) => r.url.pathname === '/api/admin/comments/4/pin')!.body).to.deep.equal({ pinned: true });
+      expect(text($(approved, '.badge.pinned'))).to.equal('Pinned');
+      await waitUntil(() => $(approved, '[part~="status"]').textContent === 'Comment pinned: it is listed first in its thread.');
+      const unpin = button(comments(approved)[0]!, 'Unpin');
+      expect(unpin.getAttribute('aria-pressed')).to.equal('true');
+      unpin.click();
+      await waitUntil(() => !$(approved, '.badge.pinned'));
+      expect(api.comments.find((c) => c.id === '4')!.pinned).to.equal(false);
+    });
+
+    it('bans a commenter by email and address, refused, with a reason and an expiry; lists the bans and lifts one', async () => {
+      const el = await open();
+      button(comments(el)[0]!, 'Ban…').click();
+      await el.updateComplete;
+      const form = $<HTMLFormElement>(el, '[part~="ban-form"]');
+      expect(text(form.querySelector('h3')!)).to.equal('Ban Ada');
+      (form.querySelector('input[name="email"]') as HTMLInputElement).checked = false;
+      button(form, 'Ban').click();
+      await waitUntil(() => $(el, '[role="alert"]'));
+      expect(text($(el, '[role="alert"]'))).to.equal('Choose the email, the address, or both.');
+      expect(api.requests.some((r) => r.url.pathname.endsWith('/ban'))).to.equal(false);
+      (form.querySelector('input[name="email"]') as HTMLInputElement).checked = true;
+      (form.querySelector('input[name="address"]') as HTMLInputElement).checked = true;
+      (form.querySelector('input[value="refuse"]') as HTMLInputElement).checked = true;
+      (form.querySelector('input[name="reason"]') as HTMLInputElement).value = 'Abuse';
+      (form.querySelector('input[name="days"]') as HTMLInputElement).value = '30';
+      button(form, 'Ban').click();
+      await waitUntil(() => $(el, '[part~="status"]').textContent === '2 bans added.');
+      expect(api.requests.find((r) => r.url.pathname === '/api/admin/comments/1/ban')!.body).to.deep.equal({
+        email: true,
+        address: true,
+        action: 'refuse',
+        reason: 'Abuse',
+        days: 30,
+      });
+      expect($(el, '[part~="ban-form"]')).to.equal(null);
+
+      button(el, 'Bans', '[part~="views"] button').click();
+      await waitUntil(() => $$(el, '[part~="ban"]').length === 3);
+      const [email, address, old] = $$(el, '[part~="ban"]');
+      expect(text(email!.querySelector('h3')!)).to.equal('a•••@example.com');
+      expect(text(email!)).to.contain('Email');
+      expect(text(email!)).to.contain('refused');
+      expect(text(email!)).to.contain('Abuse');
+      expect(text(address!.querySelector('h3')!)).to.equal('address of comment #1');
+      expect(address!.querySelector('time[datetime="2026-12-21T10:00:00.000Z"]')).to.exist;
+      expect(text(old!)).to.contain('no end');
+      // A reason is text, never markup.
+      expect(old!.querySelector('b')).to.equal(null);
+      expect(text(old!)).to.contain('Sells <b>watches</b>');
+      const lift = old!.querySelector('button')!;
+      expect(lift.getAttribute('aria-label')).to.equal('Lift the ban on s•••@spam.example');
+      lift.click();
+      await waitUntil(() => $$(el, '[part~="ban"]').length === 2);
+      expect(api.requests.find((r) => r.method === 'DELETE')!.url.pathname).to.equal('/api/admin/bans/7');
+      await waitUntil(() => $(el, '[part~="status"]').textContent === 'Ban lifted.');
+    });
+
+    it('closes and reopens a thread', async () => {
+      api.closed.set('podcast/ep-1', { thread: 'podcast/ep-1', closed: true, closedBy: 'age' });
+      const el = await open();
+      await waitUntil(() => button(comments(el)[0]!, 'Reopen thread'), 'the closed state was not shown');
+      expect(text(comments(el)[0]!)).to.contain('closed (old)');
+      const reopen = button(comments(el)[0]!, 'Reopen thread');
+      expect(reopen.getAttribute('aria-label')).to.equal('Reopen thread podcast/ep-1');
+      reopen.click();
+      await waitUntil(() => $(el, '[part~="status"]').textContent === 'Thread podcast/ep-1 reopened.');
+      const request = api.requests.find((r) => r.url.pathname.endsWith('/close'))!;
+      expect(request.url.pathname).to.equal('/api/admin/threads/podcast%2Fep-1/close');
+      expect(request.body).to.deep.equal({ closed: false });
+      // Every comment of the thread says so.
+      expect(comments(el).map((c) => !!button(c, 'Close thread'))).to.deep.equal([true, true]);
+      button(comments(el)[1]!, 'Close thread').click();
+      await waitUntil(() => $(el, '[part~="status"]').textContent === 'Thread podcast/ep-1 closed: no new comments.');
+      expect(text(comments(el)[0]!)).to.contain('closed');
+    });
+
+    it('moves with j and k, approves with a, marks spam with s, deletes with d and undoes with u, never while typing', async () => {
+      api.comments.push(
+        { ...api.comments[1]!, id: '5', author: { ...api.comments[1]!.author, name: 'Eve' }, parentId: null, parent: null },
+        { ...api.comments[1]!, id: '6', author: { ...api.comments[1]!.author, name: 'Finn' }, parentId: null, parent: null },
+      );
+      const el = await fixture<ColloquyAdmin>(html`<colloquy-admin endpoint="/api"></colloquy-admin>`);
+      await signIn(el);
+      await waitUntil(() => comments(el).length === 4);
+      expect(text($(el, '[part~="shortcuts"]'))).to.contain('j next comment');
+      expect(text($(el, '[part~="shortcuts"]'))).to.contain('u undo the last change');
+      const focused = () => el.shadowRoot!.activeElement;
+      // Typing in a field is typing.
+      $<HTMLInputElement>(el, 'input[name="q"]').focus();
+      await sendKeys({ type: 'jad' });
+      expect($<HTMLInputElement>(el, 'input[name="q"]').value).to.equal('jad');
+      expect(api.requests.some((r) => r.method === 'PATCH')).to.equal(false);
+      expect(comments(el)).to.have.length(4);
+
+      $<HTMLInputElement>(el, 'input[name="q"]').blur();
+      await sendKeys({ press: 'j' });
+      await el.updateComplete;
+      expect(focused() === comments(el)[0], 'focus is on that comment').to.equal(true);
+      expect(getComputedStyle(comments(el)[0]!).outlineStyle, 'focus stays visible').to.equal('solid');
+      await sendKeys({ press: 'j' });
+      await sendKeys({ press: 'j' });
+      await sendKeys({ press: 'k' });
+      await el.updateComplete;
+      expect(focused() === comments(el)[1], 'focus is on that comment').to.equal(true);
+      await sendKeys({ press: 'a' });
+      await waitUntil(() => comments(el).length === 3);
+      expect(api.comments.find((c) => c.id === '2')!.status).to.equal('approved');
+      // The next comment takes its place, focused.
+      await waitUntil(() => focused() === comments(el)[1]);
+      expect(text(comments(el)[1]!)).to.contain('Eve');
+      await sendKeys({ press: 's' });
+      await waitUntil(() => api.comments.find((c) => c.id === '5')!.status === 'spam');
+      await waitUntil(() => comments(el).length === 2);
+      await sendKeys({ press: 'u' });
+      await waitUntil(() => api.comments.find((c) => c.id === '5')!.status === 'pending');
+      await waitUntil(() => comments(el).length === 3);
+      await waitUntil(() => focused() === comments(el)[1]);
+      expect(text(comments(el)[1]!)).to.contain('Eve');
+      await sendKeys({ press: 'j' });
+      await sendKeys({ press: 'd' });
+      await waitUntil(() => api.comments.find((c) => c.id === '6')!.status === 'deleted');
+      await waitUntil(() => $(el, '[part~="status"]').textContent === '1 comment now deleted.');
+      // A modifier is the browser's, not ours.
+      // (Dispatched: a real Ctrl+U opens the page's source in the test browser.)
+      focused()!.dispatchEvent(new KeyboardEvent('keydown', { key: 'u', ctrlKey: true, bubbles: true, composed: true }));
+      await el.updateComplete;
+      expect(api.requests.filter((r) => r.method === 'PATCH')).to.have.length(4);
+      expect(api.comments.find((c) => c.id === '6')!.status).to.equal('deleted');
+    });
+
+    it('holds the filter row on one line at 1280 px, and nothing overflows at 375 px', async () => {
+      await setViewport({ width: 1280, height: 800 });
+      const el = await open();
+      const tops = [...$(el, '[part~="filters"]').children].map((c) => c.getBoundingClientRect().top);
+      expect(Math.max(...tops) - Math.min(...tops), `filter row tops ${tops}`).to.be.below(4);
+      // Each row's checkbox sits on the line of the name, not in the middle of the row.
+      for (const row of comments(el)) {
+        const box = row.querySelector('input[type="checkbox"]')!.getBoundingClientRect();
+        const name = row.querySelector('h2')!.getBoundingClientRect();
+        const line = parseFloat(getComputedStyle(row.querySelector('h2')!).lineHeight);
+        expect(Math.abs(box.top + box.height / 2 - (name.top + line / 2)), 'checkbox off the name line').to.be.below(2.5);
+      }
+
+      await setViewport({ width: 375, height: 700 });
+      api.comments[0]!.author.email = 'a-very-long-address-that-goes-on-and-on@an-equally-long-domain.example';
+      api.comments[0]!.body = 'x'.repeat(300);
+      $<HTMLButtonElement>(el, '[part~="filters"] button').click();
+      await waitUntil(() => text(el.shadowRoot!.querySelector('[part~="list"]')!).includes('xxxxx'));
+      button(comments(el)[0]!, 'Ban…').click();
+      button(comments(el)[1]!, 'Reply as host').click();
+      await el.updateComplete;
+      expect(document.documentElement.scrollWidth, 'the page scrolls sideways').to.be.at.most(375);
+      for (const node of el.shadowRoot!.querySelectorAll<HTMLElement>('button, input, textarea, [part]')) {
+        const r = node.getBoundingClientRect();
+        if (r.width) expect(r.right, `${node.tagName} ${node.getAttribute('part') ?? text(node)} overflows`).to.be.at.most(375);
+      }
+      // Buttons and fields keep one height, and one field per line.
+      const heights = new Set($$(el, '[part~="filters"] input, [part~="bulk"] button').map((n) => Math.round(n.getBoundingClientRect().height)));
+      expect(heights.size, `heights ${[...heights]}`).to.equal(1);
+    });
+
+    it('shows dates as the widget does, links each thread key to its page, and no separator without a hold reason', async () => {
+      api.comments[0]!.heldFor = null;
+      const el = await open();
+      const [first] = comments(el);
+      const expected = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'short' }).format(new Date('2026-11-20T10:00:00.000Z'));
+      expect(text(first!.querySelector('time')!)).to.equal(expected);
+      const link = first!.querySelector<HTMLAnchorElement>('.thread a')!;
+      expect(link.href).to.equal('https://example.com/episodes/podcast/ep-1');
+      expect(link.rel).to.contain('noopener');
+      const items = [...first!.querySelectorAll('.meta > li')].map(text);
+      expect(items.every((item) => item.length > 0), `empty meta items in ${items}`).to.equal(true);
+      expect(items).to.deep.equal(['Pending', 'podcast/ep-1', expected]);
+      // A key that makes no http(s) URL stays text; a javascript: pattern never becomes a link.
+      el.threadUrl = 'javascript:alert({thread})';
+      await el.updateComplete;
+      expect(first!.querySelector('.thread a')).to.equal(null);
+    });
+  });
+
 });

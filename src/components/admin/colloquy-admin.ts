@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit/html.js';
-import { AdminApiError, AdminClient } from '../../api/admin-client.js';
+import { AdminApiError, AdminClient, type Ban, type BanRequest, type ModeratedComment, type ThreadState } from '../../api/admin-client.js';
 import {
   ADMIN_STATUSES,
   OUTBOX_MAX_ATTEMPTS,
@@ -13,6 +13,7 @@ import {
   type AdminSubscriberCounts,
 } from '../../api/admin-contract.js';
 import { isHttpUrl } from '../../api/validate.js';
+import { commentDates } from '../../i18n/dates.js';
 import s from '../../i18n/en-admin.js';
 import { baseStyles } from '../shared/base-styles.js';
 import { ColloquyElement } from '../shared/colloquy-element.js';
@@ -21,6 +22,26 @@ import { tokenStyles } from '../shared/token-styles.js';
 import { styles } from './colloquy-admin.styles.js';
 
 const TOKEN_KEY = 'colloquy-admin-token';
+
+type View = 'comments' | 'bans' | 'outbox' | 'settings';
+
+/** The last status change, until the next: what `Undo` (and `u`) puts back. */
+interface UndoRecord {
+  status: AdminStatus;
+  /** Each comment as it was, and where it stood in the list. */
+  items: { before: AdminComment; index: number }[];
+}
+
+/** Typing in these never triggers a shortcut. */
+const isTextField = (node: EventTarget | undefined) =>
+  node instanceof HTMLTextAreaElement ||
+  node instanceof HTMLSelectElement ||
+  (node instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(node.type)) ||
+  (node instanceof HTMLElement && node.isContentEditable);
+
+/** A thread key in a URL pattern: each `/`-separated part encoded, the slashes kept. */
+const fillThread = (pattern: string, thread: string) =>
+  pattern.replaceAll('{thread}', thread.split('/').map(encodeURIComponent).join('/'));
 
 interface Filters {
   status: AdminStatus | '';
@@ -36,6 +57,10 @@ interface Filters {
  * author's email, and approve, mark as spam or not spam, edit and delete, one by one or in bulk.
  * The outbox view shows how outgoing messages (webhooks, emails) are doing, retries a failed
  * one, and counts the reply-notification subscribers per thread (numbers, never addresses).
+ * A moderator replies (or writes a comment) as the site under the host name, pins comments,
+ * closes threads and bans a commenter's email or address; an approved, spammed or deleted
+ * comment leaves the list at once with an Undo. Shortcuts: `j`/`k` move, `a` approve,
+ * `s` spam, `d` delete, `u` undo (never while typing in a field).
  *
  * @tagname colloquy-admin
  * @summary Comment moderation for the site's owner.
@@ -53,6 +78,14 @@ interface Filters {
  * @csspart message - One outgoing message.
  * @csspart subscribers - The table of subscribers per thread.
  * @csspart thread-subscribers - How many get reply notifications on the filtered thread.
+ * @csspart undo - The bar offering to undo the last status change.
+ * @csspart shortcuts - The list of keyboard shortcuts.
+ * @csspart compose - The form writing a new comment as host.
+ * @csspart reply-form - The form replying to a comment as host.
+ * @csspart ban-form - The form banning a comment's author.
+ * @csspart bans - The list of bans.
+ * @csspart ban - One ban.
+ * @csspart settings - The settings form (the host name).
  */
 export class ColloquyAdmin extends ColloquyElement {
   static override styles = [baseStyles, tokenStyles, styles];
@@ -72,10 +105,21 @@ export class ColloquyAdmin extends ColloquyElement {
     outboxStatus: { state: true },
     subscribers: { state: true },
     threadSubscribers: { state: true },
+    threadUrl: { attribute: 'thread-url' },
+    undo: { state: true },
+    current: { state: true },
+    replying: { state: true },
+    banning: { state: true },
+    bans: { state: true },
+    hostName: { state: true },
+    threadStates: { state: true },
   };
 
   /** Base URL of the API, e.g. `/api`. */
   endpoint = '/api';
+
+  /** The page a thread is shown on, `{thread}` standing for its key (`https://example.com/episodes/{thread}`); a comment's own page URL wins. */
+  threadUrl = '';
 
   private token = '';
   private list: AdminCommentList | null = null;
@@ -85,18 +129,62 @@ export class ColloquyAdmin extends ColloquyElement {
   private busy = false;
   private error = '';
   private announcement = '';
-  private view: 'comments' | 'outbox' = 'comments';
+  private view: View = 'comments';
   private outbox: AdminOutboxList | null = null;
   private outboxStatus: AdminOutboxStatus | '' = '';
   private subscribers: AdminSubscriberCounts | null = null;
   /** Subscribers of the thread the comments are filtered by; `null` without that filter. */
   private threadSubscribers: number | null = null;
+  private undo: UndoRecord | null = null;
+  /** The comment the shortcuts act on, by its place in the list; -1 for none yet. */
+  private current = -1;
+  private replying = '';
+  private banning = '';
+  private bans: Ban[] | null = null;
+  private hostName = s.host;
+  private threadStates = new Map<string, ThreadState>();
 
   override connectedCallback(): void {
     super.connectedCallback();
     // The session's tab only: closing it signs out, and no cookie is ever set.
     this.token = sessionStorage.getItem(TOKEN_KEY) ?? '';
-    if (this.token) void this.#load();
+    if (this.token) void this.#load().then(() => this.#loadHostName());
+    // On the document: with nothing focused (the page itself), the keys still reach the queue.
+    document.addEventListener('keydown', this.#handleKeydown);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('keydown', this.#handleKeydown);
+  }
+
+  /** The queue's shortcuts, in the style of WordPress's and Gmail's: never while typing, never with a modifier. */
+  #handleKeydown = (event: KeyboardEvent) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    const path = event.composedPath();
+    const mine = path.includes(this) || path[0] === document.body || path[0] === document.documentElement;
+    if (!mine || this.view !== 'comments' || !this.list || isTextField(path[0])) return;
+    const comments = this.list.comments;
+    const c = comments[this.current] as AdminComment | undefined;
+    const acts: Record<string, () => void> = {
+      j: () => this.#moveTo(Math.min(this.current + 1, comments.length - 1)),
+      k: () => this.#moveTo(Math.max(this.current - 1, 0)),
+      a: () => c && c.status !== 'approved' && void this.#setStatus([c.id], 'approved'),
+      s: () => c && c.status !== 'spam' && void this.#setStatus([c.id], 'spam'),
+      d: () => c && c.status !== 'deleted' && void this.#setStatus([c.id], 'deleted'),
+      u: () => void this.#undo(),
+    };
+    const act = acts[event.key];
+    if (!act) return;
+    event.preventDefault();
+    act();
+  };
+
+  async #moveTo(index: number) {
+    if (!this.list?.comments.length) return;
+    this.current = Math.max(0, Math.min(index, this.list.comments.length - 1));
+    await this.updateComplete;
+    this.renderRoot.querySelectorAll<HTMLElement>('[part~="comment"]')[this.current]?.focus();
   }
 
   get #client() {
@@ -117,7 +205,43 @@ export class ColloquyAdmin extends ColloquyElement {
       });
       this.list = more && this.list ? { ...page, comments: [...this.list.comments, ...page.comments] } : page;
       if (!more) this.selected = new Set();
+      if (!more) this.current = -1;
+      void this.#loadThreadStates(page.comments);
       if (!more) this.threadSubscribers = thread ? ((await this.#client.subscribers([thread])).threads[0]?.subscribers ?? 0) : null;
+      this.error = '';
+    } catch (error) {
+      this.#fail(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** The host name and the threads' closed state: extras the list works without (an older server has neither). */
+  async #loadThreadStates(comments: AdminComment[]) {
+    const threads = [...new Set(comments.map((c) => c.thread))].filter((t) => !this.threadStates.has(t)).slice(0, 100);
+    if (!threads.length) return;
+    try {
+      const { threads: states } = await this.#client.threads(threads);
+      const known = new Map(this.threadStates);
+      for (const state of states) known.set(state.thread, state);
+      this.threadStates = known;
+    } catch {
+      // Unknown: shown as open, and closing still works.
+    }
+  }
+
+  async #loadHostName() {
+    try {
+      this.hostName = (await this.#client.settings()).hostName;
+    } catch {
+      this.hostName = s.host;
+    }
+  }
+
+  async #loadBans() {
+    this.busy = true;
+    try {
+      this.bans = (await this.#client.bans()).bans;
       this.error = '';
     } catch (error) {
       this.#fail(error);
@@ -143,10 +267,12 @@ export class ColloquyAdmin extends ColloquyElement {
     }
   }
 
-  #showView(view: 'comments' | 'outbox') {
+  #showView(view: View) {
     this.view = view;
     this.error = '';
     if (view === 'outbox') void this.#loadOutbox();
+    else if (view === 'bans') void this.#loadBans();
+    else if (view === 'settings') void this.#loadHostName();
     else void this.#load();
   }
 
@@ -193,6 +319,7 @@ export class ColloquyAdmin extends ColloquyElement {
     if (!this.token) return;
     await this.#load();
     if (this.token) sessionStorage.setItem(TOKEN_KEY, this.token);
+    if (this.token) void this.#loadHostName();
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>(this.token ? 'h1' : '#token')?.focus();
   }
@@ -203,6 +330,8 @@ export class ColloquyAdmin extends ColloquyElement {
     this.list = null;
     this.outbox = null;
     this.subscribers = null;
+    this.bans = null;
+    this.undo = null;
     this.view = 'comments';
   }
 
@@ -229,22 +358,181 @@ export class ColloquyAdmin extends ColloquyElement {
     this.selected = new Set(on ? (this.list?.comments ?? []).map((c) => c.id) : []);
   }
 
-  /** Puts changed comments in place; ones that no longer match the status shown stay until the next load, marked. */
+  /** Puts changed comments in place. */
   #replace(changed: AdminComment[]) {
     if (!this.list) return;
     const byId = new Map(changed.map((c) => [c.id, c]));
     this.list = { ...this.list, comments: this.list.comments.map((c) => byId.get(c.id) ?? c) };
   }
 
+  /** Whether the list shown (its status tab) holds a comment of this status. */
+  #shows(status: AdminStatus) {
+    return !this.filters.status || this.filters.status === status;
+  }
+
+  /**
+   * Changes the status of comments; those that no longer belong in the tab shown leave it at
+   * once, and the change can be undone (the Undo button, or `u`) until the next one.
+   */
   async #setStatus(ids: string[], status: AdminStatus) {
-    if (!ids.length) return;
-    if (status === 'deleted' && !confirm(s.confirmDelete(ids.length))) return;
+    if (!ids.length || !this.list) return;
+    if (status === 'deleted' && ids.length > 1 && !confirm(s.confirmDelete(ids.length))) return;
+    const hadFocus = this.renderRoot instanceof ShadowRoot && this.renderRoot.activeElement !== null;
+    const before = this.list.comments.map((c, index) => ({ before: c, index })).filter(({ before: c }) => ids.includes(c.id));
     try {
       const changed = ids.length === 1 ? [(await this.#client.change(ids[0], { status })).comment] : (await this.#client.bulk({ ids, status })).comments;
       this.#replace(changed);
+      if (!this.#shows(status) && this.list) {
+        const gone = new Set(changed.map((c) => c.id));
+        this.list = { ...this.list, comments: this.list.comments.filter((c) => !gone.has(c.id)) };
+      }
+      this.undo = before.length ? { status, items: before } : null;
       this.selected = new Set();
       this.#announce(s.changed(changed.length, s.statuses[status]));
+      // Focus stays in the queue: on the comment that took the place of the one acted on.
+      if (hadFocus) {
+        const first = before[0]?.index ?? 0;
+        if (this.list?.comments.length) void this.#moveTo(first);
+        else void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part~="undo"] button')?.focus());
+      }
       await this.#refreshCounts();
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  /** Puts the comments of the last status change back as they were, and where they were. */
+  async #undo() {
+    const undo = this.undo;
+    if (!undo || !this.list) {
+      this.#announce(s.nothingToUndo);
+      return;
+    }
+    this.undo = null;
+    try {
+      const restored: AdminComment[] = [];
+      for (const status of new Set(undo.items.map((i) => i.before.status))) {
+        const ids = undo.items.filter((i) => i.before.status === status).map((i) => i.before.id);
+        restored.push(...(ids.length === 1 ? [(await this.#client.change(ids[0]!, { status })).comment] : (await this.#client.bulk({ ids, status })).comments));
+      }
+      const byId = new Map(restored.map((c) => [c.id, c]));
+      const comments = [...this.list.comments];
+      for (const { before, index } of undo.items) {
+        const now = byId.get(before.id) ?? before;
+        const at = comments.findIndex((c) => c.id === now.id);
+        if (at >= 0) comments[at] = now;
+        else if (this.#shows(now.status)) comments.splice(Math.min(index, comments.length), 0, now);
+      }
+      this.list = { ...this.list, comments };
+      this.#announce(s.undone(restored.length));
+      const first = undo.items[0]!;
+      const at = comments.findIndex((c) => c.id === first.before.id);
+      if (at >= 0) void this.#moveTo(at);
+      await this.#refreshCounts();
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  async #handleReply(event: SubmitEvent, parent: AdminComment) {
+    event.preventDefault();
+    const body = `${new FormData(event.target as HTMLFormElement).get('body')}`;
+    try {
+      const { comment } = await this.#client.postAsHost({ thread: parent.thread, parentId: parent.id, body });
+      this.replying = '';
+      if (this.list && this.#shows(comment.status)) {
+        const comments = [...this.list.comments];
+        comments.splice(comments.findIndex((c) => c.id === parent.id) + 1, 0, comment);
+        this.list = { ...this.list, comments };
+      }
+      this.#announce(s.replied);
+      await this.#refreshCounts();
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  async #handleCompose(event: SubmitEvent) {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    try {
+      const { comment } = await this.#client.postAsHost({ thread: `${data.get('thread')}`.trim(), parentId: null, body: `${data.get('body')}` });
+      form.reset();
+      (form.closest('details') as HTMLDetailsElement | null)?.removeAttribute('open');
+      if (this.list && this.#shows(comment.status)) this.list = { ...this.list, comments: [comment, ...this.list.comments] };
+      this.#announce(s.published);
+      await this.#refreshCounts();
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  async #pin(c: ModeratedComment) {
+    try {
+      const { comment } = await this.#client.pin(c.id, !c.pinned);
+      this.#replace([comment]);
+      this.#announce((comment as ModeratedComment).pinned ? s.pinnedNow : s.unpinnedNow);
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  async #toggleThread(thread: string) {
+    const closed = !this.threadStates.get(thread)?.closed;
+    try {
+      const state = await this.#client.close(thread, closed);
+      this.threadStates = new Map(this.threadStates).set(thread, state);
+      this.#announce(state.closed ? s.threadClosed(thread) : s.threadOpened(thread));
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  async #handleBan(event: SubmitEvent, c: AdminComment) {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    const days = `${data.get('days') ?? ''}`.trim();
+    const reason = `${data.get('reason') ?? ''}`.trim();
+    const ban: BanRequest = {
+      email: data.has('email'),
+      address: data.has('address'),
+      action: data.get('action') === 'refuse' ? 'refuse' : 'spam',
+      ...(reason ? { reason } : {}),
+      ...(days ? { days: Number(days) } : {}),
+    };
+    if (!ban.email && !ban.address) {
+      this.error = s.banPickOne;
+      this.#announce(this.error);
+      return;
+    }
+    try {
+      const { bans } = await this.#client.ban(c.id, ban);
+      this.banning = '';
+      this.error = '';
+      if (this.bans) this.bans = [...bans, ...this.bans];
+      this.#announce(s.banned(bans.length));
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  async #unban(ban: Ban) {
+    try {
+      await this.#client.unban(ban.id);
+      this.bans = (this.bans ?? []).filter((b) => b.id !== ban.id);
+      this.#announce(s.unbanned);
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  async #handleSettings(event: SubmitEvent) {
+    event.preventDefault();
+    const hostName = `${new FormData(event.target as HTMLFormElement).get('hostName')}`.trim();
+    try {
+      this.hostName = (await this.#client.saveSettings({ hostName })).hostName;
+      this.#announce(s.hostNameSaved);
     } catch (error) {
       this.#fail(error);
     }
@@ -285,8 +573,64 @@ export class ColloquyAdmin extends ColloquyElement {
     </form>`;
   }
 
-  #renderComment(c: AdminComment) {
-    const date = new Date(c.createdAt).toLocaleString();
+  /** Where a thread is shown: the page the widget reported for it, else `thread-url`'s pattern; `null` for neither. */
+  #threadLink(c: ModeratedComment): string | null {
+    if (c.pageUrl && isHttpUrl(c.pageUrl)) return c.pageUrl;
+    const url = this.threadUrl && this.threadUrl.includes('{thread}') ? fillThread(this.threadUrl, c.thread) : '';
+    return url && isHttpUrl(url) ? url : null;
+  }
+
+  #date(iso: string) {
+    const when = new Date(iso);
+    return html`<time datetime=${iso}>${isNaN(+when) ? iso : this.#dates.format(when)}</time>`;
+  }
+
+  get #dates() {
+    return (this.#dateFormat ??= commentDates(this.closest('[lang]')?.getAttribute('lang') || undefined));
+  }
+
+  #dateFormat?: Intl.DateTimeFormat;
+
+  #renderReplyForm(c: AdminComment) {
+    const id = `reply-${c.id}`;
+    return html`<form part="reply-form" class="host-form" aria-labelledby=${`${id}-title`} @submit=${(e: SubmitEvent) => this.#handleReply(e, c)}>
+      <h3 id=${`${id}-title`} class="visually-hidden">${s.replyTo(c.author.name || c.id)}</h3>
+      <label class="stack" for=${id}>${s.replyBody}</label>
+      <textarea id=${id} name="body" rows="4" required maxlength="65535"></textarea>
+      <div class="actions">
+        <button type="submit">${s.sendReply(this.hostName)}</button>
+        <button type="button" class="quiet" @click=${() => (this.replying = '')}>${s.cancel}</button>
+      </div>
+    </form>`;
+  }
+
+  #renderBanForm(c: AdminComment) {
+    const id = `ban-${c.id}`;
+    return html`<form part="ban-form" class="ban-form" aria-labelledby=${`${id}-title`} @submit=${(e: SubmitEvent) => this.#handleBan(e, c)}>
+      <h3 id=${`${id}-title`}>${s.banTitle(c.author.name || c.id)}</h3>
+      <fieldset>
+        <legend>${s.banWhat}</legend>
+        <label><input type="checkbox" name="email" checked /> ${s.banEmail}</label>
+        <label><input type="checkbox" name="address" /> ${s.banAddress}</label>
+      </fieldset>
+      <fieldset>
+        <legend>${s.banAction}</legend>
+        <label><input type="radio" name="action" value="spam" checked /> ${s.banSpam}</label>
+        <label><input type="radio" name="action" value="refuse" /> ${s.banRefuse}</label>
+      </fieldset>
+      <label class="stack">${s.banReason} <input name="reason" maxlength="500" /></label>
+      <label class="stack"
+        >${s.banDays} <input name="days" type="number" min="1" max="3650" step="1" inputmode="numeric" aria-describedby=${`${id}-days`}
+      /></label>
+      <p id=${`${id}-days`} class="muted">${s.banDaysHelp}</p>
+      <div class="actions">
+        <button type="submit">${s.banSubmit}</button>
+        <button type="button" class="quiet" @click=${() => (this.banning = '')}>${s.cancel}</button>
+      </div>
+    </form>`;
+  }
+
+  #renderComment(c: ModeratedComment, index: number) {
     const label = `author-${c.id}`;
     if (this.editing === c.id) {
       return html`<li>
@@ -304,28 +648,45 @@ export class ColloquyAdmin extends ColloquyElement {
     }
     const action = (label: string, status: AdminStatus) =>
       html`<button type="button" class="quiet" @click=${() => this.#setStatus([c.id], status)}>${label}</button>`;
+    const link = this.#threadLink(c);
+    const thread = this.threadStates.get(c.thread);
+    const host = c.role === 'host';
     return html`<li>
-      <article part="comment" class="comment status-${c.status}" aria-labelledby=${label}>
+      <article
+        part="comment"
+        class="comment status-${c.status} ${index === this.current ? 'current' : ''}"
+        aria-labelledby=${label}
+        tabindex="-1"
+        @focusin=${() => (this.current = index)}
+      >
         <input
           type="checkbox"
           aria-label=${s.select(c.author.name || c.id)}
           .checked=${this.selected.has(c.id)}
           @change=${(e: Event) => this.#toggle(c.id, (e.target as HTMLInputElement).checked)}
         />
-        <div>
+        <div class="main">
           <h2 id=${label} class="author">
-            ${c.author.name}
-            <span class="muted">&lt;${c.author.email}&gt;</span>
+            ${c.author.name} ${host ? html`<span class="badge host">${s.host}</span>` : nothing}
+            ${c.author.email ? html`<span class="muted">&lt;${c.author.email}&gt;</span>` : nothing}
             ${c.author.url && isHttpUrl(c.author.url)
               ? html`<a href=${c.author.url} rel="nofollow ugc noopener noreferrer" target="_blank">${c.author.url}</a>`
               : nothing}
           </h2>
-          <p class="muted">
-            <span class="badge">${s.statuses[c.status]}</span>
-            ${c.heldFor ? html`<span>${s.heldFor[c.heldFor] ?? c.heldFor}</span>` : nothing}
-            ${c.deletedByAuthor ? html`<span>${s.deletedByAuthor}</span>` : nothing} · ${s.on} <code>${c.thread}</code> ·
-            <time datetime=${c.createdAt}>${date}</time>
-          </p>
+          <ul class="meta muted">
+            <li><span class="badge">${s.statuses[c.status]}</span></li>
+            ${c.heldFor ? html`<li>${s.heldFor[c.heldFor] ?? c.heldFor}</li>` : nothing}
+            ${c.deletedByAuthor ? html`<li>${s.deletedByAuthor}</li>` : nothing}
+            ${c.pinned ? html`<li><span class="badge pinned">${s.pinned}</span></li>` : nothing}
+            ${typeof c.likes === 'number' && c.likes > 0 ? html`<li>${s.likes(c.likes)}</li>` : nothing}
+            <li class="thread">
+              ${link
+                ? html`<a href=${link} rel="noopener noreferrer" target="_blank" aria-label=${s.openThread(c.thread)}><code>${c.thread}</code></a>`
+                : html`<code>${c.thread}</code>`}
+              ${thread?.closed ? html` <span class="badge">${thread.closedBy === 'age' ? s.closedByAge : s.closed}</span>` : nothing}
+            </li>
+            <li>${this.#date(c.createdAt)}</li>
+          </ul>
           ${c.parent
             ? html`<p class="parent muted">${s.inReplyTo} <strong>${c.parent.name}</strong>: “${c.parent.excerpt}”</p>`
             : nothing}
@@ -335,10 +696,115 @@ export class ColloquyAdmin extends ColloquyElement {
             ${c.status === 'spam' ? action(s.notSpam, 'approved') : action(s.spam, 'spam')}
             ${c.deletedByAuthor ? nothing : html`<button type="button" class="quiet" @click=${() => (this.editing = c.id)}>${s.edit}</button>`}
             ${c.status !== 'deleted' ? action(s.delete, 'deleted') : nothing}
+            ${c.status !== 'deleted'
+              ? html`<button type="button" class="quiet" aria-expanded=${this.replying === c.id ? 'true' : 'false'} @click=${() => (this.replying = this.replying === c.id ? '' : c.id)}>
+                  ${s.reply}
+                </button>`
+              : nothing}
+            ${c.status === 'approved' && !c.parentId
+              ? html`<button type="button" class="quiet" aria-pressed=${c.pinned ? 'true' : 'false'} @click=${() => this.#pin(c)}>
+                  ${c.pinned ? s.unpin : s.pin}
+                </button>`
+              : nothing}
+            ${host
+              ? nothing
+              : html`<button type="button" class="quiet" aria-expanded=${this.banning === c.id ? 'true' : 'false'} @click=${() => (this.banning = this.banning === c.id ? '' : c.id)}>
+                  ${s.ban}
+                </button>`}
+            <button
+              type="button"
+              class="quiet"
+              aria-label=${thread?.closed ? s.reopenThreadLabel(c.thread) : s.closeThreadLabel(c.thread)}
+              @click=${() => this.#toggleThread(c.thread)}
+            >
+              ${thread?.closed ? s.reopenThread : s.closeThread}
+            </button>
           </div>
+          ${this.replying === c.id ? this.#renderReplyForm(c) : nothing} ${this.banning === c.id ? this.#renderBanForm(c) : nothing}
         </div>
       </article>
     </li>`;
+  }
+
+  #renderBans() {
+    const error = this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing;
+    const bans = this.bans;
+    const now = Date.now();
+    return html`<section aria-labelledby="bans-title">
+      <h2 id="bans-title">${s.bansTitle}</h2>
+      <p class="muted">${s.bansHelp}</p>
+      ${error}
+      ${!bans
+        ? html`<p>${this.busy ? s.loading : nothing}</p>`
+        : bans.length
+          ? html`<ol part="bans" class="list">
+              ${bans.map((b) => {
+                const ended = b.expiresAt !== null && Date.parse(b.expiresAt) <= now;
+                return html`<li>
+                  <article part="ban" class="ban ${ended ? 'ended' : ''}" aria-labelledby=${`ban-title-${b.id}`}>
+                    <h3 id=${`ban-title-${b.id}`}>${b.label}</h3>
+                    <ul class="meta muted">
+                      <li><span class="badge">${s.banKinds[b.kind] ?? b.kind}</span></li>
+                      <li>${s.banActions[b.action] ?? b.action}</li>
+                      <li>${s.banned_on} ${this.#date(b.createdAt)}</li>
+                      <li>${b.expiresAt ? html`${ended ? s.expired : s.expires} ${this.#date(b.expiresAt)}` : s.noExpiry}</li>
+                    </ul>
+                    ${b.reason ? html`<p class="body">${b.reason}</p>` : nothing}
+                    <div class="actions">
+                      <button type="button" class="quiet" aria-label=${s.unbanLabel(b.label)} @click=${() => this.#unban(b)}>${s.unban}</button>
+                    </div>
+                  </article>
+                </li>`;
+              })}
+            </ol>`
+          : html`<p>${s.noBans}</p>`}
+    </section>`;
+  }
+
+  #renderSettings() {
+    return html`<section aria-labelledby="settings-title">
+      <h2 id="settings-title">${s.settingsView}</h2>
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      <form part="settings" class="host-form" @submit=${this.#handleSettings}>
+        <label class="stack" for="host-name">${s.hostName}</label>
+        <input id="host-name" name="hostName" required maxlength="80" .value=${this.hostName} aria-describedby="host-name-help" />
+        <p id="host-name-help" class="muted">${s.hostNameHelp}</p>
+        <div class="actions"><button type="submit">${s.saveHostName}</button></div>
+      </form>
+    </section>`;
+  }
+
+  #renderShortcuts() {
+    return html`<details part="shortcuts" class="shortcuts">
+      <summary>${s.shortcutsTitle}</summary>
+      <dl>
+        ${s.shortcuts.map(([key, what]) => html`<div><dt><kbd>${key}</kbd></dt> <dd>${what}</dd></div>`)}
+      </dl>
+      <p class="muted">${s.shortcutsHelp}</p>
+    </details>`;
+  }
+
+  #renderCompose() {
+    return html`<details part="compose" class="compose">
+      <summary>${s.writeAsHost}</summary>
+      <form class="host-form" @submit=${this.#handleCompose}>
+        <label class="stack" for="compose-thread">${s.thread}</label>
+        <input id="compose-thread" name="thread" required maxlength="500" .value=${this.filters.thread} />
+        <label class="stack" for="compose-body">${s.newBody}</label>
+        <textarea id="compose-body" name="body" rows="4" required></textarea>
+        <div class="actions"><button type="submit">${s.publish(this.hostName)}</button></div>
+      </form>
+    </details>`;
+  }
+
+  #renderUndo() {
+    const undo = this.undo;
+    if (!undo) return nothing;
+    const n = undo.items.length;
+    return html`<div part="undo" class="undo">
+      <span>${s.changed(n, s.statuses[undo.status])}</span>
+      <button type="button" aria-label=${s.undoLabel(n, s.statuses[undo.status])} @click=${() => this.#undo()}>${s.undo}</button>
+    </div>`;
   }
 
   #renderMessage(m: AdminOutboxMessage) {
@@ -350,7 +816,7 @@ export class ColloquyAdmin extends ColloquyElement {
         <h3 id=${label}>${s.message(m.id, s.kinds[m.kind] ?? m.kind)}</h3>
         <p class="muted">
           <span class="badge">${s.outboxStatuses[m.status] ?? m.status}</span>
-          · ${s.tries(m.attempts, OUTBOX_MAX_ATTEMPTS)} · ${when} <time datetime=${at}>${new Date(at).toLocaleString()}</time>
+          · ${s.tries(m.attempts, OUTBOX_MAX_ATTEMPTS)} · ${when} ${this.#date(at)}
           ${m.commentId ? html`· ${s.aboutComment(m.commentId)}` : nothing}
         </p>
         ${m.lastError ? html`<p class="last-error">${s.lastError} <code>${m.lastError}</code></p>` : nothing}
@@ -425,11 +891,21 @@ export class ColloquyAdmin extends ColloquyElement {
         <button type="button" class="quiet" @click=${() => this.#signOut()}>${s.signOut}</button>
       </header>
       <nav part="views" class="views" aria-label=${s.views}>
-        <button type="button" aria-pressed=${this.view === 'comments' ? 'true' : 'false'} @click=${() => this.#showView('comments')}>${s.commentsView}</button>
-        <button type="button" aria-pressed=${this.view === 'outbox' ? 'true' : 'false'} @click=${() => this.#showView('outbox')}>${s.outboxView}</button>
+        ${(
+          [
+            ['comments', s.commentsView],
+            ['bans', s.bansView],
+            ['outbox', s.outboxView],
+            ['settings', s.settingsView],
+          ] as [View, string][]
+        ).map(
+          ([view, label]) =>
+            html`<button type="button" aria-pressed=${this.view === view ? 'true' : 'false'} @click=${() => this.#showView(view)}>${label}</button>`,
+        )}
       </nav>`;
-    if (this.view === 'outbox') {
-      return html`${header} ${this.#renderOutbox()}
+    if (this.view !== 'comments') {
+      const body = this.view === 'outbox' ? this.#renderOutbox() : this.view === 'bans' ? this.#renderBans() : this.#renderSettings();
+      return html`${header} ${body}
         <div part="status" class="visually-hidden" role="status">${this.announcement}</div>`;
     }
     const { comments, counts, nextCursor } = this.list;
@@ -444,14 +920,14 @@ export class ColloquyAdmin extends ColloquyElement {
         ${ADMIN_STATUSES.map((status) => tab(status, s.statuses[status], counts[status] ?? 0))} ${tab('', s.all, total)}
       </nav>
       <form part="filters" class="filters" role="search" @submit=${this.#handleFilter}>
-        <label>${s.search} <input type="search" name="q" .value=${this.filters.q} /></label>
-        <label>${s.thread} <input name="thread" .value=${this.filters.thread} /></label>
-        <label>${s.since} <input type="date" name="since" .value=${this.filters.since} /></label>
-        <label>${s.before} <input type="date" name="before" .value=${this.filters.before} /></label>
+        <label class="q">${s.search} <input type="search" name="q" .value=${this.filters.q} /></label>
+        <label class="thread">${s.thread} <input name="thread" .value=${this.filters.thread} /></label>
+        <label class="date">${s.since} <input type="date" name="since" .value=${this.filters.since} /></label>
+        <label class="date">${s.before} <input type="date" name="before" .value=${this.filters.before} /></label>
         <button type="submit">${s.filter}</button>
       </form>
       ${this.threadSubscribers !== null ? html`<p part="thread-subscribers" class="muted">${s.threadSubscribers(this.threadSubscribers)}</p>` : nothing}
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing} ${this.#renderCompose()} ${this.#renderUndo()}
       <div part="bulk" class="bulk">
         <label
           ><input
@@ -468,10 +944,10 @@ export class ColloquyAdmin extends ColloquyElement {
       </div>
       ${comments.length
         ? html`<ol part="list" class="list" aria-busy=${this.busy ? 'true' : 'false'}>
-            ${comments.map((c) => this.#renderComment(c))}
+            ${comments.map((c, i) => this.#renderComment(c, i))}
           </ol>`
         : html`<p>${s.none}</p>`}
-      ${nextCursor ? html`<button type="button" @click=${() => this.#load(true)}>${s.loadMore}</button>` : nothing}
+      ${nextCursor ? html`<button type="button" @click=${() => this.#load(true)}>${s.loadMore}</button>` : nothing} ${this.#renderShortcuts()}
       <div part="status" class="visually-hidden" role="status">${this.announcement}</div>`;
   }
 }
