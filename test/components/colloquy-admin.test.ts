@@ -699,8 +699,18 @@ describe('<colloquy-admin>', () => {
     it('holds the filter row on one line at 1280 px, and nothing overflows at 375 px', async () => {
       await setViewport({ width: 1280, height: 800 });
       const el = await open();
-      const tops = [...$(el, '[part~="filters"]').children].map((c) => c.getBoundingClientRect().top);
-      expect(Math.max(...tops) - Math.min(...tops), `filter row tops ${tops}`).to.be.below(4);
+      const oneLine = async (width: number) => {
+        await setViewport({ width, height: 800 });
+        await el.updateComplete;
+        const tops = [...$(el, '[part~="filters"]').children].map((c) => c.getBoundingClientRect().top);
+        expect(Math.max(...tops) - Math.min(...tops), `filter row tops at ${width} px: ${tops}`).to.be.below(4);
+        expect($(el, 'input[name="q"]').getBoundingClientRect().width, 'the search field keeps room to type').to.be.above(120);
+      };
+      await oneLine(1280);
+      // Down to a half-screen window, whatever the date fields' width in the browser's locale.
+      await oneLine(900);
+      await setViewport({ width: 1280, height: 800 });
+      await el.updateComplete;
       // Each row's checkbox sits on the line of the name, not in the middle of the row.
       for (const row of comments(el)) {
         const box = row.querySelector('input[type="checkbox"]')!.getBoundingClientRect();

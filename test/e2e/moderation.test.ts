@@ -11,7 +11,12 @@ import { demoSession, waitInShadow } from './harness.js';
 const ADMIN_TOKEN = 'e2e-admin-token-with-enough-length';
 
 describe('moderating a comment from the demo page', () => {
-  const demo = demoSession({ COLLOQUY_MODERATION: 'all', COLLOQUY_ADMIN_TOKEN: ADMIN_TOKEN, COLLOQUY_MIN_FORM_SECONDS: '0' });
+  const demo = demoSession({
+    COLLOQUY_MODERATION: 'all',
+    COLLOQUY_ADMIN_TOKEN: ADMIN_TOKEN,
+    COLLOQUY_MIN_FORM_SECONDS: '0',
+    COLLOQUY_THREAD_URL: 'https://example.com/episodes/{thread}',
+  });
 
   const shadow = (page: Page, tag: string, fn: string) => page.evaluate(`(${fn})(document.querySelector('${tag}').shadowRoot)`);
 
@@ -49,5 +54,33 @@ describe('moderating a comment from the demo page', () => {
     const html = String(await shadow(visitor, 'colloquy-comments', '(r) => r.innerHTML'));
     assert.ok(!html.includes('waiting@example.com'), 'the email stays in the admin page');
     await Promise.all([page.close(), admin.close(), visitor.close()]);
+  });
+
+  it('loads /admin with no console error (its CSP admits its own icon), in a visible frame, and links a thread to its page', async () => {
+    const admin = await demo.browser.newPage();
+    const problems: string[] = [];
+    admin.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    admin.on('pageerror', (e) => problems.push(String(e)));
+    admin.on('requestfailed', (r) => problems.push(`${r.url()}: ${r.failure()?.errorText}`));
+    await admin.setViewport({ width: 1280, height: 800 });
+    await admin.goto(`${demo.server.url}/admin`, { waitUntil: 'load' });
+    const token = await waitInShadow(admin, 'colloquy-admin', `#token`);
+    await token!.type(ADMIN_TOKEN);
+    await admin.keyboard.press('Enter');
+    const approved = await waitInShadow(admin, 'colloquy-admin', `[part~="tabs"] button:nth-child(2)`);
+    await approved.click();
+    await waitInShadow(admin, 'colloquy-admin', `[part~="comment"]`);
+    assert.deepEqual(problems, []);
+    const frame = await admin.evaluate(() => {
+      const el = document.querySelector('colloquy-admin')!;
+      const style = getComputedStyle(el);
+      return { top: el.getBoundingClientRect().top, shadow: style.boxShadow, body: getComputedStyle(document.body).backgroundColor, card: style.backgroundColor };
+    });
+    assert.ok(frame.top >= 16, `the page is glued to the top (${frame.top}px)`);
+    assert.notEqual(frame.shadow, 'none');
+    assert.notEqual(frame.body, frame.card, 'the page and its frame are told apart');
+    const href = await admin.evaluate(() => document.querySelector('colloquy-admin')!.shadowRoot!.querySelector<HTMLAnchorElement>('.thread a')?.href);
+    assert.match(String(href), /^https:\/\/example\.com\/episodes\//);
+    await admin.close();
   });
 });
