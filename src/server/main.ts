@@ -4,19 +4,44 @@
  * Configuration comes from the environment (see config.ts and docs/server.md).
  */
 import { serve } from '@hono/node-server';
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from './config.js';
 import { createColloquyFromEnv, type Colloquy } from './library.js';
+import { distDir } from './package-files.js';
 
-const FORCED_SHUTDOWN_MS = 5000;
-/** How long requests in flight may take to finish once a stop signal came. */
-const SHUTDOWN_GRACE_MS = 2000;
+/**
+ * How long requests in flight may take to finish once SIGTERM (or SIGINT) came; then their
+ * connections are closed. Long-lived responses (a live stream) are cut at this bound.
+ */
+export const SHUTDOWN_GRACE_MS = 10_000;
+/** Past the grace and the database's close, the process exits 1 whatever still runs. */
+const FORCED_SHUTDOWN_MS = SHUTDOWN_GRACE_MS + 5000;
+/** While draining, keep-alive connections that went idle are closed this often. */
+const DRAIN_CHECK_MS = 50;
 const CONNECTIONS_CHECK_MS = 1000;
+
+/**
+ * Why `colloquy serve` cannot serve the widget from `dir` (its `dist/` folder), or `null`:
+ * a source checkout that was never built has no `colloquy.js`, and every page embedding
+ * the widget would get a 404.
+ */
+export function missingBuild(dir: string): string | null {
+  const script = join(dir, 'colloquy.js');
+  if (existsSync(script)) return null;
+  return `the built widget is missing: ${script} does not exist. In a source checkout, run "npm run build" first (an installed package ships it).`;
+}
 
 /** Runs the server until SIGINT or SIGTERM; exits the process with 1 on a bad configuration. */
 export async function startServer({ demo = false, env = process.env }: { demo?: boolean; env?: Record<string, string | undefined> } = {}): Promise<void> {
+  const problem = missingBuild(distDir());
+  if (problem !== null) {
+    console.error(`[colloquy] Cannot start: ${problem}`);
+    process.exit(1);
+  }
   let colloquy: Colloquy;
   try {
     colloquy = await createColloquyFromEnv(env, { demo });
@@ -28,6 +53,7 @@ export async function startServer({ demo = false, env = process.env }: { demo?: 
   const { app, config } = colloquy;
 
   const { http } = config;
+  // An HTTP/1.1 server: serve() makes one unless told to make an HTTP/2 one.
   const server = serve(
     {
       fetch: app.fetch,
@@ -45,7 +71,7 @@ export async function startServer({ demo = false, env = process.env }: { demo?: 
     (info: AddressInfo) => {
       console.log(`[colloquy] Colloquy is running at ${publicUrl(config.host, info.port)}`);
     },
-  );
+  ) as Server;
   // Beyond this many open connections, new ones are closed as they arrive.
   server.maxConnections = http.maxConnections;
   server.on('error', async (error: NodeJS.ErrnoException) => {
@@ -58,17 +84,28 @@ export async function startServer({ demo = false, env = process.env }: { demo?: 
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[colloquy] ${signal} received, shutting down.`);
-    // Keep-alive connections would hold close() open; a stuck request must not hold the exit.
+    console.log(`[colloquy] ${signal} received: no new connections; finishing the requests in flight (at most ${SHUTDOWN_GRACE_MS / 1000} s).`);
+    // A stuck request, or a close that never ends, must not hold the exit for ever.
     setTimeout(() => process.exit(1), FORCED_SHUTDOWN_MS).unref();
+    colloquy.beginShutdown();
+    // Stops listening; calls back once every connection has closed.
     server.close(async () => {
+      clearInterval(drain);
+      clearTimeout(cut);
+      // The outbox worker lets a send under way finish; then the database closes.
       await colloquy.close();
+      console.log('[colloquy] Stopped.');
       process.exit(0);
     });
-    if ('closeIdleConnections' in server) server.closeIdleConnections();
-    // A socket that has sent no request yet (a browser's preconnect) is not idle to Node and
-    // would hold close() open until the forced exit; requests in flight get this long to finish.
-    if ('closeAllConnections' in server) setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+    // A keep-alive connection goes idle once its response is sent: close it then, so each
+    // request in flight ends its connection and none waits for the client to hang up.
+    // A socket that has sent no request yet (a browser's preconnect) is idle to this too.
+    const drain = setInterval(() => server.closeIdleConnections(), DRAIN_CHECK_MS);
+    server.closeIdleConnections();
+    const cut = setTimeout(() => {
+      console.error(`[colloquy] Requests still running after ${SHUTDOWN_GRACE_MS / 1000} s were cut off.`);
+      server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -67,8 +67,32 @@ describe('static files', () => {
     }
   });
 
+  it('answers / without the demo with a page saying what the server is and where /admin and the API are', async () => {
+    const home = await app(false).request('/');
+    assert.equal(home.status, 200);
+    assert.equal(home.headers.get('Content-Type')?.toLowerCase(), 'text/html; charset=utf-8');
+    assert.match(home.headers.get('Content-Security-Policy')!, /default-src 'none'.*frame-ancestors 'none'/);
+    const page = await home.text();
+    assert.match(page, /<title>Colloquy comment server<\/title>/);
+    assert.match(page, /<a href="admin">/, 'a relative link, so it works mounted under a path');
+    assert.match(page, /<code>\/api<\/code>/);
+    assert.match(page, /<a href="healthz">/);
+    assert.doesNotMatch(page, /<script/, 'runs nothing');
+    const head = await app(false).request('/', { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    // The embed snippet names COLLOQUY_PUBLIC_URL, escaped like anything put into a page.
+    const named = createApp({
+      store,
+      config: { secret: SECRET, origins: [], moderation: 'none', floodSeconds: 0, trustProxy: 0, publicUrl: 'https://c.example/"><b>x' },
+      assets: { distDir: join(root, 'dist') },
+    });
+    const snippet = await (await named.request('/')).text();
+    assert.ok(snippet.includes('https://c.example/&quot;&gt;&lt;b&gt;x/colloquy.js'), snippet);
+    assert.doesNotMatch(snippet, /<b>x/);
+  });
+
   it('serves the demo folder only in demo mode, with / as its index page', async () => {
-    assert.equal((await app(false).request('/')).status, 404);
+    assert.doesNotMatch(await (await app(false).request('/')).text(), /Episode/);
     const demo = app(true);
     const index = await demo.request('/');
     assert.equal(index.status, 200);

@@ -10,9 +10,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import type { CommentPage } from '../../src/api/contract.js';
 import { DEMO_THREAD } from '../../src/server/demo/demo.js';
 import { MAX_BODY_BYTES } from '../../src/server/routes/comments.js';
+import { missingBuild } from '../../src/server/main.js';
 import { WebhookReceiver, waitFor } from './fakes.js';
 import { runMainToExit, startMain } from './main-process.js';
 
@@ -180,8 +182,14 @@ describe('src/server/main.ts', () => {
 
       server = await startMain(env);
       assert.ok(!server.output().includes(token), 'not printed again');
-      assert.doesNotMatch(server.output(), /admin token/i);
+      // Every start says where the token is kept, so an operator who lost the first log finds it.
+      assert.match(server.output(), new RegExp(`^\\[colloquy\\] The admin token is kept in ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `, 'm'));
       assert.equal((await admin(token)).status, 200);
+      await server.stop();
+
+      server = await startMain({ ...env, COLLOQUY_ADMIN_TOKEN: 'an-admin-token-from-the-environment-0123456789' });
+      assert.match(server.output(), /^\[colloquy\] The admin token comes from COLLOQUY_ADMIN_TOKEN\.$/m);
+      assert.doesNotMatch(server.output(), /an-admin-token-from-the-environment/);
     } finally {
       await server.stop();
     }
@@ -192,7 +200,7 @@ describe('src/server/main.ts', () => {
     const server = await startMain({ DATABASE_URL: `sqlite:${dir}/colloquy.db`, COLLOQUY_ADMIN_TOKEN: 'a-configured-admin-token-of-32-chars+' });
     // A configured token is used as it is: nothing is generated or saved.
     assert.equal(existsSync(join(dir, 'colloquy.admin-token')), false);
-    assert.doesNotMatch(server.output(), /admin token/i);
+    assert.doesNotMatch(server.output(), /a-configured-admin-token/, 'a configured token is never printed');
     try {
       const { port } = new URL(server.url);
       const send = (headers: Record<string, string>, chunks: number) =>
@@ -299,6 +307,46 @@ describe('src/server/main.ts', () => {
       for (const socket of sockets) socket.destroy();
       await server.stop();
     }
+  });
+
+  it('on SIGTERM stops accepting, lets a slow request in flight finish (past 2 s), then closes the database and exits 0', async () => {
+    const dir = tempDir();
+    const env = { DATABASE_URL: `sqlite:${dir}/colloquy.db`, COLLOQUY_FLOOD_SECONDS: '0', COLLOQUY_MODERATION: 'none' };
+    const server = await startMain(env);
+    const { port } = new URL(server.url);
+    assert.deepEqual(await (await fetch(`${server.url}healthz`)).json(), { ok: true });
+    const body = JSON.stringify({ thread: 'drain', parentId: null, author: { name: 'Slow', email: 'slow@mail.example' }, body: 'Sent slowly.', idempotencyKey: randomUUID() });
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    socket.write(`POST /api/comments HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`);
+    socket.write(body.slice(0, 20));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const exited = server.stop('SIGTERM');
+    await waitFor(() => server.output().includes('SIGTERM received'), 5000, 'the stop is logged');
+    // No new connection is taken once the stop began.
+    await assert.rejects(fetch(`${server.url}healthz`));
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    assert.equal(answer, '', 'nothing answered before the body is complete');
+    socket.write(body.slice(20));
+    await closed;
+    assert.match(answer, /^HTTP\/1\.1 201 /, answer);
+    assert.equal(await exited, 0, server.output());
+    assert.match(server.output(), /\[colloquy\] Stopped\./);
+    const again = await startMain(env);
+    try {
+      assert.deepEqual((await listAll(again.url, 'drain')).map((comment) => comment.body), ['Sent slowly.']);
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it('refuses to start, saying so, when the built widget (dist/colloquy.js) is missing', () => {
+    const empty = tempDir();
+    assert.match(missingBuild(empty)!, new RegExp(`${join(empty, 'colloquy.js').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} does not exist.*npm run build`));
+    assert.equal(missingBuild(join(fileURLToPath(new URL('../..', import.meta.url)), 'dist')), null, 'this checkout is built');
   });
 
   it('keeps every acknowledged comment when killed with SIGKILL mid-stream, and exits 0 on SIGTERM', async () => {
