@@ -20,6 +20,7 @@ describe('configuration', () => {
       adminToken: null,
       adminTokenPath: resolve('data/colloquy.admin-token'),
       adminUrl: null,
+      threadUrl: null,
       origins: [],
       moderation: 'first-time',
       floodSeconds: 15,
@@ -93,6 +94,7 @@ describe('configuration', () => {
         DATABASE_URL: `sqlite:${dir}/db/c.db`,
         COLLOQUY_ADMIN_TOKEN: 'a'.repeat(32),
         COLLOQUY_ADMIN_URL: 'https://comments.example.com/admin',
+        COLLOQUY_THREAD_URL: 'https://example.com/episodes/{thread}',
         COLLOQUY_MIN_FORM_SECONDS: '5',
         COLLOQUY_MAX_LINKS: '3',
         COLLOQUY_MODERATION_WORDS: 'Viagra, casino ,',
@@ -113,6 +115,8 @@ describe('configuration', () => {
       assert.equal(config.adminToken, 'a'.repeat(32));
       assert.equal(config.adminTokenPath, join(dir, 'db', 'colloquy.admin-token'));
       assert.equal(config.adminUrl, 'https://comments.example.com/admin');
+      // Kept as written: the braces stay braces for the admin page to fill.
+      assert.equal(config.threadUrl, 'https://example.com/episodes/{thread}');
       assert.deepEqual(config.spam, {
         minFormSeconds: 5,
         maxLinks: 3,
@@ -228,6 +232,10 @@ describe('configuration', () => {
     ['COLLOQUY_TRUST_PROXY', '-1'],
     ['COLLOQUY_ADMIN_TOKEN', 'hunter2'],
     ['COLLOQUY_ADMIN_URL', '/admin'],
+    ['COLLOQUY_THREAD_URL', 'https://example.com/episodes/'],
+    ['COLLOQUY_THREAD_URL', 'javascript:alert({thread})'],
+    ['COLLOQUY_THREAD_URL', '/episodes/{thread}'],
+    ['COLLOQUY_THREAD_URL', 'https://example.com/"onmouseover="x/{thread}'],
     ['COLLOQUY_MIN_FORM_SECONDS', 'soon'],
     ['COLLOQUY_MIN_FORM_SECONDS', '-3'],
     ['COLLOQUY_MAX_LINKS', 'many'],
