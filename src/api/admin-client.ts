@@ -19,44 +19,20 @@ import type {
   AdminOutboxResult,
   AdminOutboxStatus,
   AdminSubscriberCounts,
+  BanList,
+  BanRequest,
 } from './admin-contract.js';
 
-/* Bans, as issue 14's design names them (until the admin contract carries them). */
+export type { Ban, BanRequest } from './admin-contract.js';
 
-/** A comment with what issue 14 may add beyond the admin contract: `likes`, and the page it was first shown on. */
+/** A comment, and the page it was first shown on when the server says (a field issue 14's design leaves optional). */
 export type ModeratedComment = AdminComment & {
-  likes?: number;
-  /** The page URL the widget reported when the thread was first used, when the server knows it. */
+  /** The page URL the widget reported when the thread was first used. */
   pageUrl?: string | null;
 };
 
 /** A thread's closed state: the answer to a close, and each item of `GET /api/admin/threads`. */
 export type ThreadState = AdminThreadState;
-
-/** Body of `POST /api/admin/comments/{id}/ban`. */
-export interface BanRequest {
-  email: boolean;
-  address: boolean;
-  /** `spam`: their comments go to spam and they are told "awaiting moderation"; `refuse`: a 403. */
-  action: 'spam' | 'refuse';
-  /** At most 500 characters. */
-  reason?: string;
-  /** 1–3650; by default address bans last 30 days and email bans do not expire. */
-  days?: number;
-}
-
-export interface Ban {
-  id: string;
-  kind: 'email' | 'address';
-  action: 'spam' | 'refuse';
-  reason: string | null;
-  /** ISO 8601, UTC. */
-  createdAt: string;
-  /** ISO 8601, UTC, or `null` for no expiry. */
-  expiresAt: string | null;
-  /** What it bans, never the value itself: `j•••@example.com`, `address of comment #123`. */
-  label: string;
-}
 
 export class AdminApiError extends Error {
   constructor(
@@ -163,11 +139,11 @@ export class AdminClient {
     return this.#send(`/admin/threads?${params}`);
   }
 
-  ban(id: string, ban: BanRequest): Promise<{ bans: Ban[] }> {
+  ban(id: string, ban: BanRequest): Promise<BanList> {
     return this.#send(`/admin/comments/${encodeURIComponent(id)}/ban`, { method: 'POST', body: JSON.stringify(ban) });
   }
 
-  bans(): Promise<{ bans: Ban[] }> {
+  bans(): Promise<BanList> {
     return this.#send('/admin/bans');
   }
 

@@ -61,6 +61,8 @@ class FakeAdminApi {
       createdAt: '2026-11-01T10:00:00.000Z',
       expiresAt: null,
       label: 's•••@spam.example',
+      commentId: null,
+      active: true,
     },
   ];
   private nextId = 100;
@@ -186,6 +188,8 @@ class FakeAdminApi {
           createdAt: '2026-11-21T10:00:00.000Z',
           expiresAt: asked.days ? '2026-12-21T10:00:00.000Z' : kind === 'address' ? '2026-12-21T10:00:00.000Z' : null,
           label: kind === 'email' ? 'a•••@example.com' : `address of comment #${ban[1]}`,
+          commentId: ban[1]!,
+          active: true,
         });
       }
       this.bans = [...made, ...this.bans];

@@ -2,6 +2,8 @@ import { html, nothing } from 'lit/html.js';
 import { AdminApiError, AdminClient, type Ban, type BanRequest, type ModeratedComment, type ThreadState } from '../../api/admin-client.js';
 import {
   ADMIN_STATUSES,
+  BAN_DAYS,
+  MAX_BAN_REASON,
   OUTBOX_MAX_ATTEMPTS,
   OUTBOX_STATUSES,
   type AdminComment,
@@ -618,9 +620,9 @@ export class ColloquyAdmin extends ColloquyElement {
         <label><input type="radio" name="action" value="spam" checked /> ${s.banSpam}</label>
         <label><input type="radio" name="action" value="refuse" /> ${s.banRefuse}</label>
       </fieldset>
-      <label class="stack">${s.banReason} <input name="reason" maxlength="500" /></label>
+      <label class="stack">${s.banReason} <input name="reason" maxlength=${MAX_BAN_REASON} /></label>
       <label class="stack"
-        >${s.banDays} <input name="days" type="number" min="1" max="3650" step="1" inputmode="numeric" aria-describedby=${`${id}-days`}
+        >${s.banDays} <input name="days" type="number" min=${BAN_DAYS.min} max=${BAN_DAYS.max} step="1" inputmode="numeric" aria-describedby=${`${id}-days`}
       /></label>
       <p id=${`${id}-days`} class="muted">${s.banDaysHelp}</p>
       <div class="actions">
@@ -729,7 +731,6 @@ export class ColloquyAdmin extends ColloquyElement {
   #renderBans() {
     const error = this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing;
     const bans = this.bans;
-    const now = Date.now();
     return html`<section aria-labelledby="bans-title">
       <h2 id="bans-title">${s.bansTitle}</h2>
       <p class="muted">${s.bansHelp}</p>
@@ -739,7 +740,7 @@ export class ColloquyAdmin extends ColloquyElement {
         : bans.length
           ? html`<ol part="bans" class="list">
               ${bans.map((b) => {
-                const ended = b.expiresAt !== null && Date.parse(b.expiresAt) <= now;
+                const ended = !b.active;
                 return html`<li>
                   <article part="ban" class="ban ${ended ? 'ended' : ''}" aria-labelledby=${`ban-title-${b.id}`}>
                     <h3 id=${`ban-title-${b.id}`}>${b.label}</h3>
