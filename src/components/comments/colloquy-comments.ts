@@ -15,7 +15,7 @@ import { buildTree, type Tree } from './thread.js';
 import { ThreadController } from './thread-controller.js';
 import { ThreadView, type CommentParts } from './thread-view.js';
 import { ViewportController } from './viewport.js';
-import type { OwnTools, WriterHost } from './writer-host.js';
+import type { HostParts, OwnTools, WriterHost } from './writer-host.js';
 import { chunk as onDemand } from '../shared/chunk.js';
 
 type Interactions = typeof import('./interactions.js');
@@ -112,7 +112,7 @@ export class ColloquyComments extends ColloquyElement {
   #form?: FormState;
   /** `endpoint|thread` the thread and the form are about. */
   #owner = '';
-  #permalinks: PermalinkController = new PermalinkController(this, this.#thread, (id) => this.#act((ui) => ui.findPermalink(this.#writerHost, id)));
+  #permalinks: PermalinkController = new PermalinkController(this, this.#thread, (id) => this.#act((ui, host) => ui.findPermalink(host, id)));
   #viewport = new ViewportController(
     this,
     () => this.loading === 'eager' || permalinkTarget() !== '',
@@ -123,7 +123,8 @@ export class ColloquyComments extends ColloquyElement {
   /** The form's own container: under the comment being replied to, else after the thread. */
   #formHost = Object.assign(document.createElement('div'), { className: 'form-host' });
   #tree?: [comments: Comment[], tree: Tree];
-  #own?: OwnTools;
+  /** The writer's tools for the visitor's own comments, and the host they work through. */
+  #own?: { tools: OwnTools; host: WriterHost };
   #decorated = new Set<string>();
   #ui?: Promise<Interactions | undefined>;
   /** The interactions module being fetched for a press: updates wait for it. */
@@ -133,7 +134,21 @@ export class ColloquyComments extends ColloquyElement {
   #formModuleHere?: Form;
   /** The form's chunk could not be downloaded: the form's place says so, with Retry. */
   #formFailed = false;
-  #writerHost: WriterHost = this.#makeWriterHost();
+  /**
+   * What the element hands the interactions, which make from it the host they and the writer
+   * work through (interactions.ts, hostOf): only those who interact download that.
+   */
+  #parts: HostParts = {
+    element: this,
+    words: this.#locale,
+    thread: this.#thread,
+    // Everything that uses the form comes from it, or waits for its chunk (#act).
+    form: () => this.#form!,
+    useTools: (tools, host) => {
+      this.#own = { tools, host };
+      this.requestUpdate();
+    },
+  };
 
   static override properties = {
     endpoint: {},
@@ -257,46 +272,6 @@ export class ColloquyComments extends ColloquyElement {
     return location.pathname;
   }
 
-  /** What the writer may use, and nothing more (see writer-host.ts). */
-  #makeWriterHost(): WriterHost {
-    const el = this;
-    return {
-      element: el,
-      get endpoint() {
-        return el.endpoint;
-      },
-      get threadKey() {
-        return el.threadKey;
-      },
-      get locale() {
-        return el.#locale.locale;
-      },
-      get strings() {
-        return el.#locale.strings;
-      },
-      get player() {
-        return el.player;
-      },
-      // Everything that uses the form comes from it, or waits for its chunk (#act).
-      get form() {
-        return el.#form!;
-      },
-      thread: el.#thread,
-      announce: (message) => el.announce(message),
-      query: (selector) => el.renderRoot.querySelector(selector),
-      article: (id) => el.article(id),
-      useTools: (tools) => {
-        el.#own = tools;
-        el.requestUpdate();
-      },
-      requestUpdate: () => el.requestUpdate(),
-      load: () => el.load(),
-      get updateComplete() {
-        return el.updateComplete;
-      },
-    };
-  }
-
   /** Loads (or reloads) the thread's first page from the endpoint. */
   async load(): Promise<void> {
     // The form's chunk comes alongside the thread's first page, not after it.
@@ -304,7 +279,7 @@ export class ColloquyComments extends ColloquyElement {
     if (!(await this.#thread.load())) return;
     this.#form?.resumeReply(this.#thread.comments);
     // The visitor's own fresh comments: their tools come with the writer, fetched only then.
-    if (read(grantsKey(this.endpoint))) void this.#act((ui) => ui.watchGrants(this.#writerHost), () => {});
+    if (read(grantsKey(this.endpoint))) void this.#act((ui, host) => ui.watchGrants(host), () => {});
     void this.#permalinks.reveal();
   }
 
@@ -353,11 +328,11 @@ export class ColloquyComments extends ColloquyElement {
    * like a failed page. Updates wait for the module and the interaction's start, not its end
    * (an interaction may itself wait for an update).
    */
-  #act<T>(run: (ui: Interactions) => T, failed = () => this.#thread.failed(null)): Promise<Awaited<T> | undefined> {
+  #act<T>(run: (ui: Interactions, host: WriterHost) => T, failed = () => this.#thread.failed(null)): Promise<Awaited<T> | undefined> {
     // The form's chunk too: Reply and the form's own events work on it.
     const started = Promise.all([this.#interactions(), this.#formModule()]).then(([ui]) => {
       if (this.#fetchingUi === started) this.#fetchingUi = undefined;
-      if (ui) return { result: run(ui) };
+      if (ui) return { result: run(ui, ui.hostOf(this.#parts)) };
       failed();
     });
     this.#fetchingUi = started;
@@ -366,14 +341,14 @@ export class ColloquyComments extends ColloquyElement {
 
   #handleSort = (event: Event) => {
     const order = (event.target as HTMLSelectElement).value as SortOrder;
-    void this.#act((ui) => ui.sort(this.#writerHost, order));
+    void this.#act((ui, host) => ui.sort(host, order));
   };
 
   /** One listener for every button of every comment. */
   #handleThreadClick(event: Event) {
     const button = (event.target as Element).closest<HTMLElement>('button');
     // Reply needs the form: without it (its chunk failed again) the form's place says so.
-    if (button) void this.#act((ui) => (this.#form || !('replyTo' in button.dataset)) && ui.press(this.#writerHost, button));
+    if (button) void this.#act((ui, host) => (this.#form || !('replyTo' in button.dataset)) && ui.press(host, button));
   }
 
   /**
@@ -386,7 +361,7 @@ export class ColloquyComments extends ColloquyElement {
     const { type, target } = event;
     if (type === 'submit') event.preventDefault();
     void this.#act(
-      (ui) => ui.handleForm(this.#writerHost, type, target as HTMLElement),
+      (ui, host) => ui.handleForm(host, type, target as HTMLElement),
       () => {
         if (type !== 'submit' && type !== 'click') return;
         const { offline } = this.#locale.strings;
@@ -407,7 +382,7 @@ export class ColloquyComments extends ColloquyElement {
   }
 
   /** The visitor's own tools (Edit, Delete, the editor), drawn into their comment by the writer. */
-  #decorate = (comment: Comment, parts: CommentParts) => this.#own?.decorate(this.#writerHost, comment, parts);
+  #decorate = (comment: Comment, parts: CommentParts) => this.#own?.tools.decorate(this.#own.host, comment, parts);
 
   #renderThread(s: Localized, tree: Tree | null): TemplateResult | typeof SKELETON {
     const thread = this.#thread;
@@ -420,7 +395,7 @@ export class ColloquyComments extends ColloquyElement {
     if (!tree) return SKELETON;
     return html`${tree.roots.length ? this.#view.list : nothing}
     ${thread.nextCursor
-      ? html`<button part="load-more" type="button" ?disabled=${thread.state === 'more'} @click=${() => this.#act((ui) => ui.showMore(this.#writerHost))}>${s.loadMore}</button>`
+      ? html`<button part="load-more" type="button" ?disabled=${thread.state === 'more'} @click=${() => this.#act((ui, host) => ui.showMore(host))}>${s.loadMore}</button>`
       : nothing}`;
   }
 
@@ -463,7 +438,7 @@ export class ColloquyComments extends ColloquyElement {
     const loading = thread.state === 'loading';
     const tree = loading || thread.state === 'error' ? null : this.#treeOf(thread.comments);
     if (tree) {
-      const ids = this.#own?.ids(this.#writerHost) ?? [];
+      const ids = this.#own?.tools.ids(this.#own.host) ?? [];
       this.#view.update(tree, {
         strings: s,
         locale,

@@ -15,10 +15,53 @@ import { findPlayer } from './media.js';
 import { persistDraft, writer } from './form-actions.js';
 import { saveSort } from './storage.js';
 import { moreOf } from './thread-controller.js';
-import type { WriterHost as Host } from './writer-host.js';
+import type { HostParts, WriterHost as Host } from './writer-host.js';
 
 // The form's own behaviour (typing, posting, Cancel reply, Change, Add current time) comes with these.
 export { handleForm } from './form-actions.js';
+
+const hosts = new WeakMap<HTMLElement, Host>();
+
+/** The host the interactions and the writer work through: made once per element, from what it handed over. */
+export function hostOf(parts: HostParts): Host {
+  const { element, words, thread } = parts;
+  let host = hosts.get(element);
+  if (!host) {
+    const made: Host = {
+      element,
+      thread,
+      get endpoint() {
+        return element.endpoint;
+      },
+      get threadKey() {
+        return element.threadKey;
+      },
+      get locale() {
+        return words.locale;
+      },
+      get strings() {
+        return words.strings;
+      },
+      get player() {
+        return element.player;
+      },
+      get form() {
+        return parts.form();
+      },
+      announce: (message) => element.announce(message),
+      query: (selector) => element.renderRoot.querySelector(selector),
+      article: (id) => element.article(id),
+      useTools: (tools) => parts.useTools(tools, made),
+      requestUpdate: () => element.requestUpdate(),
+      load: () => element.load(),
+      get updateComplete() {
+        return element.updateComplete;
+      },
+    };
+    hosts.set(element, (host = made));
+  }
+  return host;
+}
 
 /** How long "Copy link" reads "Link copied.", in ms. */
 export const COPIED_FOR = 2000;

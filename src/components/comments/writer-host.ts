@@ -9,6 +9,30 @@ import type { FormState } from './form-state.js';
 import type { ThreadController } from './thread-controller.js';
 import type { CommentParts } from './thread-view.js';
 
+/**
+ * What `<colloquy-comments>` hands over, from which the interactions make the host (interactions.ts,
+ * `hostOf`): the element's public members, and the parts of it only its own modules use.
+ */
+export interface HostParts {
+  readonly element: HTMLElement & {
+    readonly endpoint: string;
+    readonly threadKey: string;
+    readonly player: string;
+    readonly noRemember: boolean;
+    readonly renderRoot: ShadowRoot;
+    readonly updateComplete: Promise<boolean>;
+    announce(message: string): void;
+    article(id: string): HTMLElement | null;
+    requestUpdate(): void;
+    load(): Promise<void>;
+  };
+  /** The element's language and strings (its locale controller). */
+  readonly words: { readonly locale: string; readonly strings: Localized };
+  readonly thread: ThreadController;
+  form(): FormState;
+  useTools(tools: OwnTools, host: WriterHost): void;
+}
+
 export interface WriterHost {
   /** The element: events are fired from it; `noRemember` forbids keeping the visitor's details. */
   readonly element: HTMLElement & { readonly noRemember: boolean };
