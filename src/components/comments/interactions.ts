@@ -15,12 +15,25 @@ import { findPlayer } from './media.js';
 import { persistDraft, writer } from './form-actions.js';
 import { saveSort } from './storage.js';
 import { moreOf } from './thread-controller.js';
-import type { HostParts, WriterHost as Host } from './writer-host.js';
+import type { ThreadController } from './thread-controller.js';
+import type { HostParts, ThreadEdits, WriterHost as Host } from './writer-host.js';
 
 // The form's own behaviour (typing, posting, Cancel reply, Change, Add current time) comes with these.
 export { handleForm } from './form-actions.js';
 
 const hosts = new WeakMap<HTMLElement, Host>();
+
+/** How the writer changes the thread's list (see writer-host.ts). */
+const editsOf = (thread: ThreadController): ThreadEdits => ({
+  add(comment) {
+    if (thread.comments.some((c) => c.id === comment.id)) return;
+    const first = thread.order === 'newest' && !comment.parentId;
+    thread.set({ comments: first ? [comment, ...thread.comments] : [...thread.comments, comment] });
+  },
+  replace: (comment) => thread.set({ comments: thread.comments.map((c) => (c.id === comment.id ? comment : c)) }),
+  remove: (id) => thread.set({ comments: thread.comments.filter((c) => c.id !== id) }),
+  recount: (by) => thread.set({ count: thread.count + by }),
+});
 
 /** The host the interactions and the writer work through: made once per element, from what it handed over. */
 export function hostOf(parts: HostParts): Host {
@@ -30,6 +43,7 @@ export function hostOf(parts: HostParts): Host {
     const made: Host = {
       element,
       thread,
+      edits: editsOf(thread),
       get endpoint() {
         return element.endpoint;
       },

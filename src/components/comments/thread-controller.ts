@@ -2,7 +2,7 @@
  * Loading a thread: its pages, checked, and the page size an endpoint accepts. It owns the
  * comments as the endpoint sent them; "Load more comments" and a conversation's held-back
  * replies (interactions.ts) append through it, and the writer adds, replaces and removes the
- * visitor's own.
+ * visitor's own (through the host's `edits`, made by interactions.ts).
  */
 import { ApiError, diagnose, listComments } from '../../api/client.js';
 import { PAGE_SIZE, type Comment, type CommentPage, type MoreReplies, type SortOrder } from '../../api/contract.js';
@@ -122,26 +122,6 @@ export class ThreadController implements ReactiveController {
     const message = this.#host.loadFailed(code);
     this.#host.announce(message);
     emit(this.#host, 'colloquy-error', { code, message });
-  }
-
-  /** Adds the visitor's comment: first when newest is first and it starts a conversation. */
-  add(comment: Comment): void {
-    if (this.comments.some((c) => c.id === comment.id)) return;
-    const first = this.order === 'newest' && !comment.parentId;
-    this.set({ comments: first ? [comment, ...this.comments] : [...this.comments, comment] });
-  }
-
-  replace(comment: Comment): void {
-    this.set({ comments: this.comments.map((c) => (c.id === comment.id ? comment : c)) });
-  }
-
-  remove(id: string): void {
-    this.set({ comments: this.comments.filter((c) => c.id !== id) });
-  }
-
-  /** Counts a comment in or out of the heading (approved ones only are counted). */
-  recount(by: number): void {
-    this.set({ count: this.count + by });
   }
 
   /** Empties the thread when the element moves to another one. */

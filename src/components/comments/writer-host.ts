@@ -44,6 +44,8 @@ export interface WriterHost {
   readonly player: string;
   readonly form: FormState;
   readonly thread: ThreadController;
+  /** The writer's changes to the thread's list: the visitor's own comments. */
+  readonly edits: ThreadEdits;
   /** Says a message once in the live region. */
   announce(message: string): void;
   /** An element of the widget's shadow root, e.g. a field. */
@@ -56,6 +58,15 @@ export interface WriterHost {
   /** Loads (or reloads) the thread's first page. */
   load(): Promise<void>;
   readonly updateComplete: Promise<boolean>;
+}
+
+export interface ThreadEdits {
+  /** Adds the visitor's comment: first when newest is first and it starts a conversation. */
+  add(comment: Comment): void;
+  replace(comment: Comment): void;
+  remove(id: string): void;
+  /** Counts a comment in or out of the heading (approved ones only are counted). */
+  recount(by: number): void;
 }
 
 /** Edit and Delete for the visitor's own fresh comments, drawn by the writer into the thread. */

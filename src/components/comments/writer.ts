@@ -194,8 +194,8 @@ function posted(host: Host) {
 
 async function settlePosted(host: Host, comment: Comment) {
   if (!host.thread.comments.some((c) => c.id === comment.id)) {
-    host.thread.add(comment);
-    if (comment.status === 'approved') host.thread.recount(1);
+    host.edits.add(comment);
+    if (comment.status === 'approved') host.edits.recount(1);
   }
   posted(host);
   const s = words(host);
@@ -265,7 +265,7 @@ const expireLater = (host: Host, grant: Grant) =>
   setTimeout(() => {
     // A pending comment shown from its grant goes with it.
     const { comment } = grant;
-    if (comment?.status === 'pending' && !grants(host)[comment.id]) host.thread.remove(comment.id);
+    if (comment?.status === 'pending' && !grants(host)[comment.id]) host.edits.remove(comment.id);
     saveGrants(host, grants(host));
   }, grant.until - Date.now() + 50);
 
@@ -275,7 +275,7 @@ export function watchGrants(host: Host): void {
   const all = grants(host);
   for (const [id, grant] of Object.entries(all)) {
     if (grant.draft !== undefined) changesOf(host).set(id, { mode: 'editing' });
-    if (grant.comment?.status === 'pending' && grant.comment.id === id && grant.thread === host.threadKey) host.thread.add(grant.comment);
+    if (grant.comment?.status === 'pending' && grant.comment.id === id && grant.thread === host.threadKey) host.edits.add(grant.comment);
     expireLater(host, grant);
   }
   saveGrants(host, all);
@@ -406,8 +406,8 @@ async function save(host: Host, comment: Comment, event: Event) {
     const held = (answer as { status?: string }).status === 'pending' || answer.comment.status === 'pending';
     const edited: Comment = { ...answer.comment, status: held ? 'pending' : answer.comment.status };
     const current = host.thread.comments.find((c) => c.id === edited.id);
-    host.thread.replace(edited);
-    if (current?.status === 'approved' && edited.status !== 'approved') host.thread.recount(-1);
+    host.edits.replace(edited);
+    if (current?.status === 'approved' && edited.status !== 'approved') host.edits.recount(-1);
     forgetDraft(host, comment.id, edited);
     const s = words(host);
     host.announce(held ? s.awaitingModeration : s.updated);
@@ -432,9 +432,9 @@ async function remove(host: Host, comment: Comment) {
     // With replies, a placeholder keeps their place (as the endpoint lists it from now on).
     const hasReplies = host.thread.comments.some((c) => c.parentId === comment.id);
     const placeholder: Comment = { ...comment, status: 'deleted', body: '', author: { name: '', url: null, avatar: '' } };
-    if (hasReplies) host.thread.replace(placeholder);
-    else host.thread.remove(comment.id);
-    if (comment.status === 'approved') host.thread.recount(-1);
+    if (hasReplies) host.edits.replace(placeholder);
+    else host.edits.remove(comment.id);
+    if (comment.status === 'approved') host.edits.recount(-1);
     host.announce(words(host).removed);
     emit(host.element, 'colloquy-deleted', { id: comment.id });
     await setChange(host, comment.id, null);
