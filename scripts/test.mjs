@@ -9,11 +9,15 @@
  *   3b. custom-elements.json ≡ README   6. end-to-end (the demo page on the real server)
  *   3c. framework types (tsc, vue-tsc,  7. fresh install (npm pack, npm install the tarball
  *       svelte-check)                      in an empty project, serve and mount it, Chromium)
+ *                                       8. scale tests (three instances behind nginx on
+ *                                          PostgreSQL; only with COLLOQUY_TEST_DATABASE_URL
+ *                                          and nginx, otherwise it says it skipped and why)
  *
  * Run some steps only by naming them: `node scripts/test.mjs "framework types"`. The fresh
  * install packs the dist/ this run built; run alone, it builds while packing.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 const steps = [
   { name: 'type-check', cmd: 'npx', args: ['tsc', '--noEmit', '-p', 'tsconfig.json'] },
@@ -25,7 +29,16 @@ const steps = [
   { name: 'server tests', cmd: 'npm', args: ['run', '--silent', 'test:server'], counts: 'node' },
   { name: 'end-to-end tests', cmd: 'npm', args: ['run', '--silent', 'test:e2e'], counts: 'node' },
   { name: 'fresh install', cmd: 'npm', args: ['run', '--silent', 'test:package'], counts: 'node', prebuilt: true },
+  { name: 'scale tests', cmd: 'node', args: ['--import', 'tsx', '--test', 'test/scale/three-instances.test.ts'], counts: 'node', needs: scaleNeeds },
 ];
+
+/** Why the scale tests cannot run here, or null: they need PostgreSQL and nginx (test/scale/). */
+function scaleNeeds() {
+  if (!process.env.COLLOQUY_TEST_DATABASE_URL) return 'COLLOQUY_TEST_DATABASE_URL is not set (a PostgreSQL server to create a throw-away database on)';
+  const nginx = process.env.NGINX ?? '/usr/sbin/nginx';
+  if (!existsSync(nginx)) return `nginx is not installed (${nginx}; apt-get install nginx)`;
+  return null;
+}
 
 const only = process.argv.slice(2);
 let built = false;
@@ -65,6 +78,11 @@ function run(step) {
 
 for (const step of steps) {
   if (only.length && !only.includes(step.name)) continue;
+  const missing = step.needs?.();
+  if (missing) {
+    console.log(`\n▶ ${step.name}\n- skipped: ${missing}`);
+    continue;
+  }
   const code = await run(step);
   if (step.name === 'build' && code === 0) built = true;
   if (code !== 0) {
