@@ -83,4 +83,38 @@ describe('moderating a comment from the demo page', () => {
     assert.match(String(href), /^https:\/\/example\.com\/episodes\//);
     await admin.close();
   });
+
+  it('replies as host from /admin, pins the reply’s parent and closes the thread, as the public API then shows', async () => {
+    const admin = await demo.browser.newPage();
+    const errors: string[] = [];
+    admin.on('pageerror', (e) => errors.push(String(e)));
+    await admin.goto(`${demo.server.url}/admin`, { waitUntil: 'load' });
+    await admin.evaluate((token) => sessionStorage.setItem('colloquy-admin-token', token), ADMIN_TOKEN);
+    await admin.reload({ waitUntil: 'load' });
+    const inShadow = (fn: string) => admin.evaluate(`(${fn})(document.querySelector('colloquy-admin').shadowRoot)`);
+    const until = (fn: string) => admin.waitForFunction(`(${fn})(document.querySelector('colloquy-admin')?.shadowRoot)`, { polling: 100 });
+    await waitInShadow(admin, 'colloquy-admin', `[part~="tabs"] button:nth-child(2)`);
+    await inShadow(`(r) => r.querySelector('[part~="tabs"] button:nth-child(2)').click()`);
+    await until(`(r) => r && [...r.querySelectorAll('[part~="comment"] button')].some((b) => b.textContent.trim() === 'Reply as host')`);
+    const button = (label: string) => `[...r.querySelectorAll('[part~="comment"] button')].find((b) => b.textContent.trim() === '${label}')`;
+    await inShadow(`(r) => ${button('Reply as host')}.click()`);
+    const body = await waitInShadow(admin, 'colloquy-admin', `[part~="reply-form"] textarea`);
+    await body.type('Thanks, from the host.');
+    await inShadow(`(r) => r.querySelector('[part~="reply-form"] button[type="submit"]').click()`);
+    await until(`(r) => r.querySelector('[part~="status"]').textContent === 'Reply published.'`);
+    await inShadow(`(r) => ${button('Pin')}.click()`);
+    await until(`(r) => r.querySelector('[part~="status"]').textContent === 'Comment pinned: it is listed first in its thread.'`);
+    await inShadow(`(r) => ${button('Close thread')}.click()`);
+    await until(`(r) => r.querySelector('[part~="status"]').textContent.endsWith('closed: no new comments.')`);
+    assert.deepEqual(errors, []);
+
+    const thread = 'podcast-of-the-day/p2p-governance';
+    const list = await (await fetch(`${demo.server.url}/api/comments?thread=${encodeURIComponent(thread)}`)).json();
+    assert.equal(list.closed, true);
+    const all = [...list.comments, ...list.comments.flatMap((c: { replies?: unknown[] }) => c.replies ?? [])] as { body: string; role?: string; pinned?: boolean }[];
+    const reply = all.find((c) => c.body === 'Thanks, from the host.');
+    assert.equal(reply?.role, 'host');
+    assert.equal(list.comments[0].pinned, true);
+    await admin.close();
+  });
 });

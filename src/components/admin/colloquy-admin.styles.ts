@@ -252,9 +252,10 @@ export const styles = css`
     flex-wrap: wrap;
     gap: 0 0.4em;
   }
-  .meta > li + li::before {
+  /* After, not before: a wrapped line ends with its separator instead of starting with one. */
+  .meta > li:not(:last-child)::after {
     content: '·';
-    margin-inline-end: 0.4em;
+    margin-inline-start: 0.4em;
   }
   .badge.host,
   .badge.pinned {
