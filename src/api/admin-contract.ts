@@ -66,6 +66,11 @@ export interface AdminComment {
   pinned: boolean;
   /** `'host'` for a comment written as the site (`POST /api/admin/comments`); `null` for a visitor's. */
   role: 'host' | null;
+  /**
+   * How many visitors like it (counted whatever its status; the public API shows it only on approved
+   * comments, with likes on). The reference server always sends it; optional for older servers.
+   */
+  likes?: number;
 }
 
 export interface AdminParent {

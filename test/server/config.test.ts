@@ -25,6 +25,7 @@ describe('configuration', () => {
       moderation: 'first-time',
       floodSeconds: 15,
       trustProxy: 0,
+      likes: true,
       liveMax: 256,
       hostName: 'Host',
       closeAfterDays: null,
@@ -205,6 +206,16 @@ describe('configuration', () => {
     assert.equal(parseConfig({ COLLOQUY_TRUST_PROXY: 'false' }).trustProxy, 0);
     assert.equal(parseConfig({ COLLOQUY_TRUST_PROXY: 'TRUE' }).trustProxy, 'all');
     assert.equal(parseConfig({ COLLOQUY_TRUST_PROXY: '1' }).trustProxy, 1);
+  });
+
+  it('reads COLLOQUY_LIKES as on (the default) or off, and refuses anything else', () => {
+    assert.equal(parseConfig({ COLLOQUY_LIKES: 'off' }).likes, false);
+    assert.equal(parseConfig({ COLLOQUY_LIKES: 'OFF' }).likes, false);
+    assert.equal(parseConfig({ COLLOQUY_LIKES: 'on' }).likes, true);
+    assert.equal(parseConfig({ COLLOQUY_LIKES: '' }).likes, true);
+    for (const raw of ['no', 'false', '0', 'of']) {
+      assert.throws(() => parseConfig({ COLLOQUY_LIKES: raw }), (error: Error) => error.message.startsWith('COLLOQUY_LIKES must be on or off'));
+    }
   });
 
   it('treats an empty variable as unset', () => {

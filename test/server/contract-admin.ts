@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import type { AdminComment, AdminCommentList } from '../../src/api/admin-contract.js';
 import type { Comment, CommentPage } from '../../src/api/contract.js';
 import type { SuiteContext } from './contract-suite.js';
-import { ADMIN_TOKEN, ALLOWED_ORIGIN, FOREIGN_ORIGIN, OWN_ORIGIN, TestServer, assertError, uniqueAddress, uniqueEmail, uniqueNetwork, uniqueThread, type Reply } from './helpers.js';
+import { ADMIN_TOKEN, ALLOWED_ORIGIN, FOREIGN_ORIGIN, OWN_ORIGIN, TestServer, assertError, listed, uniqueAddress, uniqueEmail, uniqueNetwork, uniqueThread, type Reply } from './helpers.js';
 
 function created(reply: Reply): Comment {
   assert.equal(reply.status, 201, reply.text);
@@ -149,6 +149,9 @@ export function adminContract({ server }: SuiteContext): void {
         heldFor: null,
         createdAt: root.createdAt,
         updatedAt: root.createdAt,
+        pinned: false,
+        role: null,
+        likes: 0,
       });
       const replyItem = page.comments[1]!;
       assert.equal(replyItem.parentId, root.id);
@@ -289,7 +292,7 @@ export function adminContract({ server }: SuiteContext): void {
       assert.deepEqual([edited.author.name, edited.author.url, edited.body, edited.status], ['Reader', null, 'Nice episode.', 'approved']);
       const after = await s.list(thread, {}, { headers: { 'If-None-Match': before.headers.get('ETag')! } });
       assert.equal(after.status, 200);
-      assert.deepEqual(after.json.comments, [{ ...comment, author: { ...comment.author, name: 'Reader', url: null }, body: 'Nice episode.' }]);
+      assert.deepEqual(after.json.comments, [listed({ ...comment, author: { ...comment.author, name: 'Reader', url: null }, body: 'Nice episode.' })]);
       assert.match((await s.document('html', thread)).text, /Nice episode\./);
       assert.match((await s.document('atom', thread)).text, /Nice episode\./);
       const withUrl = ok(await s.admin('PATCH', `/comments/${comment.id}`, { body: { url: 'https://reader.example/', status: 'pending' } })).comment;

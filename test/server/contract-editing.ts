@@ -8,7 +8,7 @@ import type { Comment, CommentPage, PostedComment } from '../../src/api/contract
 import { EDIT_WINDOW_SECONDS, LIMITS } from '../../src/api/contract.js';
 import { MAX_BODY_BYTES } from '../../src/server/routes/comments.js';
 import type { SuiteContext } from './contract-suite.js';
-import { ALLOWED_ORIGIN, FOREIGN_ORIGIN, TestServer, assertError, assertForbidden, uniqueEmail, uniqueKey, uniqueThread, type Reply } from './helpers.js';
+import { ALLOWED_ORIGIN, FOREIGN_ORIGIN, TestServer, assertError, assertForbidden, listed, uniqueEmail, uniqueKey, uniqueThread, type Reply } from './helpers.js';
 
 function posted(reply: Reply): PostedComment {
   assert.equal(reply.status, 201, reply.text);
@@ -51,7 +51,7 @@ export function editingContract({ server, store }: SuiteContext): void {
       assert.deepEqual(edited.json.comment, { ...comment, body: 'First, I meant.' });
       const after = await s.list(thread, {}, { headers: { 'If-None-Match': before.headers.get('ETag')! } });
       assert.equal(after.status, 200, 'the old ETag no longer matches');
-      assert.deepEqual((after.json as CommentPage).comments, [{ ...comment, body: 'First, I meant.' }, reply]);
+      assert.deepEqual((after.json as CommentPage).comments, [listed({ ...comment, body: 'First, I meant.' }), listed(reply)]);
       assert.equal(after.json.count, 2);
       const again = await s.edit(comment.id, 'And again.', editToken);
       assert.equal(again.json.comment.body, 'And again.', 'as often as the window lasts');
@@ -170,7 +170,7 @@ export function editingContract({ server, store }: SuiteContext): void {
       // Published, it shows its email's avatar seed, which a held comment's answers never do.
       const [shown] = (await listOf(s, thread)).comments;
       assert.notEqual(shown!.author.avatar, comment.author.avatar);
-      assert.deepEqual([shown], [{ ...comment, author: { ...comment.author, avatar: shown!.author.avatar }, body: 'Better words.', status: 'approved' }]);
+      assert.deepEqual([shown], [listed({ ...comment, author: { ...comment.author, avatar: shown!.author.avatar }, body: 'Better words.', status: 'approved' })]);
     });
   });
 
@@ -188,7 +188,7 @@ export function editingContract({ server, store }: SuiteContext): void {
       assert.equal(removed.text, '');
       const after = await s.list(thread, {}, { headers: { 'If-None-Match': before.headers.get('ETag')! } });
       assert.equal(after.status, 200);
-      assert.deepEqual(after.json, { thread, count: 1, comments: [keep], nextCursor: null });
+      assert.deepEqual(after.json, { thread, count: 1, comments: [listed(keep)], nextCursor: null });
       assert.equal((await s.counts([thread])).json.counts[thread], 1);
       assert.equal((await s.remove(comment.id, editToken)).status, 204, 'deleting twice is not an error');
       const typed = await s.remove(comment.id, editToken, { headers: { 'Content-Type': 'application/json' } });
@@ -216,19 +216,19 @@ export function editingContract({ server, store }: SuiteContext): void {
       assert.equal((await s.remove(a.comment.id, a.editToken)).status, 204);
       let page = await listOf(s, thread);
       assert.equal(page.count, 3, 'the placeholder is not counted');
-      assert.deepEqual(page.comments, [placeholder(a.comment), b.comment, c.comment, d.comment]);
+      assert.deepEqual(page.comments, [placeholder(a.comment), listed(b.comment), listed(c.comment), listed(d.comment)]);
       assertError(await s.post({ thread, parentId: a.comment.id }), 404);
 
       assert.equal((await s.remove(b.comment.id, b.editToken)).status, 204);
       page = await listOf(s, thread);
       assert.equal(page.count, 2);
-      assert.deepEqual(page.comments, [placeholder(a.comment), placeholder(b.comment), c.comment, d.comment]);
+      assert.deepEqual(page.comments, [placeholder(a.comment), placeholder(b.comment), listed(c.comment), listed(d.comment)]);
 
       // A placeholder stays when its last reply goes: the thread does not reshuffle under readers.
       assert.equal((await s.remove(c.comment.id, c.editToken)).status, 204);
       page = await listOf(s, thread);
       assert.equal(page.count, 1);
-      assert.deepEqual(page.comments, [placeholder(a.comment), placeholder(b.comment), d.comment]);
+      assert.deepEqual(page.comments, [placeholder(a.comment), placeholder(b.comment), listed(d.comment)]);
       assertForbidden(await s.edit(a.comment.id, 'Undelete?', a.editToken));
     });
 

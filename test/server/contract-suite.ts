@@ -35,6 +35,7 @@ import {
   TestServer,
   assertError,
   assertNoEmailSeen,
+  listed,
   uniqueAddress,
   uniqueEmail,
   uniqueKey,
@@ -992,7 +993,7 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
         // Held, it was answered with a seed of its own; published, it shows its email's.
         const avatar = page.comments[0]!.author.avatar;
         assert.notEqual(avatar, first.author.avatar);
-        assert.deepEqual(page.comments, [{ ...first, author: { ...first.author, avatar }, status: 'approved' }]);
+        assert.deepEqual(page.comments, [listed({ ...first, author: { ...first.author, avatar }, status: 'approved' })]);
         const second = created(await s.post({ thread, author: { email }, body: 'Still waits.' }));
         assert.equal(second.status, 'pending', 'even a known author waits');
         assert.equal((await s.list(thread)).json.count, 1);

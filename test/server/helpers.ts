@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { AdminErrorCode } from '../../src/api/admin-contract.js';
-import type { ErrorBody } from '../../src/api/contract.js';
+import type { Comment, ErrorBody } from '../../src/api/contract.js';
 import { createApp, type AppConfig } from '../../src/server/app.js';
 import type { ErrorFields } from '../../src/server/http/errors.js';
 import { outboxSenders } from '../../src/server/outbox/senders.js';
@@ -241,6 +241,9 @@ function checkInvariants(path: string, res: Response, text: string, json: unknow
     assert.deepEqual(Object.keys(json as object), ['error']);
   }
 }
+
+/** A comment as a list page shows it: the post's answer, and its like count (COLLOQUY_LIKES on). */
+export const listed = (comment: Comment, likes = 0): Comment => ({ ...comment, likes });
 
 /** Asserts `reply` is the error `status` with the contract's code and, when given, these fields. */
 export function assertError(reply: Reply, status: number, fields?: ErrorFields): void {

@@ -28,6 +28,7 @@ export function toAdminComment(comment: AdminListedComment, avatar: (email: stri
     createdAt: isoTime(comment.createdAt),
     updatedAt: isoTime(comment.updatedAt),
     pinned: comment.pinnedAt != null,
+    likes: Number(comment.likeCount ?? 0),
     role: comment.role ?? null,
   };
 }

@@ -50,5 +50,6 @@ export function toApiComment(
  * of its own, so posting or editing under someone's email never tells what their seed is.
  */
 export function toAuthorComment(comment: StoredComment, hashes: Pick<KeyedHashes, 'avatar' | 'unlistedAvatar'>): Comment {
-  return toApiComment(comment, comment.status === 'approved' ? hashes.avatar : () => hashes.unlistedAvatar(comment.id));
+  // No `likes`: an answer to its author looks the same whatever became of the comment.
+  return toApiComment({ ...comment, likeCount: undefined }, comment.status === 'approved' ? hashes.avatar : () => hashes.unlistedAvatar(comment.id));
 }
