@@ -68,28 +68,38 @@ export function hasUnstorableChars(text: string): boolean {
   return UNSTORABLE.test(text);
 }
 
-function checkText(problems: FieldProblems, field: FieldName, value: string, max: number, required: boolean) {
-  if (value === '') {
-    if (required) problems[field] = 'required';
-  } else if (charLength(value) > max) {
-    problems[field] = 'too_long';
-  } else if (hasUnstorableChars(value)) {
-    problems[field] = 'invalid';
-  }
+/** A visitor-typed field of a comment: what the form asks for and every API checks. */
+export type CommentField = 'name' | 'email' | 'url' | 'body';
+
+/**
+ * The one rule for a comment's field, as typed and trimmed: what is wrong with it, or
+ * `undefined`. The widget, the writer, the public API and the admin API all judge by it.
+ */
+export function fieldProblem(field: CommentField, value: string): FieldProblem | undefined {
+  if (value === '') return field === 'url' ? undefined : 'required';
+  if (charLength(value) > LIMITS[field]) return 'too_long';
+  if (hasUnstorableChars(value)) return 'invalid';
+  if (field === 'email' ? !isEmail(value) : field === 'url' && !isHttpUrl(value)) return 'invalid';
+  return undefined;
+}
+
+/** The rule for a key sent as is (a thread key, an idempotency key): a non-blank string of at most `max` characters. */
+export function keyProblem(value: unknown, max: number): FieldProblem | undefined {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return 'required';
+  if (typeof value !== 'string' || hasUnstorableChars(value)) return 'invalid';
+  return charLength(value) > max ? 'too_long' : undefined;
 }
 
 /**
  * Checks a comment's visitor-typed fields after trimming. Returns the problems found
- * (an empty object when all is well). Used for new comments and, later, edits.
+ * (an empty object when all is well).
  */
-export function checkCommentFields(fields: { name: string; email: string; url: string; body: string }): FieldProblems {
+export function checkCommentFields(fields: Record<CommentField, string>): FieldProblems {
   const problems: FieldProblems = {};
-  checkText(problems, 'name', fields.name, LIMITS.name, true);
-  checkText(problems, 'email', fields.email, LIMITS.email, true);
-  if (!problems.email && fields.email !== '' && !isEmail(fields.email)) problems.email = 'invalid';
-  checkText(problems, 'url', fields.url, LIMITS.url, false);
-  if (!problems.url && fields.url !== '' && !isHttpUrl(fields.url)) problems.url = 'invalid';
-  checkText(problems, 'body', fields.body, LIMITS.body, true);
+  for (const field of ['name', 'email', 'url', 'body'] as const) {
+    const problem = fieldProblem(field, fields[field]);
+    if (problem) problems[field] = problem;
+  }
   return problems;
 }
 

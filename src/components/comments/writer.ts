@@ -7,7 +7,7 @@
 import { html, nothing, render } from 'lit/html.js';
 import { ApiError } from '../../api/client.js';
 import { LIMITS, type Comment, type FieldName } from '../../api/contract.js';
-import { charLength, isEmail, isHttpUrl } from '../../api/validate.js';
+import { fieldProblem } from '../../api/validate.js';
 import { deleteComment, editComment, postComment, requestManageLink as askForLink } from '../../api/writes.js';
 import { emit } from '../../events/events.js';
 import enWriting from '../../i18n/en-writing.js';
@@ -26,13 +26,8 @@ const words = (host: Host) => ({ ...enWriting, ...host.strings });
 
 /** The message for what is wrong with a value as typed, or `''`. */
 function problemWith(host: Host, field: FormField, text = host.form.fields[field]): string {
-  const value = text.trim();
-  const s = words(host);
-  if (value === '') return field === 'url' ? '' : s[REQUIRED[field]];
-  if (charLength(value) > LIMITS[field]) return say(s.tooLong, host.locale, LIMITS[field]);
-  if (field === 'email' && !isEmail(value)) return s.invalidEmail;
-  if (field === 'url' && !isHttpUrl(value)) return s.invalidUrl;
-  return '';
+  const problem = fieldProblem(field, text.trim());
+  return problem ? fieldMessage(host, field, problem) : '';
 }
 
 /** Clears a field's error once what is typed is right. */

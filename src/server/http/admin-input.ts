@@ -1,7 +1,7 @@
 /** The admin API's input, checked: list filters, a change to one comment, a bulk change. Anything wrong is a 400. */
 import { ADMIN_STATUSES, MAX_BULK_IDS, type AdminStatus } from '../../api/admin-contract.js';
 import { LIMITS, PAGE_SIZE } from '../../api/contract.js';
-import { charLength, hasUnstorableChars, websiteHref } from '../../api/validate.js';
+import { charLength, fieldProblem, hasUnstorableChars, websiteHref } from '../../api/validate.js';
 import { decodeCursor } from './cursor.js';
 import { invalidRequest, type ErrorFields } from './errors.js';
 import { parseId } from './ids.js';
@@ -82,7 +82,7 @@ export function parseAdminChange(input: unknown): AdminChange {
   }
   if (input.name !== undefined) {
     const name = typeof input.name === 'string' ? input.name.trim() : undefined;
-    const problem = name === undefined ? 'invalid' : textProblem(name, LIMITS.name, true);
+    const problem = name === undefined ? 'invalid' : fieldProblem('name', name);
     if (problem) problems.name = problem;
     else fields.name = name;
   }
@@ -91,13 +91,13 @@ export function parseAdminChange(input: unknown): AdminChange {
     typedUrl = input.url === null ? '' : typeof input.url === 'string' ? input.url.trim() : undefined;
     // Stored as the public API stores one: normalized, never with a user name or password.
     const href = typedUrl ? websiteHref(typedUrl) : undefined;
-    const problem = typedUrl === undefined ? 'invalid' : textProblem(typedUrl, LIMITS.url, false) ?? (typedUrl !== '' && !href ? 'invalid' : undefined);
+    const problem = typedUrl === undefined ? 'invalid' : fieldProblem('url', typedUrl);
     if (problem) problems.url = problem;
     else fields.url = href ?? null;
   }
   if (input.body !== undefined) {
     const body = typeof input.body === 'string' ? input.body.trim() : undefined;
-    const problem = body === undefined ? 'invalid' : textProblem(body, LIMITS.body, true);
+    const problem = body === undefined ? 'invalid' : fieldProblem('body', body);
     if (problem) problems.body = problem;
     else fields.body = body;
   }
@@ -105,13 +105,6 @@ export function parseAdminChange(input: unknown): AdminChange {
   if (Object.keys(fields).length > 0) change.fields = fields;
   if (!change.status && !change.fields) throw invalidRequest('Say what to change: status, name, url or body.');
   return change;
-}
-
-function textProblem(value: string, max: number, required: boolean) {
-  if (value === '') return required ? ('required' as const) : undefined;
-  if (charLength(value) > max) return 'too_long' as const;
-  if (hasUnstorableChars(value)) return 'invalid' as const;
-  return undefined;
 }
 
 /** The body of `POST /api/admin/comments/bulk`: ids in the order given, each once. */

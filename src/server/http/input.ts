@@ -5,10 +5,10 @@
  */
 import { LIMITS, PAGE_SIZE, POST_HINT_LIMITS, type FieldName, type SortOrder } from '../../api/contract.js';
 import {
-  charLength,
   checkCommentFields,
+  fieldProblem,
+  keyProblem,
   hasCredentials,
-  hasUnstorableChars,
   isHttpUrl,
   trimmedFields,
   websiteHref,
@@ -173,11 +173,7 @@ export function parseCommentEdit(input: unknown): string {
   if (!isObject(input)) throw invalidRequest('The request body must be a JSON object.');
   const problems: FieldProblems = {};
   const body = text(problems, 'body', input.body).trim();
-  if (!problems.body) {
-    if (body === '') problems.body = 'required';
-    else if (charLength(body) > LIMITS.body) problems.body = 'too_long';
-    else if (hasUnstorableChars(body)) problems.body = 'invalid';
-  }
+  problems.body ??= fieldProblem('body', body);
   if (problems.body) {
     throw invalidRequest(problems.body === 'required' ? 'Please fill in the required fields.' : 'Please check the highlighted fields.', problems);
   }
@@ -220,9 +216,7 @@ function text(problems: FieldProblems, field: FieldName, value: unknown): string
 
 /** A required key (thread, idempotency key), kept exactly as sent. */
 function checkKey(problems: FieldProblems, field: FieldName, value: unknown, max: number): string {
-  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) problems[field] = 'required';
-  else if (typeof value !== 'string') problems[field] = 'invalid';
-  else if (charLength(value) > max) problems[field] = 'too_long';
-  else if (hasUnstorableChars(value)) problems[field] = 'invalid';
+  const problem = keyProblem(value, max);
+  if (problem) problems[field] = problem;
   return typeof value === 'string' ? value : '';
 }

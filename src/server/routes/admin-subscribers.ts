@@ -5,7 +5,7 @@
 import type { Hono } from 'hono';
 import { MAX_SUBSCRIBER_THREADS, type AdminSubscriberCounts } from '../../api/admin-contract.js';
 import { LIMITS } from '../../api/contract.js';
-import { charLength, hasUnstorableChars } from '../../api/validate.js';
+import { keyProblem } from '../../api/validate.js';
 import { invalidRequest } from '../http/errors.js';
 import { sendJson } from '../http/json.js';
 import type { CommentStore } from '../store/comment-store.js';
@@ -17,7 +17,7 @@ export function mountSubscriberRoutes(router: Hono, { store }: { store: CommentS
       throw invalidRequest(`At most ${MAX_SUBSCRIBER_THREADS} threads at once.`, { thread: 'too_long' });
     }
     for (const thread of threads) {
-      if (thread === '' || charLength(thread) > LIMITS.thread || hasUnstorableChars(thread)) {
+      if (keyProblem(thread, LIMITS.thread)) {
         throw invalidRequest(`Each thread must be a thread key of 1 to ${LIMITS.thread} characters.`, { thread: 'invalid' });
       }
     }

@@ -6,7 +6,7 @@
 import type { Hono } from 'hono';
 import type { AdminComment, AdminCommentResult, AdminSettings, AdminThreadList, AdminThreadState } from '../../api/admin-contract.js';
 import { LIMITS } from '../../api/contract.js';
-import { charLength, hasUnstorableChars } from '../../api/validate.js';
+import { fieldProblem, keyProblem } from '../../api/validate.js';
 import { closedBy, setThreadClosed } from '../domain/closing.js';
 import { checkHostName, hostName, postAsHost, saveHostName } from '../domain/host.js';
 import { setPinned } from '../domain/pins.js';
@@ -117,15 +117,9 @@ export function mountThreadRoutes(router: Hono, options: ThreadRoutesOptions): v
 function parseHostPost(input: unknown): { thread: string; parentId: number | null; body: string } {
   if (!isObject(input)) throw invalidRequest('The request body must be a JSON object.');
   const problems: ErrorFields = {};
-  let thread = '';
-  if (typeof input.thread !== 'string') problems.thread = input.thread === undefined || input.thread === null ? 'required' : 'invalid';
-  else {
-    try {
-      thread = parseThreadKey(input.thread);
-    } catch {
-      problems.thread = input.thread.trim() === '' ? 'required' : charLength(input.thread) > LIMITS.thread ? 'too_long' : 'invalid';
-    }
-  }
+  const threadProblem = keyProblem(input.thread, LIMITS.thread);
+  if (threadProblem) problems.thread = threadProblem;
+  const thread = threadProblem ? '' : (input.thread as string);
   let parentId: number | null = null;
   if (input.parentId !== null && input.parentId !== undefined) {
     const id = typeof input.parentId === 'string' ? parseId(input.parentId) : undefined;
@@ -134,9 +128,7 @@ function parseHostPost(input: unknown): { thread: string; parentId: number | nul
   }
   const body = typeof input.body === 'string' ? input.body.trim() : undefined;
   if (body === undefined) problems.body = input.body === undefined || input.body === null ? 'required' : 'invalid';
-  else if (body === '') problems.body = 'required';
-  else if (charLength(body) > LIMITS.body) problems.body = 'too_long';
-  else if (hasUnstorableChars(body)) problems.body = 'invalid';
+  else if (fieldProblem('body', body)) problems.body = fieldProblem('body', body);
   if (Object.keys(problems).length > 0) {
     throw invalidRequest(Object.values(problems).includes('required') ? 'Please fill in the required fields.' : 'Please check the highlighted fields.', problems);
   }

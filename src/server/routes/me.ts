@@ -13,8 +13,8 @@
  * authorizes them, not the origin.
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { LIMITS, type ManageLinkRequest } from '../../api/contract.js';
-import { charLength, isEmail } from '../../api/validate.js';
+import type { ManageLinkRequest } from '../../api/contract.js';
+import { fieldProblem } from '../../api/validate.js';
 import { rateLimitKey } from '../http/client-address.js';
 import { invalidRequest, tooFast } from '../http/errors.js';
 import { isoTime } from '../http/iso-time.js';
@@ -188,9 +188,8 @@ function parseLinkRequest(input: Partial<ManageLinkRequest> | null): { email: st
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalidRequest('The body must be a JSON object.', { email: 'required' });
   const email = normalizedEmail(input.email);
   if (email === undefined) {
-    const missing = typeof input.email !== 'string' || input.email.trim() === '';
-    const tooLong = typeof input.email === 'string' && charLength(input.email.trim()) > LIMITS.email;
-    throw invalidRequest('Please enter a valid email address.', { email: missing ? 'required' : tooLong ? 'too_long' : 'invalid' });
+    const problem = typeof input.email === 'string' ? (fieldProblem('email', input.email.trim()) ?? 'invalid') : 'required';
+    throw invalidRequest('Please enter a valid email address.', { email: problem });
   }
   // A malformed locale is ignored, as it is with a post: English it is.
   const locale = typeof input.locale === 'string' && LOCALE.test(input.locale) ? input.locale : 'en';
@@ -201,7 +200,7 @@ function parseLinkRequest(input: Partial<ManageLinkRequest> | null): { email: st
 function normalizedEmail(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const email = value.trim().toLowerCase();
-  return email !== '' && charLength(email) <= LIMITS.email && isEmail(email) ? email : undefined;
+  return fieldProblem('email', email) ? undefined : email;
 }
 
 async function readForm(c: Context): Promise<URLSearchParams> {
