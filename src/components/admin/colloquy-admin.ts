@@ -4,6 +4,7 @@ import {
   ADMIN_STATUSES,
   BAN_DAYS,
   MAX_BAN_REASON,
+  MAX_HOST_NAME,
   OUTBOX_MAX_ATTEMPTS,
   OUTBOX_STATUSES,
   type AdminComment,
@@ -14,6 +15,7 @@ import {
   type AdminStatus,
   type AdminSubscriberCounts,
 } from '../../api/admin-contract.js';
+import { LIMITS } from '../../api/contract.js';
 import { isHttpUrl } from '../../api/validate.js';
 import { commentDates } from '../../i18n/dates.js';
 import s from '../../i18n/en-admin.js';
@@ -598,7 +600,7 @@ export class ColloquyAdmin extends ColloquyElement {
     return html`<form part="reply-form" class="host-form" aria-labelledby=${`${id}-title`} @submit=${(e: SubmitEvent) => this.#handleReply(e, c)}>
       <h3 id=${`${id}-title`} class="visually-hidden">${s.replyTo(c.author.name || c.id)}</h3>
       <label class="stack" for=${id}>${s.replyBody}</label>
-      <textarea id=${id} name="body" rows="4" required maxlength="65535"></textarea>
+      <textarea id=${id} name="body" rows="4" required></textarea>
       <div class="actions">
         <button type="submit">${s.sendReply(this.hostName)}</button>
         <button type="button" class="quiet" @click=${() => (this.replying = '')}>${s.cancel}</button>
@@ -768,7 +770,7 @@ export class ColloquyAdmin extends ColloquyElement {
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       <form part="settings" class="host-form" @submit=${this.#handleSettings}>
         <label class="stack" for="host-name">${s.hostName}</label>
-        <input id="host-name" name="hostName" required maxlength="80" .value=${this.hostName} aria-describedby="host-name-help" />
+        <input id="host-name" name="hostName" required maxlength=${MAX_HOST_NAME} .value=${this.hostName} aria-describedby="host-name-help" />
         <p id="host-name-help" class="muted">${s.hostNameHelp}</p>
         <div class="actions"><button type="submit">${s.saveHostName}</button></div>
       </form>
@@ -790,7 +792,7 @@ export class ColloquyAdmin extends ColloquyElement {
       <summary>${s.writeAsHost}</summary>
       <form class="host-form" @submit=${this.#handleCompose}>
         <label class="stack" for="compose-thread">${s.thread}</label>
-        <input id="compose-thread" name="thread" required maxlength="500" .value=${this.filters.thread} />
+        <input id="compose-thread" name="thread" required maxlength=${LIMITS.thread} .value=${this.filters.thread} />
         <label class="stack" for="compose-body">${s.newBody}</label>
         <textarea id="compose-body" name="body" rows="4" required></textarea>
         <div class="actions"><button type="submit">${s.publish(this.hostName)}</button></div>
