@@ -215,7 +215,7 @@ async function start(config: ServerConfig, extras: ColloquyExtras, rename: (erro
     secret = config.secret ?? loadSecret(config.secretPath, log);
     adminToken = config.adminToken ?? loadAdminToken(config.adminTokenPath, log);
     // Every start says where the token is, never the token itself (only its first start, below, shows it).
-    if (config.adminToken !== undefined) log.info('[colloquy] The admin token comes from COLLOQUY_ADMIN_TOKEN.');
+    if (config.adminToken !== null) log.info('[colloquy] The admin token comes from COLLOQUY_ADMIN_TOKEN.');
   } catch (error) {
     throw rename(error);
   }

@@ -175,6 +175,7 @@ describe('src/server/main.ts', () => {
       assert.equal(statSync(path).mode & 0o777, 0o600);
       const lines = server.output().split('\n').filter((line) => line.includes(token));
       assert.deepEqual(lines, [`[colloquy] Generated an admin token and saved it to ${path}. Admin token: ${token}`]);
+      assert.doesNotMatch(server.output(), /comes from COLLOQUY_ADMIN_TOKEN|is kept in/, 'the first start says it once, with the token');
       const admin = (bearer: string) => fetch(`${server.url}api/admin/comments`, { headers: { Authorization: `Bearer ${bearer}` } });
       assert.equal((await admin(token)).status, 200);
       assert.equal((await admin('not-the-token')).status, 401);
