@@ -20,7 +20,8 @@ export function rootRoutes({ publicUrl = null }: RootOptions = {}): Hono {
   const base = publicUrl ?? '';
   const script = `${base === '' ? 'https://comments.example.com' : base}/colloquy.js`;
   const endpoint = base === '' ? 'https://comments.example.com/api' : `${base}/api`;
-  const body = html`<h1>Colloquy comment server</h1>
+  const body = html`<style>pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f8fa;padding:.5rem;border-radius:6px}</style>
+<h1>Colloquy comment server</h1>
 <p>This is a <strong>Colloquy</strong> server: it stores and serves the comments of the pages that embed its widget. There is nothing to read here.</p>
 <ul>
 <li><a href="admin">Moderation page</a> (<code>/admin</code>): approve, hold and delete comments with the admin token.</li>
