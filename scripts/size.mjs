@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 export const BUDGET = 12 * 1024;
 export const WRITER_BUDGET = 4 * 1024;
 /**
- * The script tag is over its 12 KB budget today (12.8 KB: issue 11 is open on it). Until it is
+ * The script tag is over its 12 KB budget today (12.9 KB: issue 11 is open on it). Until it is
  * back within, this step fails above this ceiling, so the excess is printed on every run and
  * cannot grow; lower it with every cut, and drop it once BUDGET holds.
  */
