@@ -81,6 +81,9 @@ export interface AdminParent {
   status: AdminStatus;
 }
 
+/** The orders of the moderation list, newest first by default. */
+export const ADMIN_SORTS = ['newest', 'oldest'] as const;
+
 /** `GET /api/admin/comments?status=&q=&thread=&since=&before=&sort=&limit=&cursor=` */
 export interface AdminCommentQuery {
   /** One or more (`status=pending&status=spam`); every status when absent. */
@@ -94,7 +97,7 @@ export interface AdminCommentQuery {
   /** ISO 8601 date or time: comments created before it. */
   before?: string;
   /** `newest` (default) or `oldest` first. */
-  sort?: 'newest' | 'oldest';
+  sort?: (typeof ADMIN_SORTS)[number];
   /** 1–100, default 50. */
   limit?: number;
   cursor?: string;

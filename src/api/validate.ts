@@ -112,3 +112,15 @@ export function trimmedFields(post: Pick<NewComment, 'author' | 'body'>) {
     body: post.body.trim(),
   };
 }
+
+/** A page size as a query string carries it: a whole number, 1 or more; else `undefined`. */
+export function parseLimit(text: string): number | undefined {
+  const limit = /^\d+$/.test(text) ? Number(text) : 0;
+  return limit >= 1 ? limit : undefined;
+}
+
+/** An order named in a query string, one of `orders`; `fallback` when none is named; else `undefined`. */
+export function parseSort<T extends string>(text: string | undefined, orders: readonly T[], fallback: T): T | undefined {
+  if (text === undefined) return fallback;
+  return (orders as readonly string[]).includes(text) ? (text as T) : undefined;
+}

@@ -1,7 +1,7 @@
 /** The admin API's input, checked: list filters, a change to one comment, a bulk change. Anything wrong is a 400. */
-import { ADMIN_STATUSES, MAX_BULK_IDS, type AdminStatus } from '../../api/admin-contract.js';
+import { ADMIN_SORTS, ADMIN_STATUSES, MAX_BULK_IDS, type AdminStatus } from '../../api/admin-contract.js';
 import { LIMITS, PAGE_SIZE } from '../../api/contract.js';
-import { charLength, fieldProblem, hasUnstorableChars, websiteHref } from '../../api/validate.js';
+import { charLength, fieldProblem, hasUnstorableChars, parseLimit, parseSort, websiteHref } from '../../api/validate.js';
 import { decodeCursor } from './cursor.js';
 import { invalidRequest, type ErrorFields } from './errors.js';
 import { parseId } from './ids.js';
@@ -44,11 +44,11 @@ export function parseAdminQuery(query: Record<string, string | undefined>, statu
 
   let limit: number = PAGE_SIZE.default;
   if (query.limit !== undefined) {
-    limit = /^\d{1,3}$/.test(query.limit) ? Number(query.limit) : NaN;
-    if (!(limit >= 1 && limit <= PAGE_SIZE.max)) throw invalidRequest(`limit must be a whole number from 1 to ${PAGE_SIZE.max}.`);
+    limit = parseLimit(query.limit) ?? NaN;
+    if (!(limit <= PAGE_SIZE.max)) throw invalidRequest(`limit must be a whole number from 1 to ${PAGE_SIZE.max}.`);
   }
-  const sort = query.sort ?? 'newest';
-  if (sort !== 'oldest' && sort !== 'newest') throw invalidRequest('sort must be newest or oldest.');
+  const sort = parseSort(query.sort, ADMIN_SORTS, 'newest');
+  if (!sort) throw invalidRequest('sort must be newest or oldest.');
 
   let after: AdminPageQuery['after'] = null;
   if (query.cursor !== undefined && query.cursor !== '') {

@@ -3,11 +3,13 @@
  * rules (src/api/validate.ts). Anything wrong is a 400, never an exception that
  * would become a 5xx.
  */
-import { LIMITS, PAGE_SIZE, POST_HINT_LIMITS, type FieldName, type SortOrder } from '../../api/contract.js';
+import { LIMITS, PAGE_SIZE, POST_HINT_LIMITS, SORT_ORDERS, type FieldName, type SortOrder } from '../../api/contract.js';
 import {
   checkCommentFields,
   fieldProblem,
   keyProblem,
+  parseLimit,
+  parseSort,
   hasCredentials,
   isHttpUrl,
   trimmedFields,
@@ -130,14 +132,14 @@ export function parseListQuery(query: Record<string, string | undefined>, option
   let limit: number = PAGE_SIZE.default;
   let limitClamped = false;
   if (query.limit !== undefined) {
-    limit = /^\d+$/.test(query.limit) ? Number(query.limit) : NaN;
-    if (!(limit >= 1)) throw invalidRequest(`limit must be a whole number, 1 or more (a page holds at most ${PAGE_SIZE.max}).`);
+    limit = parseLimit(query.limit) ?? NaN;
+    if (Number.isNaN(limit)) throw invalidRequest(`limit must be a whole number, 1 or more (a page holds at most ${PAGE_SIZE.max}).`);
     // A widget built for another endpoint may ask for more; it gets the largest page, told so.
     if (limit > PAGE_SIZE.max) [limit, limitClamped] = [PAGE_SIZE.max, true];
   }
 
-  const asked = query.sort ?? 'oldest';
-  if (asked !== 'oldest' && asked !== 'newest' && asked !== 'top') throw invalidRequest('sort must be oldest, newest or top.');
+  const asked = parseSort(query.sort, SORT_ORDERS, 'oldest');
+  if (!asked) throw invalidRequest(`sort must be ${SORT_ORDERS.join(', ').replace(/, (?=\w+$)/, ' or ')}.`);
   const sort: SortOrder = asked === 'top' && options.likes === false ? 'oldest' : asked;
 
   let after: PageKey | null = null;
