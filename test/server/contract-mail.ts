@@ -372,6 +372,24 @@ export function mailContract({ store }: SuiteContext): void {
       }
     });
 
+    it('does not email the owner of a comment the host wrote through the admin API, but still of a visitor reply to it', async () => {
+      const { s, stop } = mailing({ ownerEmail: OWNER, ownerMode: 'all' });
+      const thread = uniqueThread('owner-host');
+      try {
+        const before = sink.to(OWNER).length;
+        const hostComment = await s.admin('POST', '/comments', { body: { thread, parentId: null, body: 'Written by the host.' } });
+        assert.equal(hostComment.status, 201, hostComment.text);
+        const hostReply = await s.admin('POST', '/comments', { body: { thread, parentId: hostComment.json.comment.id, body: 'The host again.' } });
+        assert.equal(hostReply.status, 201, hostReply.text);
+        created(await s.post({ thread, parentId: hostComment.json.comment.id, body: 'A visitor answers the host.' }));
+        const mails = (await sink.waitFor(OWNER, before + 1)).slice(before);
+        await assertNoMore(OWNER, before + 1);
+        assert.ok(mails[0]!.text.includes('A visitor answers the host.'));
+      } finally {
+        await stop();
+      }
+    });
+
     it('stores nothing for an unticked box or a spam post, and ignores a page on an origin it does not trust', async () => {
       const { s, stop } = mailing({}, { spam: spamRules({ blockedWords: ['buy-now'] }) });
       try {

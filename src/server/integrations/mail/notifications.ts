@@ -15,7 +15,8 @@
  *   read when it is sent, so a reply held or deleted meanwhile is left out.
  * - At most `dailyCap` notifications per address per day; replies past the cap wait for the next day.
  * - The owner (`COLLOQUY_NOTIFY_EMAIL`) gets one email per new comment, or per held one, with a
- *   link to the admin page (where the moderator acts; no link in an email changes anything).
+ *   link to the admin page (where the moderator acts; no link in an email changes anything);
+ *   none for the host's own comments (written through the admin API).
  *
  * All of it runs in the transaction of the change (see ../outbox/events.ts), so a change that
  * rolls back sends nothing.
@@ -143,7 +144,8 @@ export function mailListener(context: MailContext): EventListener {
 
   async function tellOwner(tx: CommentTransaction, comment: StoredComment, now: number) {
     const to = settings.ownerEmail;
-    if (to === null || settings.ownerMode === 'none' || comment.email === to) return;
+    // The host's own comments (the admin API's) were written by the owner: nothing to tell them.
+    if (to === null || settings.ownerMode === 'none' || comment.email === to || comment.role === 'host') return;
     const held = comment.status === 'pending';
     if (settings.ownerMode === 'held' && !held) return;
     const message = ownerEmail({ to, site, thread: comment.thread, name: comment.name, body: comment.body, held, adminUrl: context.adminLink(comment.id) });
