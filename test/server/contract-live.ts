@@ -169,6 +169,45 @@ export function liveContract({ server, store, another }: SuiteContext): void {
       }
     });
 
+    it('streams a pin, an unpin and a like count change as edit events carrying the comment as lists do', async () => {
+      const s = server();
+      const http = await listen(s);
+      try {
+        const thread = uniqueThread('live');
+        const { reader } = await connected(http.url, thread);
+        const posted = await s.post({ thread, body: 'Pin me, like me.' });
+        assert.equal(posted.status, 201, posted.text);
+        const id = posted.json.comment.id as string;
+        assert.equal((await reader.next()).event, 'comment');
+
+        assert.equal((await s.admin('POST', `/comments/${id}/pin`, { body: { pinned: true } })).status, 200);
+        const pinned = await reader.next();
+        assert.equal(pinned.event, 'edit');
+        assert.equal(JSON.parse(pinned.data).pinned, true);
+        assert.deepEqual(JSON.parse(pinned.data), (await s.list(thread)).json.comments[0]);
+
+        const like = (liked: boolean) =>
+          s.request(`/api/comments/${id}/like`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ visitor: 'live-visitor-key-0001', liked }) });
+        assert.equal((await like(true)).status, 200);
+        const liked = await reader.next();
+        assert.equal(liked.event, 'edit');
+        assert.equal(JSON.parse(liked.data).likes, 1);
+        // The same state again changes nothing, and says nothing.
+        assert.equal((await like(true)).status, 200);
+        await reader.quiet();
+        assert.equal((await like(false)).status, 200);
+        assert.equal(JSON.parse((await reader.next()).data).likes, 0);
+
+        assert.equal((await s.admin('POST', `/comments/${id}/pin`, { body: { pinned: false } })).status, 200);
+        const unpinned = await reader.next();
+        assert.equal(unpinned.event, 'edit');
+        assert.equal(JSON.parse(unpinned.data).pinned, undefined);
+        reader.close();
+      } finally {
+        await http.close();
+      }
+    });
+
     it('sends no pending comment, and sends it when a moderator approves it; another thread’s comments never', async () => {
       const s = server({ moderation: 'all' });
       const http = await listen(s);

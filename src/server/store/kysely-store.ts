@@ -523,7 +523,8 @@ class Queries implements CommentTransaction {
 
   async setPinned(id: number, thread: string, at: number | null): Promise<void> {
     await this.db.updateTable('comments').set({ pinned_at: at }).where('id', '=', id).execute();
-    await this.touchThread(thread, 0);
+    // Live readers get the comment as it is now (pinned or not); one no longer listed reads as its deletion.
+    await this.touchThread(thread, 0, id, 'edit');
   }
 
   async setThreadClosed(thread: string, state: 'closed' | 'open' | null): Promise<void> {
@@ -546,7 +547,8 @@ class Queries implements CommentTransaction {
       .executeTakeFirst();
     const unchanged = async () => ({ likes: await this.likeCount(commentId), changed: false });
     if ((standing !== undefined) === liked) return unchanged();
-    const version = await this.bumpVersion(thread);
+    // Only approved comments are liked (domain/likes.ts): live readers get its new count as an edit.
+    const version = await this.touchThread(thread, 0, commentId, 'edit');
     if (liked) {
       // The partial unique index settles any race the lock did not: a second standing like is never stored.
       const inserted = await this.db
@@ -577,17 +579,6 @@ class Queries implements CommentTransaction {
   private async likeCount(commentId: number): Promise<number> {
     const row = await this.db.selectFrom('comments').select('like_count').where('id', '=', commentId).executeTakeFirst();
     return Number(row?.like_count ?? 0);
-  }
-
-  /** Bumps a thread's version, as every write does, and returns the new one (what like rows are stamped with). */
-  private async bumpVersion(thread: string): Promise<number> {
-    const row = await this.db
-      .insertInto('thread_stats')
-      .values({ thread, approved_count: 0, version: 1 })
-      .onConflict((oc) => oc.column('thread').doUpdateSet((eb) => ({ version: eb('thread_stats.version', '+', 1) })))
-      .returning('version')
-      .executeTakeFirstOrThrow();
-    return Number(row.version);
   }
 
   async insertBans(bans: NewBan[]): Promise<StoredBan[]> {
@@ -636,13 +627,14 @@ class Queries implements CommentTransaction {
    * A change a reader of the thread sees (`live`: what happened to comment `commentId`) is
    * written to live_events under the new version, in the same transaction; on PostgreSQL the
    * same statement notifies the instances, which hear it only if the transaction commits.
+   * Returns the thread's new version (what like rows are stamped with).
    */
-  private async touchThread(thread: string, delta: number, commentId?: number, live?: LiveEventKind | null): Promise<void> {
+  private async touchThread(thread: string, delta: number, commentId?: number, live?: LiveEventKind | null): Promise<number> {
     if (commentId !== undefined && live) {
       const now = Date.now();
       if (this.hooks.live) {
         // One round trip, as the plain bump.
-        await sql`
+        const { rows } = await sql<{ version: string | number }>`
           with stats as (
             insert into thread_stats (thread, approved_count, version) values (${thread}, ${delta}, 1)
             on conflict (thread) do update set approved_count = thread_stats.approved_count + ${delta}, version = thread_stats.version + 1
@@ -652,8 +644,8 @@ class Queries implements CommentTransaction {
             select ${thread}::text, version, ${commentId}::bigint, ${live}::text, ${now}::bigint from stats
             returning version
           )
-          select pg_notify(${this.hooks.live.channel}::text, ${thread}::text) from event`.execute(this.db);
-        return;
+          select version, pg_notify(${this.hooks.live.channel}::text, ${thread}::text) from event`.execute(this.db);
+        return Number(rows[0]!.version);
       }
       const { version } = await this.db
         .insertInto('thread_stats')
@@ -669,9 +661,9 @@ class Queries implements CommentTransaction {
       await this.db.insertInto('live_events').values({ thread, version, comment_id: commentId, kind: live, created_at: now }).execute();
       // Announced once the write settles (KyselyCommentStore.write); nobody watching, nobody to tell.
       if (this.live.watchers.size > 0) this.live.pending.add(thread);
-      return;
+      return Number(version);
     }
-    await this.db
+    const { version } = await this.db
       .insertInto('thread_stats')
       .values({ thread, approved_count: delta, version: 1 })
       .onConflict((oc) =>
@@ -680,7 +672,9 @@ class Queries implements CommentTransaction {
           version: eb('thread_stats.version', '+', 1),
         })),
       )
-      .execute();
+      .returning('version')
+      .executeTakeFirstOrThrow();
+    return Number(version);
   }
 }
 
