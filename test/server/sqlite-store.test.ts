@@ -153,6 +153,28 @@ describe('the SQLite store', () => {
     }
   });
 
+  it('closes right after a write: the write\'s forgetting of old live events finishes first, and old ones are gone', async (t) => {
+    const path = join(dir, 'close-after-write.db');
+    const stale = Date.now() - 7 * 60 * 60 * 1000;
+    let store = await openSqliteStore(path);
+    await store.close();
+    const old = new BetterSqlite3(path);
+    old.prepare("insert into live_events (thread, version, comment_id, kind, created_at) values ('old', 1, 1, 'comment', ?)").run(stale);
+    old.close();
+    const errors = t.mock.method(console, 'error', () => {});
+    store = await openSqliteStore(path);
+    // As the importer does: its last write, then close at once.
+    await store.write((tx) => tx.setThreadClosed(uniqueThread(), 'closed'));
+    await store.close();
+    assert.deepEqual(errors.mock.calls.map((call) => String(call.arguments[0])), [], 'nothing logged');
+    const check = new BetterSqlite3(path, { readonly: true });
+    try {
+      assert.deepEqual(check.prepare("select count(*) as n from live_events where thread = 'old'").get(), { n: 0 });
+    } finally {
+      check.close();
+    }
+  });
+
   it('reads a top page, and a later one while likes changed, on indexes only: no table scan, no sort', async () => {
     const path = join(dir, 'top-plan.db');
     const store = await openSqliteStore(path);

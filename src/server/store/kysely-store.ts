@@ -685,6 +685,9 @@ const MAX_BANS_LISTED = 1000;
 export class KyselyCommentStore extends Queries implements CommentStore {
   readonly engine: Engine;
   private readonly runWrite: <T>(work: (tx: CommentTransaction) => Promise<T>) => Promise<T>;
+  /** The forgetting of old live events under way, if any: close() waits for it. */
+  private pruning: Promise<unknown> | null = null;
+  private closing = false;
 
   constructor(db: Kysely<Database>, hooks: EngineHooks) {
     super(db, hooks);
@@ -736,14 +739,17 @@ export class KyselyCommentStore extends Queries implements CommentStore {
       for (const watcher of watchers) for (const thread of threads) watcher.changed(thread);
     }
     const now = Date.now();
-    if (now - this.live.lastPrune >= LIVE_PRUNE_EVERY_MS) {
+    if (!this.closing && this.pruning === null && now - this.live.lastPrune >= LIVE_PRUNE_EVERY_MS) {
       this.live.lastPrune = now;
-      // Outside the write's transaction, so no write waits for it.
-      this.db
+      // Outside the write's transaction, so no write waits for it; close() does, so it never runs on a closed database.
+      this.pruning = this.db
         .deleteFrom('live_events')
         .where('created_at', '<', now - LIVE_RETENTION_MS)
         .execute()
-        .catch((error: unknown) => console.error(`[colloquy] Could not forget old live events: ${(error as Error).message}`));
+        .catch((error: unknown) => console.error(`[colloquy] Could not forget old live events: ${(error as Error).message}`))
+        .finally(() => {
+          this.pruning = null;
+        });
     }
   };
 
@@ -1244,7 +1250,9 @@ export class KyselyCommentStore extends Queries implements CommentStore {
     return (await this.db.selectFrom('colloquy_migrations').select('name').execute()).map((row) => row.name);
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.pruning;
     return this.hooks.close();
   }
 }
