@@ -847,6 +847,20 @@ describe('<colloquy-comments>', () => {
     });
   });
 
+  it('tells the site owner, and sends nothing, when the thread key is longer than any endpoint takes', async () => {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args.join(' '));
+    try {
+      const el = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base} thread=${'x'.repeat(201)} loading="eager"></colloquy-comments>`);
+      await waitUntil(() => $(el, '[part~="load-error"]'), 'the load error');
+      expect(fake.requests, 'no request for a key the endpoint would refuse').to.have.length(0);
+      expect(warnings.join('\n')).to.match(/\[colloquy\] The thread key "x+…" is longer than 200 characters/);
+    } finally {
+      console.warn = warn;
+    }
+  });
+
   it('exposes every documented part', async () => {
     fake.comments = fixtureThread();
     fake.newStatus = 'pending';

@@ -11,15 +11,16 @@ import { LocaleController } from './locale-controller.js';
 import { findPlayer } from './media.js';
 import { PermalinkController, permalinkTarget } from './permalinks.js';
 import { grantsKey, loadSort, read } from './storage.js';
-import { buildTree, type Tree } from './thread.js';
+import type { Tree } from './thread.js';
 import { ThreadController } from './thread-controller.js';
-import { ThreadView, type CommentParts } from './thread-view.js';
+import type { CommentParts, ThreadView } from './thread-view.js';
 import { ViewportController } from './viewport.js';
 import type { HostParts, OwnTools, WriterHost } from './writer-host.js';
 import { chunk as onDemand } from '../shared/chunk.js';
 
 type Interactions = typeof import('./interactions.js');
 type Form = typeof import('./form.js');
+type View = typeof import('./thread-view.js');
 
 /** What this module's on-demand chunks are resolved against, for their retries (shared/chunk.ts). */
 const here = import.meta.url;
@@ -119,7 +120,10 @@ export class ColloquyComments extends ColloquyElement {
     // Before the first update, willUpdate starts the load once the attributes are in.
     () => void (this.endpoint && this.hasUpdated && this.load()),
   );
-  #view = new ThreadView();
+  /** The thread's view, once its chunk (thread-view.ts, fetched with the first page) is here. */
+  #view?: ThreadView;
+  #viewModule?: Promise<View | undefined>;
+  #buildTree?: View['buildTree'];
   /** The form's own container: under the comment being replied to, else after the thread. */
   #formHost = Object.assign(document.createElement('div'), { className: 'form-host' });
   #tree?: [comments: Comment[], tree: Tree];
@@ -204,12 +208,23 @@ export class ColloquyComments extends ColloquyElement {
     this.setAttribute('theme', value);
   }
 
-  constructor() {
-    super();
-    const list = this.#view.list;
-    list.addEventListener('click', (event) => this.#handleThreadClick(event));
-    // A visitor about to press a comment's button: fetch what it does.
-    for (const type of ['pointerover', 'focusin']) list.addEventListener(type, () => void this.#interactions(), { once: true });
+  /**
+   * The thread's view (thread-view.ts), fetched with the first page: until both are here the
+   * skeleton stays; a failed download is reported like a failed load, and Retry tries again.
+   */
+  #viewChunk(): Promise<View | undefined> {
+    return (this.#viewModule ??= onDemand(here, './thread-view.js', () => import('./thread-view.js')).then(
+      (module) => {
+        const view = (this.#view = new module.ThreadView());
+        this.#buildTree = module.buildTree;
+        view.list.addEventListener('click', (event) => this.#handleThreadClick(event));
+        // A visitor about to press a comment's button: fetch what it does.
+        for (const type of ['pointerover', 'focusin']) view.list.addEventListener(type, () => void this.#interactions(), { once: true });
+        this.requestUpdate();
+        return module;
+      },
+      () => (this.#viewModule = undefined),
+    ));
   }
 
   // `lang` is HTML's own attribute (and property): watched, not redeclared, so it still reflects.
@@ -246,16 +261,18 @@ export class ColloquyComments extends ColloquyElement {
     while (this.#fetchingUi) await this.#fetchingUi;
     // The form's chunk on its way: wait for it, and for the update that puts the form in.
     if (this.#formChunk && !this.#form) return this.#formChunk.then(() => this.updateComplete);
-    await this.#view.done;
+    if (this.#viewModule && !this.#view) await this.#viewModule;
+    await this.#view?.done;
     return true;
   }
 
   protected override updated(): void {
     const replyTo = this.#form?.replyTo;
-    const article = replyTo && this.#view.article(replyTo.id);
+    const view = this.#view;
+    const article = replyTo && view?.article(replyTo.id);
     // Moved only when it is not already there: moving it would take the focus from its fields.
     if (article && article.nextSibling !== this.#formHost) article.after(this.#formHost);
-    else if (replyTo && this.#view.busy) void this.#view.done.then(() => this.requestUpdate());
+    else if (replyTo && view?.busy) void view.done.then(() => this.requestUpdate());
   }
 
   /** The thread key in use: the attribute, else the canonical URL's path, else the page's path. */
@@ -276,7 +293,7 @@ export class ColloquyComments extends ColloquyElement {
   async load(): Promise<void> {
     // The form's chunk comes alongside the thread's first page, not after it.
     void this.#formModule();
-    if (!(await this.#thread.load())) return;
+    if (!(await this.#thread.load(this.#viewChunk()))) return;
     this.#form?.resumeReply(this.#thread.comments);
     // The visitor's own fresh comments: their tools come with the writer, fetched only then.
     if (read(grantsKey(this.endpoint))) void this.#act((ui, host) => ui.watchGrants(host), () => {});
@@ -374,7 +391,7 @@ export class ColloquyComments extends ColloquyElement {
   /** The thread's comments, checked and arranged once per change of the list. */
   #treeOf(comments: Comment[]): Tree {
     if (this.#tree?.[0] !== comments) {
-      const tree = buildTree(comments);
+      const tree = this.#buildTree!(comments);
       if (tree.skipped) console.warn(`[colloquy] ${this.endpoint} sent ${tree.skipped} malformed comment(s); they are not shown.`);
       this.#tree = [comments, tree];
     }
@@ -393,7 +410,7 @@ export class ColloquyComments extends ColloquyElement {
       </div>`;
     }
     if (!tree) return SKELETON;
-    return html`${tree.roots.length ? this.#view.list : nothing}
+    return html`${tree.roots.length ? this.#view!.list : nothing}
     ${thread.nextCursor
       ? html`<button part="load-more" type="button" ?disabled=${thread.state === 'more'} @click=${() => this.#act((ui, host) => ui.showMore(host))}>${s.loadMore}</button>`
       : nothing}`;
@@ -426,7 +443,7 @@ export class ColloquyComments extends ColloquyElement {
 
   /** For the controllers: a comment's `<article>`. */
   article(id: string): HTMLElement | null {
-    return this.#view.article(id) ?? null;
+    return this.#view?.article(id) ?? null;
   }
 
   protected override render() {
@@ -436,10 +453,11 @@ export class ColloquyComments extends ColloquyElement {
     const { locale } = this.#locale;
     const thread = this.#thread;
     const loading = thread.state === 'loading';
-    const tree = loading || thread.state === 'error' ? null : this.#treeOf(thread.comments);
-    if (tree) {
+    const view = this.#view;
+    const tree = loading || thread.state === 'error' || !view ? null : this.#treeOf(thread.comments);
+    if (view && tree) {
       const ids = this.#own?.tools.ids(this.#own.host) ?? [];
-      this.#view.update(tree, {
+      view.update(tree, {
         strings: s,
         locale,
         maxDepth: this.maxDepth,
@@ -451,7 +469,7 @@ export class ColloquyComments extends ColloquyElement {
       this.#decorated = new Set(ids);
     }
     const replyTo = this.#form?.replyTo;
-    const inThread = !!(replyTo && this.#view.article(replyTo.id));
+    const inThread = !!(replyTo && view?.article(replyTo.id));
     render(this.#renderForm(s), this.#formHost, { host: this });
     return html`<section aria-labelledby="heading" aria-busy=${loading || thread.state === 'more' ? 'true' : 'false'} dir=${directionOf(locale)}>
       <div class="head">

@@ -5,10 +5,12 @@
  * visitor's own (through the host's `edits`, made by interactions.ts).
  */
 import { ApiError, diagnose, listComments } from '../../api/client.js';
-import { PAGE_SIZE, type Comment, type CommentPage, type MoreReplies, type SortOrder } from '../../api/contract.js';
+import { LIMITS, PAGE_SIZE, type Comment, type CommentPage, type MoreReplies, type SortOrder } from '../../api/contract.js';
+import { keyProblem } from '../../api/validate.js';
 import { emit } from '../../events/events.js';
 import type { ReactiveController, ReactiveControllerHost } from '../shared/colloquy-element.js';
-import { isString } from './thread.js';
+
+const isString = (v: unknown): v is string => typeof v === 'string';
 
 export type LoadState = 'loading' | 'loaded' | 'more' | 'error';
 
@@ -75,6 +77,12 @@ export class ThreadController implements ReactiveController {
   /** One page; a size the endpoint refuses falls back once to the largest the contract promises. */
   async page(cursor: string | null, signal?: AbortSignal): Promise<CommentPage> {
     const { endpoint, threadKey, pageSize } = this.#host;
+    // A key no endpoint would take (blank, too long): the site owner hears why, no request is made.
+    const problem = keyProblem(threadKey, LIMITS.thread);
+    if (problem) {
+      console.warn(`[colloquy] The thread key "${threadKey.slice(0, 40)}…" is ${problem === 'too_long' ? `longer than ${LIMITS.thread} characters` : 'not valid'}: set a shorter thread attribute.`);
+      throw new ApiError('invalid_request');
+    }
     const ask = (limit: number) => listComments(endpoint, { thread: threadKey, limit, sort: this.order, cursor }, signal).then(checked);
     const limit = this.#limit || pageSize;
     const page = await ask(limit).catch((error) => {
@@ -87,14 +95,18 @@ export class ThreadController implements ReactiveController {
     return page;
   }
 
-  /** Loads (or reloads) the thread's first page. True once loaded. */
-  async load(): Promise<boolean> {
+  /**
+   * Loads (or reloads) the thread's first page. True once loaded. `shown` is what showing it
+   * needs besides (the view's chunk, fetched alongside): the page counts as loaded with both.
+   */
+  async load(shown?: Promise<unknown>): Promise<boolean> {
     this.#controller?.abort();
     const controller = (this.#controller = new AbortController());
     this.set({ state: 'loading' });
     try {
-      const page = await this.page(null, controller.signal);
+      const [page, ready] = await Promise.all([this.page(null, controller.signal), shown ?? true]);
       if (controller.signal.aborted) return false;
+      if (!ready) throw new ApiError('network');
       const ids = new Set(page.comments.map((c) => c?.id));
       this.set({
         // The endpoint lists no pending comment: keep showing the visitor theirs, posted while this loaded.

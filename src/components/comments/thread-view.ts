@@ -6,6 +6,9 @@
  * Building is sliced: the permalink's conversation and the first screenful are built at
  * once, the rest in tasks of a few milliseconds, so loading 1,000 comments never blocks
  * the page for a frame's worth of time. Nesting is walked with a stack, never recursion.
+ *
+ * An on-demand chunk, fetched with the thread's first page (alongside it, not after it):
+ * nothing here is needed before there are comments to show.
  */
 import type { Comment, MoreReplies } from '../../api/contract.js';
 import { isHttpUrl } from '../../api/validate.js';
@@ -15,6 +18,8 @@ import { say } from '../../i18n/i18n.js';
 import { hueOf, initials } from './avatar.js';
 import { formatBody, make } from './format.js';
 import type { Tree } from './thread.js';
+
+export { buildTree } from './thread.js';
 
 /** The pieces of a built comment that others add to (the writer's tools). */
 export interface CommentParts {
