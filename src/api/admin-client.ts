@@ -22,6 +22,7 @@ import type {
   BanList,
   BanRequest,
 } from './admin-contract.js';
+import { readAnswer } from './answer.js';
 
 export type { Ban, BanRequest } from './admin-contract.js';
 
@@ -63,14 +64,10 @@ export class AdminClient {
     } catch {
       throw new AdminApiError('network', 'The comment server could not be reached.');
     }
-    const body = await response.json().catch(() => null);
-    if (response.ok) return body as T;
-    const error = (body as AdminErrorBody | null)?.error;
-    throw new AdminApiError(
-      error?.code ?? (response.status >= 500 ? 'server_error' : 'invalid_request'),
-      error?.message ?? `The server answered ${response.status}.`,
-      Math.ceil(Number(response.headers.get('Retry-After'))) || 0,
-    );
+    const answer = await readAnswer<T, AdminErrorBody>(response);
+    if ('body' in answer) return answer.body;
+    const { code, message, retryAfter } = answer.refused;
+    throw new AdminApiError(code, message ?? `The server answered ${response.status}.`, retryAfter);
   }
 
   list(query: AdminCommentQuery): Promise<AdminCommentList> {

@@ -4,9 +4,9 @@
  * beside the modules that make them, so the script tag carries none of them: replies.ts
  * (held-back replies), counts.ts (`<colloquy-count>`), writes.ts (the writer).
  */
+import { readAnswer } from './answer.js';
 import type {
   CommentPage,
-  ErrorBody,
   ErrorCode,
   FieldName,
   FieldProblem,
@@ -43,16 +43,11 @@ export async function request<T>(url: string, init: RequestInit): Promise<T> {
     if ((error as Error).name === 'AbortError') throw error;
     throw new ApiError(await diagnose().then((d) => d.failure(url), () => 'network' as const));
   }
-  const body = await response.json().catch(() => null);
-  if (response.ok && (body || response.status === 204)) return body as T;
-  const problem = (body as ErrorBody | null)?.error;
-  if (problem?.code === 'forbidden_origin') void diagnose().then((d) => d.hint(url), () => {});
-  throw new ApiError(
-    // A 5xx without the contract's body (a proxy's error page) is still the server's failure.
-    problem?.code ?? (response.status >= 500 ? 'server_error' : 'invalid_request'),
-    problem?.fields,
-    Math.ceil(Number(response.headers.get('Retry-After'))) || 0,
-  );
+  const answer = await readAnswer<T>(response);
+  if ('body' in answer) return answer.body;
+  const { code, fields, retryAfter } = answer.refused;
+  if (code === 'forbidden_origin') void diagnose().then((d) => d.hint(url), () => {});
+  throw new ApiError(code, fields, retryAfter);
 }
 
 export const url = (endpoint: string, path: string) => endpoint.replace(/\/+$/, '') + path;
