@@ -74,6 +74,10 @@ export interface ColloquyOptions {
   likes?: 'on' | 'off' | string;
   /** `COLLOQUY_LIVE_MAX`: live update streams this instance holds open at most; 0 turns them off. */
   liveMax?: number | string;
+  /** `COLLOQUY_HOST_NAME`: the name the host's comments appear under until the admin page sets one (default `Host`). */
+  hostName?: string;
+  /** `COLLOQUY_CLOSE_AFTER_DAYS`: threads whose first comment is older than this many days take no more posts; unset, never. */
+  closeAfterDays?: number | string;
   /** `COLLOQUY_MIN_FORM_SECONDS`. */
   minFormSeconds?: number | string;
   /** `COLLOQUY_MAX_LINKS`: a number, or `'off'`. */
@@ -136,6 +140,8 @@ export const OPTION_VARIABLES = {
   trustProxy: 'COLLOQUY_TRUST_PROXY',
   likes: 'COLLOQUY_LIKES',
   liveMax: 'COLLOQUY_LIVE_MAX',
+  hostName: 'COLLOQUY_HOST_NAME',
+  closeAfterDays: 'COLLOQUY_CLOSE_AFTER_DAYS',
   minFormSeconds: 'COLLOQUY_MIN_FORM_SECONDS',
   maxLinks: 'COLLOQUY_MAX_LINKS',
   moderationWords: 'COLLOQUY_MODERATION_WORDS',

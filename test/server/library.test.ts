@@ -65,6 +65,8 @@ describe('createColloquy options', () => {
       webhookUrl: 'https://hooks.example/new',
       webhookFormat: 'slack' as const,
       akismetDiscard: true,
+      hostName: 'The Show',
+      closeAfterDays: 30,
     };
     const colloquy = await createColloquy(options, { log: quiet });
     try {
@@ -84,7 +86,11 @@ describe('createColloquy options', () => {
         COLLOQUY_WEBHOOK_URL: 'https://hooks.example/new',
         COLLOQUY_WEBHOOK_FORMAT: 'slack',
         COLLOQUY_AKISMET_DISCARD: 'true',
+        COLLOQUY_HOST_NAME: 'The Show',
+        COLLOQUY_CLOSE_AFTER_DAYS: '30',
       });
+      assert.equal(colloquy.config.hostName, 'The Show');
+      assert.equal(colloquy.config.closeAfterDays, 30);
       assert.deepEqual(colloquy.config, { ...fromEnv, secret: SECRET, adminToken: TOKEN });
       assert.equal(colloquy.config.trustProxy, 2);
       assert.deepEqual(colloquy.config.spam.moderationWords, ['casino', 'free money']);
