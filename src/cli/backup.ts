@@ -37,6 +37,10 @@ export interface BackupComment {
   createdAt: string;
   updatedAt: string;
   spamCheck: { verdict: SpamVerdict; params: Record<string, string>; checkedAt: string } | null;
+  /** `host` for a comment written as the site (the admin API); absent in backups made before host comments (read as null). */
+  role: 'host' | null;
+  /** When a moderator pinned it; absent in backups made before pins (read as null). */
+  pinnedAt: string | null;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -60,6 +64,8 @@ function toBackup(row: ExportedRow): BackupComment {
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
     spamCheck: row.spamCheck && { verdict: row.spamCheck.verdict, params: row.spamCheck.params, checkedAt: iso(row.spamCheck.checkedAt) },
+    role: row.role ?? null,
+    pinnedAt: row.pinnedAt == null ? null : iso(row.pinnedAt),
   };
 }
 
@@ -174,6 +180,9 @@ function readComment(item: unknown, index: number): ImportedComment & { id: numb
     createdAt: time('createdAt'),
     updatedAt: time('updatedAt'),
     spamCheck,
+    // Added to version 1 with host comments and pins: a backup made before has neither.
+    role: c.role === undefined ? null : oneOf<'host'>('role', ['host'], true),
+    pinnedAt: c.pinnedAt === undefined || c.pinnedAt === null ? null : time('pinnedAt'),
   };
 }
 

@@ -366,20 +366,24 @@ for (const engine of engines) {
           await store.write((tx) =>
             tx.saveSpamCheck({ commentId: Number(reply.json.comment.id), verdict: 'unknown', params: { blog: 'https://podcast.example/', user_ip: '192.0.2.1' }, checkedAt: s.now }),
           );
+          // The host's own comment, pinned: its role and its pin are stored fields too.
+          const host = await s.admin('POST', '/comments', { body: { thread: EPISODE, parentId: null, body: 'Written by the host.' } });
+          assert.equal(host.status, 201, host.text);
+          assert.equal((await s.admin('POST', `/comments/${host.json.comment.id}/pin`, { body: { pinned: true } })).status, 200);
         } finally {
           await store.close();
         }
 
         const exported = await cli(db, 'export');
         assert.equal(exported.code, 0);
-        assert.match(exported.stderr, /\[colloquy\] Exported 16 comments\.\n$/);
+        assert.match(exported.stderr, /\[colloquy\] Exported 17 comments\.\n$/);
         const backup = JSON.parse(exported.stdout);
         assert.equal(backup.format, 'colloquy-comments');
-        assert.equal(backup.comments.length, 16);
-        assert.equal(exported.stdout.split('\n').length, 16 + 3, 'one comment per line');
+        assert.equal(backup.comments.length, 17);
+        assert.equal(exported.stdout.split('\n').length, 17 + 3, 'one comment per line');
         const held = backup.comments.find((c: { body: string }) => c.body === 'A thoughtful comment.');
         assert.deepEqual(Object.keys(held), [
-          'id', 'thread', 'parentId', 'rootId', 'name', 'email', 'url', 'body', 'status', 'authorDeletion', 'holdReason', 'ipHash', 'idempotencyKey', 'createdAt', 'updatedAt', 'spamCheck',
+          'id', 'thread', 'parentId', 'rootId', 'name', 'email', 'url', 'body', 'status', 'authorDeletion', 'holdReason', 'ipHash', 'idempotencyKey', 'createdAt', 'updatedAt', 'spamCheck', 'role', 'pinnedAt',
         ]);
         assert.equal(held.holdReason, 'moderation');
         assert.deepEqual(held.spamCheck, { verdict: 'unknown', params: { blog: 'https://podcast.example/', user_ip: '192.0.2.1' }, checkedAt: '2026-03-01T09:00:00.000Z' });
@@ -389,9 +393,11 @@ for (const engine of engines) {
         const target = await fresh();
         const restored = await cli(target, 'import', 'json', file);
         assert.equal(restored.code, 0, restored.stderr);
-        assert.equal(restored.stdout, `[colloquy] Restored 16 comments from ${file}; skipped 0 already there.\n`);
+        assert.equal(restored.stdout, `[colloquy] Restored 17 comments from ${file}; skipped 0 already there.\n`);
         const again = await cli(target, 'export');
         assert.equal(again.stdout, exported.stdout, 'byte for byte');
+        const hostShown = await inspect(target, async (s) => ((await s.list(EPISODE)).json as CommentPage).comments[0]!);
+        assert.deepEqual([hostShown.body, hostShown.role, hostShown.pinned], ['Written by the host.', 'host', true], 'still the host’s, still pinned');
 
         const threads = [EPISODE, '/about/', '/episodes/41/', '/episodes/42/'];
         const counts = async (d: Database) => inspect(d, async (s) => (await s.counts(threads)).json.counts);
@@ -400,7 +406,7 @@ for (const engine of engines) {
         assert.ok(Number(next) > Math.max(...backup.comments.map((c: { id: number }) => c.id)), 'new comments get new ids');
 
         const twice = await cli(target, 'import', 'json', file);
-        assert.equal(twice.stdout, `[colloquy] Restored 0 comments from ${file}; skipped 16 already there.\n`);
+        assert.equal(twice.stdout, `[colloquy] Restored 0 comments from ${file}; skipped 17 already there.\n`);
       });
 
       it('restores into a database with comments of its own, giving taken ids new ones and keeping replies with parents', async () => {
