@@ -647,22 +647,17 @@ class Queries implements CommentTransaction {
           select version, pg_notify(${this.hooks.live.channel}::text, ${thread}::text) from event`.execute(this.db);
         return Number(rows[0]!.version);
       }
-      const { version } = await this.db
-        .insertInto('thread_stats')
-        .values({ thread, approved_count: delta, version: 1 })
-        .onConflict((oc) =>
-          oc.column('thread').doUpdateSet((eb) => ({
-            approved_count: eb('thread_stats.approved_count', '+', delta),
-            version: eb('thread_stats.version', '+', 1),
-          })),
-        )
-        .returning('version')
-        .executeTakeFirstOrThrow();
+      const version = await this.bumpThread(thread, delta);
       await this.db.insertInto('live_events').values({ thread, version, comment_id: commentId, kind: live, created_at: now }).execute();
       // Announced once the write settles (KyselyCommentStore.write); nobody watching, nobody to tell.
       if (this.live.watchers.size > 0) this.live.pending.add(thread);
       return Number(version);
     }
+    return this.bumpThread(thread, delta);
+  }
+
+  /** The approved count moved by `delta` and the version bumped, atomically; the new version. */
+  private async bumpThread(thread: string, delta: number): Promise<number> {
     const { version } = await this.db
       .insertInto('thread_stats')
       .values({ thread, approved_count: delta, version: 1 })
