@@ -261,6 +261,13 @@ export function liveContract({ server, store, another }: SuiteContext): void {
         await back.quiet(200);
         back.close();
 
+        // The same from the query (a new EventSource cannot set Last-Event-ID; the widget sends lastEventId).
+        const abort = new AbortController();
+        const query = new URLSearchParams({ thread, lastEventId: seen.id });
+        const byQuery = new SseReader(await fetch(`${http.url}/api/comments/stream?${query}`, { signal: abort.signal }), abort);
+        assert.deepEqual([(await byQuery.next()).event, (await byQuery.next()).event, (await byQuery.next()).event], ['comment', 'edit', 'ready']);
+        byQuery.close();
+
         // From the very first cursor: everything since, the first comment included.
         const again = await stream(http.url, thread, { 'Last-Event-ID': first.id });
         assert.equal(JSON.parse((await again.next()).data).id, one.json.comment.id);

@@ -25,9 +25,10 @@ export function streamRoutes({ hub, clientAddress }: StreamRoutesOptions): Hono 
   router.get('/', (c) => {
     const thread = parseThreadKey(c.req.query('thread'));
     const address = clientAddress(c);
+    // A reconnecting EventSource sends the header; a new one cannot, so it passes the id in the query (the header wins).
     let body: ReadableStream<Uint8Array>;
     try {
-      body = hub.open(thread, address ? rateLimitKey(address) : 'unknown', c.req.header('Last-Event-ID'));
+      body = hub.open(thread, address ? rateLimitKey(address) : 'unknown', c.req.header('Last-Event-ID') ?? c.req.query('lastEventId'));
     } catch (error) {
       if (!(error instanceof LiveRefused)) throw error;
       const { message, retryAfter } = REFUSALS[error.reason];
