@@ -238,6 +238,9 @@ export class ColloquyComments extends ColloquyElement {
   }
 
   override connectedCallback(): void {
+    // The thread's view is small and every page showing comments needs it: on its way at once,
+    // so it is compiled by the time the first page arrives.
+    void this.#viewChunk();
     if (!this.hasUpdated) {
       this.#thread.order = loadSort() ?? this.sort;
     } else if (this.#viewport.active && this.#thread.state === 'loading') {
