@@ -34,12 +34,12 @@ function squeeze(): Plugin {
       // The on-demand chunks' built names, for the retry of a failed download (shared/chunk.ts).
       const built = new Map<string, string>();
       for (const c of Object.values(bundle)) {
-        const source = c.type === 'chunk' && c.facadeModuleId?.match(/\/(?:comments|count)\/(form|writer|interactions|count-queue|thread-view)\.ts$/)?.[1];
+        const source = c.type === 'chunk' && c.facadeModuleId?.match(/\/(?:comments|count)\/(form|writer|interactions|count-queue|thread-view|live)\.ts$/)?.[1];
         if (source) built.set(`./${source}.js`, `./${c.fileName}`);
       }
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== 'chunk') continue;
-        chunk.code = chunk.code.replace(/(["'`])(\.\/(?:form|writer|interactions|count-queue|thread-view)\.js)\1/g, (whole, _quote, path) => (built.has(path) ? `"${built.get(path)}"` : whole));
+        chunk.code = chunk.code.replace(/(["'`])(\.\/(?:form|writer|interactions|count-queue|thread-view|live)\.js)\1/g, (whole, _quote, path) => (built.has(path) ? `"${built.get(path)}"` : whole));
         const clash = chunk.exports.filter((name) => INTERNAL.test(name));
         if (clash.length) this.error(`${chunk.fileName} exports ${clash.join(', ')}, which the mangled member list renames at its callers: take it off the list.`);
         const result = await minify(chunk.code, {

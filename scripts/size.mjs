@@ -59,6 +59,6 @@ if (!writer) console.error('[colloquy] no dist/colloquy-writer-*.js: the writer 
 // The form's chunk is fetched with the thread: not the script tag's, but every page showing a thread loads it.
 if (withThread.length !== 2) console.error('[colloquy] dist/ should hold one colloquy-form-*.js and one colloquy-thread-view-*.js, fetched with the thread');
 // A chunk's retry asks for it by its built name (shared/chunk.ts); its source name does not exist in dist/.
-const unbuilt = [entry, ...onDemand].filter((file) => /["'`]\.\/(?:form|writer|interactions|count-queue|thread-view)\.js["'`]/.test(readFileSync(file, 'utf8')));
+const unbuilt = [entry, ...onDemand].filter((file) => /["'`]\.\/(?:form|writer|interactions|count-queue|thread-view|live)\.js["'`]/.test(readFileSync(file, 'utf8')));
 if (unbuilt.length) console.error(`[colloquy] ${unbuilt.join(', ')} still name an on-demand chunk by its source name: a retry would ask for a file that is not there (vite.config.ts).`);
 if (total > BUDGET || withThread.length !== 2 || !writer || writer > WRITER_BUDGET || unbuilt.length) process.exit(1);

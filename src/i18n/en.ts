@@ -1,6 +1,6 @@
 /**
  * Every visitor-facing string the thread needs, in English: built into the script tag (the
- * form's are in en-form.ts, the writer's in en-writing.ts, Copy link's answers in en-interactions.ts). Other locales
+ * form's are in en-form.ts, the writer's in en-writing.ts, Copy link's and a like's answers in en-interactions.ts, live updates' in en-live.ts). Other locales
  * (`./locales/*.ts`) are loaded on demand and typed against this object; site owners may
  * override any entry with the `strings` property or attribute.
  *
@@ -11,6 +11,7 @@
  */
 import type enForm from './en-form.js';
 import type enInteractions from './en-interactions.js';
+import type enLive from './en-live.js';
 import type enWriting from './en-writing.js';
 
 const en = {
@@ -30,6 +31,18 @@ const en = {
   sort: 'Sort comments',
   oldest: 'Oldest first',
   newest: 'Newest first',
+  /** The third order: most liked first. */
+  top: 'Top',
+  /** The badge on a comment the site's host wrote. */
+  host: 'Host',
+  /** The marker on a comment a moderator pinned. */
+  pinned: 'Pinned',
+  /** The like button's text (its count follows). */
+  like: 'Like',
+  /** In the form's place when the thread is closed, and when a post to it is refused. */
+  closed: 'Comments are closed.',
+  /** A post refused because the poster is banned. */
+  banned: 'You cannot comment on this site.',
   copyLink: 'Copy link',
   deleted: 'This comment was deleted.',
   awaitingModeration: 'Your comment is awaiting moderation.',
@@ -44,6 +57,6 @@ type Messages<T> = { [K in keyof T]: T[K] extends string ? string : PluralMessag
 /** The strings of the script tag, in every language. */
 export type ReadingStrings = Messages<typeof en>;
 /** The shape every locale has: the same keys as English (all four parts), each a string or a plural message. */
-export type Strings = ReadingStrings & Messages<typeof enForm> & Messages<typeof enWriting> & Messages<typeof enInteractions>;
+export type Strings = ReadingStrings & Messages<typeof enForm> & Messages<typeof enWriting> & Messages<typeof enInteractions> & Messages<typeof enLive>;
 
 export default en satisfies ReadingStrings as ReadingStrings;

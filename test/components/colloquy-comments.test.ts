@@ -887,3 +887,202 @@ describe('<colloquy-comments>', () => {
     }
   });
 });
+
+describe('<colloquy-comments> host, pins and likes', () => {
+  let fake: FakeEndpoint;
+  beforeEach(() => {
+    fake = new FakeEndpoint([
+      makeComment({ id: '1', body: 'Pinned by the moderator.', pinned: true, likes: 1 }),
+      makeComment({ id: '2', body: 'A visitor.', likes: 5 }),
+      makeComment({ id: '3', parentId: '2', body: 'The host answers.', role: 'host', author: { name: 'The Show', url: null, avatar: 'seed-host' }, likes: 0 }),
+      makeComment({ id: '4', body: 'From an endpoint without likes.' }),
+    ]);
+  });
+  afterEach(() => fake.restore());
+  const likeOf = (el: Element, id: string) => $<HTMLButtonElement>(el, `[data-like="${id}"]`);
+
+  it('should pass accessibility tests with a host badge, a pinned marker and like buttons', async () => {
+    const el = await renderWidget(fake);
+    expect($(el, '[part~="badge"]')).to.exist;
+    expect($(el, '[part~="like-button"]')).to.exist;
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows "Host" on the host\'s comments only, and "Pinned" on pinned ones, first', async () => {
+    const el = await renderWidget(fake);
+    const badges = $$(el, '[part~="badge"]');
+    expect(badges).to.have.length(1);
+    expect(badges[0].textContent).to.equal('Host');
+    expect(badges[0].closest('article')!.id).to.equal('comment-3');
+    const pins = $$(el, '[part~="pinned"]');
+    expect(pins.map((p) => p.closest('article')!.id)).to.deep.equal(['comment-1']);
+    expect(pins[0].textContent).to.equal('Pinned');
+    // Visitors cannot forge it: a name is only a name.
+    expect($(el, '#comment-2 [part~="badge"]')).to.not.exist;
+  });
+
+  it('keeps pinned comments first when a new comment is posted with newest first', async () => {
+    localStorage.setItem('colloquy-sort', '"newest"');
+    const el = await renderWidget(fake);
+    expect($$(el, '.thread > li > article').map((a) => a.id)).to.deep.equal(['comment-1', 'comment-4', 'comment-2']);
+    await fillValid(el, 'Brand new.');
+    await submit(el);
+    await waitUntil(() => $$(el, '.thread > li > article').length === 4);
+    const order = $$(el, '.thread > li > article').map((a) => a.id);
+    expect(order[0]).to.equal('comment-1');
+    expect(order.slice(2)).to.deep.equal(['comment-4', 'comment-2']);
+  });
+
+  it('shows a like button with its count on comments that carry likes, none on others or pending ones', async () => {
+    fake.newStatus = 'pending';
+    const el = await renderWidget(fake);
+    const like = likeOf(el, '2');
+    expect(like.tagName).to.equal('BUTTON');
+    expect(like.getAttribute('aria-pressed')).to.equal('false');
+    expect(like.textContent).to.equal('Like 5');
+    expect(likeOf(el, '4'), 'no likes field: no button').to.not.exist;
+    await fillValid(el);
+    await submit(el);
+    await waitUntil(() => $(el, '[part~="pending"]'));
+    expect($(el, '[part~="pending"]').closest('article')!.querySelector('[part~="like-button"]')).to.not.exist;
+  });
+
+  it('likes and unlikes, announcing the count; the visitor key is kept only after the first like, and a reload shows it pressed', async () => {
+    const el = await renderWidget(fake);
+    expect(Object.keys(localStorage).filter((k) => k.startsWith('colloquy-likes')), 'nothing kept before a like').to.deep.equal([]);
+    expect(document.cookie).to.equal('');
+    likeOf(el, '2').click();
+    await waitUntil(() => likeOf(el, '2').getAttribute('aria-pressed') === 'true');
+    expect(likeOf(el, '2').textContent).to.equal('Like 6');
+    await settle(el);
+    expect($(el, '[part~="status"]').textContent).to.equal('6 likes');
+    const sent = JSON.parse(fake.posts.at(-1)!.body!);
+    expect(fake.posts.at(-1)!.url.pathname).to.equal('/api/comments/2/like');
+    expect(sent.liked).to.equal(true);
+    expect(sent.visitor).to.match(/^[A-Za-z0-9_-]{16,64}$/);
+    const kept = JSON.parse(localStorage.getItem(`colloquy-likes:${fake.base}`)!);
+    expect(kept).to.deep.equal({ visitor: sent.visitor, liked: ['2'] });
+    expect(document.cookie).to.equal('');
+
+    // A reload: the page's widget goes, a new one comes.
+    el.remove();
+    const again = await renderWidget(fake);
+    expect(likeOf(again, '2').getAttribute('aria-pressed'), 'pressed after a reload').to.equal('true');
+    likeOf(again, '2').click();
+    await waitUntil(() => likeOf(again, '2').getAttribute('aria-pressed') === 'false');
+    expect(JSON.parse(fake.posts.at(-1)!.body!)).to.deep.equal({ visitor: sent.visitor, liked: false });
+    expect(likeOf(again, '2').textContent).to.equal('Like 5');
+    expect(JSON.parse(localStorage.getItem(`colloquy-likes:${fake.base}`)!).liked).to.deep.equal([]);
+  });
+
+  it('likes from the keyboard, keeping the focus on the button', async () => {
+    const el = await renderWidget(fake);
+    likeOf(el, '1').focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => likeOf(el, '1').getAttribute('aria-pressed') === 'true');
+    expect(activeInShadow(el)).to.equal(likeOf(el, '1'));
+    await sendKeys({ press: 'Space' });
+    await waitUntil(() => likeOf(el, '1').getAttribute('aria-pressed') === 'false');
+    expect(likeOf(el, '1').textContent).to.equal('Like 1');
+    expect(activeInShadow(el)).to.equal(likeOf(el, '1'));
+  });
+
+  for (const [reply, code, message] of [
+    ['offline', 'network', 'Your like could not be saved. Try again later.'],
+    [{ status: 429, body: { error: { code: 'too_fast', message: 'Slow down.' } } }, 'too_fast', 'Your like could not be saved. Try again later.'],
+    [{ status: 403, body: { error: { code: 'likes_off', message: 'Likes are off.' } } }, 'likes_off', 'Likes are turned off on this site.'],
+  ] as const) {
+    it(`reports a like that failed (${code}) and keeps the state`, async () => {
+      const el = await renderWidget(fake);
+      fake.postReplies = [reply];
+      const failed = oneEvent(el, 'colloquy-error') as Promise<ColloquyEvent<'colloquy-error'>>;
+      likeOf(el, '2').click();
+      expect((await failed).detail).to.deep.equal({ code, message });
+      await settle(el);
+      expect($(el, '[part~="status"]').textContent).to.equal(message);
+      expect(likeOf(el, '2').getAttribute('aria-pressed')).to.equal('false');
+      expect(likeOf(el, '2').textContent).to.equal('Like 5');
+      expect(JSON.parse(localStorage.getItem(`colloquy-likes:${fake.base}`) ?? '{"liked":[]}').liked).to.deep.equal([]);
+    });
+  }
+
+  it('offers "Top" in the sort control, which asks for the most liked first', async () => {
+    const el = await renderWidget(fake);
+    const select = $<HTMLSelectElement>(el, '[part~="sort"]');
+    expect(Array.from(select.options, (o) => o.textContent)).to.deep.equal(['Oldest first', 'Newest first', 'Top']);
+    select.value = 'top';
+    select.dispatchEvent(new Event('change'));
+    await waitUntil(() => fake.requests.at(-1)!.url.searchParams.get('sort') === 'top');
+    await waitUntil(() => $$(el, '.thread > li > article').map((a) => a.id).join() === 'comment-1,comment-2,comment-4');
+    expect(localStorage.getItem('colloquy-sort')).to.equal('"top"');
+  });
+
+  it('takes sort="top" as the initial order; an unknown order is oldest', async () => {
+    (await renderWidget(fake, 'episode-1', { sort: 'top' })).remove();
+    expect(fake.requests[0].url.searchParams.get('sort')).to.equal('top');
+    await renderWidget(fake, 'episode-1', { sort: 'best' });
+    expect(fake.requests.at(-1)!.url.searchParams.get('sort')).to.equal('oldest');
+  });
+
+  it('with no-likes shows no like button and no "Top"', async () => {
+    const el = await renderWidget(fake, 'episode-1', { noLikes: true, sort: 'top' });
+    expect($$(el, '[part~="like-button"]')).to.have.length(0);
+    expect(fake.requests[0].url.searchParams.get('sort'), 'top falls back to oldest').to.equal('oldest');
+    const top = $<HTMLSelectElement>(el, '[part~="sort"]').querySelector<HTMLOptionElement>('[value="top"]')!;
+    expect(top.hidden && top.disabled).to.be.true;
+  });
+});
+
+describe('<colloquy-comments> closed threads and bans', () => {
+  let fake: FakeEndpoint;
+  beforeEach(() => {
+    fake = new FakeEndpoint(fixtureThread());
+  });
+  afterEach(() => fake.restore());
+
+  it('should pass accessibility tests on a closed thread', async () => {
+    fake.closed = true;
+    const el = await renderWidget(fake);
+    expect($(el, '[part~="closed"]')).to.exist;
+    await expect(el).to.be.accessible();
+  });
+
+  it('replaces the form with "Comments are closed." and hides Reply', async () => {
+    fake.closed = true;
+    const el = await renderWidget(fake);
+    expect($(el, '[part~="closed"]').textContent).to.equal('Comments are closed.');
+    expect($(el, '[part~="form"]')).to.not.exist;
+    expect($$(el, '[part~="comment"]').length, 'comments still listed').to.be.greaterThan(3);
+    expect($$(el, '[part~="reply-button"]').every((b) => b.offsetParent === null), 'no Reply button shown').to.be.true;
+    expect($(el, '[part~="copy-link"]').offsetParent).to.not.equal(null);
+  });
+
+  for (const [code, message] of [
+    ['thread_closed', 'Comments are closed.'],
+    ['banned', 'You cannot comment on this site.'],
+  ]) {
+    it(`says "${message}" when a post is refused with ${code}, keeping the draft`, async () => {
+      const el = await renderWidget(fake);
+      await fillValid(el, 'My draft.');
+      fake.postReplies = [{ status: 403, body: { error: { code, message: 'Refused.' } } }];
+      await submit(el);
+      await waitUntil(() => $(el, '.form-error'));
+      expect($(el, '.form-error').textContent).to.equal(message);
+      expect($<HTMLTextAreaElement>(el, '#body').value).to.equal('My draft.');
+      expect(JSON.parse(localStorage.getItem(`colloquy-draft:${fake.base}|episode-1`)!).body).to.equal('My draft.');
+    });
+  }
+
+  it('keeps a reply\'s draft when the reply is refused with thread_closed', async () => {
+    const el = await renderWidget(fake);
+    $<HTMLButtonElement>(el, '[data-reply-to="2"]').click();
+    await el.updateComplete;
+    await fillValid(el, 'My reply.');
+    fake.postReplies = [{ status: 403, body: { error: { code: 'thread_closed', message: 'Closed.' } } }];
+    await submit(el);
+    await waitUntil(() => $(el, '.form-error'));
+    expect($(el, '.form-error').textContent).to.equal('Comments are closed.');
+    expect($<HTMLTextAreaElement>(el, '#body').value).to.equal('My reply.');
+    expect($(el, '[part~="form-heading"]').textContent).to.equal('Reply to Grace Hopper');
+  });
+});

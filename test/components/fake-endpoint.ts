@@ -59,6 +59,15 @@ export class FakeEndpoint {
   editStatus: 'approved' | 'pending' = 'approved';
   /** Status given to new comments. */
   newStatus: 'approved' | 'pending' = 'approved';
+  /** The page says the thread is closed (`closed: true`). */
+  closed = false;
+  /** The visitor keys that like each comment (`POST /comments/{id}/like`). */
+  likers = new Map<string, Set<string>>();
+  /** What `GET /comments/stream` answers an EventSource: a stream, or 404 (an endpoint without one). */
+  streamStatus: 200 | 404 | 503 = 200;
+  /** Every EventSource the widget opened, in order. */
+  streams: FakeEventSource[] = [];
+  private originalEventSource = window.EventSource;
   private keys = new Map<string, Comment>();
   private held: Array<() => void> = [];
   private original = window.fetch;
@@ -66,11 +75,34 @@ export class FakeEndpoint {
   constructor(comments: Comment[] = []) {
     this.comments = comments;
     window.fetch = (input, init) => this.handle(new Request(input, init));
+    const fake = this;
+    window.EventSource = class extends FakeEventSource {
+      constructor(url: string | URL) {
+        super(String(url), fake);
+      }
+    } as unknown as typeof EventSource;
   }
 
   restore() {
     window.fetch = this.original;
+    window.EventSource = this.originalEventSource;
+    for (const stream of this.streams) stream.close();
   }
+
+  /** The stream the widget has open now. */
+  get stream(): FakeEventSource | undefined {
+    return this.streams.filter((s) => s.readyState !== 2).at(-1);
+  }
+
+  /** Sends an event on the open stream, with an id as the server's (`<version>-<ms>`). */
+  send(type: 'ready' | 'comment' | 'edit' | 'delete' | 'reset', data: unknown, id = `${++this.version}-${Date.now()}`) {
+    const stream = this.stream;
+    if (!stream) throw new Error('no stream is open');
+    stream.dispatchEvent(new MessageEvent(type, { data: JSON.stringify(data), lastEventId: id }));
+    return id;
+  }
+
+  version = 1;
 
   get posts() {
     return this.requests.filter((r) => r.method === 'POST');
@@ -118,6 +150,11 @@ export class FakeEndpoint {
       return json(200, { counts });
     }
     if (request.method === 'POST' && url.pathname.endsWith('/comments')) return this.post(JSON.parse(body ?? '{}'));
+    const liked = /\/comments\/([^/]+)\/like$/.exec(url.pathname);
+    if (liked && request.method === 'POST') return this.like(decodeURIComponent(liked[1]), JSON.parse(body ?? '{}'));
+    if (url.pathname.endsWith('/comments/stream') && this.streamStatus === 200) {
+      return new Response('', { status: 200, headers: { 'Content-Type': 'text/event-stream; charset=utf-8' } });
+    }
     const own = /\/comments\/([^/]+)$/.exec(url.pathname);
     if (own && (request.method === 'PATCH' || request.method === 'DELETE')) {
       return this.change(request.method, decodeURIComponent(own[1]), request.headers.get('Authorization'), body);
@@ -132,8 +169,12 @@ export class FakeEndpoint {
     const approved = this.comments.filter((c) => c.status !== 'pending');
     const limit = Number(url.searchParams.get('limit') ?? 50);
     const from = Number(url.searchParams.get('cursor') ?? 0);
-    const roots = approved.filter((c) => c.parentId === null);
-    if (url.searchParams.get('sort') === 'newest') roots.reverse();
+    let roots = approved.filter((c) => c.parentId === null);
+    const sort = url.searchParams.get('sort');
+    if (sort === 'newest') roots.reverse();
+    if (sort === 'top') roots = roots.map((c, i) => [c, i] as const).sort(([a, i], [b, j]) => (b.likes ?? 0) - (a.likes ?? 0) || i - j).map(([c]) => c);
+    // Pinned comments first, whatever the order (as the reference server lists them).
+    roots = [...roots.filter((c) => c.pinned), ...roots.filter((c) => !c.pinned)];
     const moreReplies: NonNullable<CommentPage['moreReplies']> = {};
     const comments = roots.slice(from, from + limit).flatMap((root) => {
       const replies = this.repliesOf(root.id);
@@ -143,7 +184,15 @@ export class FakeEndpoint {
     });
     const nextCursor = from + limit < roots.length ? String(from + limit) : null;
     const count = approved.filter((c) => c.status === 'approved').length;
-    return { thread, count, comments, nextCursor, formToken: 'signed-form-time', ...(Object.keys(moreReplies).length ? { moreReplies } : {}) };
+    return {
+      thread,
+      count,
+      comments,
+      nextCursor,
+      formToken: 'signed-form-time',
+      ...(Object.keys(moreReplies).length ? { moreReplies } : {}),
+      ...(this.closed ? { closed: true as const } : {}),
+    };
   }
 
   /** Every listed reply under a top-level comment, oldest first (so parents come before children). */
@@ -186,6 +235,26 @@ export class FakeEndpoint {
     this.comments.push(comment);
     return json(201, { comment, ...this.grant(comment) });
   }
+
+  /** `POST /comments/{id}/like`: one like per visitor key; setting the state one has changes nothing. */
+  private like(id: string, input: { visitor?: string; liked?: boolean }): Response {
+    const index = this.comments.findIndex((c) => c.id === id && c.status === 'approved');
+    if (index < 0) return json(404, { error: { code: 'not_found', message: 'Not found.' } });
+    if (typeof input.visitor !== 'string' || !/^[A-Za-z0-9_-]{16,64}$/.test(input.visitor) || typeof input.liked !== 'boolean') {
+      return json(400, { error: { code: 'invalid_request', message: 'visitor and liked are required.' } });
+    }
+    const set = this.likers.get(id) ?? new Set<string>();
+    this.likers.set(id, set);
+    if (input.liked) set.add(input.visitor);
+    else set.delete(input.visitor);
+    const base = this.baseLikes.get(id) ?? this.comments[index].likes ?? 0;
+    this.baseLikes.set(id, base);
+    this.comments[index] = { ...this.comments[index], likes: base + set.size };
+    return json(200, { likes: base + set.size, liked: input.liked });
+  }
+
+  /** Likes a comment had before any visitor of the test pressed. */
+  private baseLikes = new Map<string, number>();
 
   /** What the contract's 201 carries besides the comment: a token for this comment only. */
   private grant(comment: Comment) {
@@ -233,4 +302,52 @@ export function fixtureThread(): Comment[] {
     makeComment({ id: '3', parentId: '2', author: { name: 'Alan Turing', url: null, avatar: 'seed-alan' }, body: 'A reply to Grace.' }),
     ...chain,
   ];
+}
+
+/**
+ * The stream of `GET {endpoint}/comments/stream`, as an EventSource sees it: the fake endpoint
+ * opens it (`ready`, with an id) or refuses it as the browser would report a non-stream answer
+ * (an error, then closed), and tests send events with `FakeEndpoint.send`.
+ */
+export class FakeEventSource extends EventTarget {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSED = 2;
+  readonly CONNECTING = 0;
+  readonly OPEN = 1;
+  readonly CLOSED = 2;
+  readonly withCredentials = false;
+  readyState = 0;
+  onerror: ((event: Event) => void) | null = null;
+  onopen: ((event: Event) => void) | null = null;
+  onmessage: ((event: MessageEvent) => void) | null = null;
+
+  constructor(
+    readonly url: string,
+    fake: FakeEndpoint,
+  ) {
+    super();
+    fake.streams.push(this);
+    fake.requests.push({ method: 'GET', url: new URL(url), headers: new Headers(), body: null });
+    setTimeout(() => {
+      if (this.readyState === 2) return;
+      if (fake.streamStatus !== 200) return this.error(true);
+      this.readyState = 1;
+      this.dispatchEvent(new Event('open'));
+      this.onopen?.(new Event('open'));
+      fake.send('ready', {});
+    });
+  }
+
+  /** The connection failed: `closed` as after an answer that is no stream, else EventSource retries. */
+  error(closed: boolean) {
+    this.readyState = closed ? 2 : 0;
+    const event = new Event('error');
+    this.dispatchEvent(event);
+    this.onerror?.(event);
+  }
+
+  close() {
+    this.readyState = 2;
+  }
 }

@@ -29,12 +29,19 @@ export const $$ = <T extends Element = HTMLElement>(el: Element, selector: strin
   Array.from(el.shadowRoot!.querySelectorAll<T & Element>(selector)) as T[];
 
 /** Renders the widget against the fake endpoint and waits until the thread has loaded. */
-export async function renderWidget(fake: FakeEndpoint, thread = 'episode-1', extra = {} as { maxDepth?: number; noRemember?: boolean }) {
+export async function renderWidget(
+  fake: FakeEndpoint,
+  thread = 'episode-1',
+  extra = {} as { maxDepth?: number; noRemember?: boolean; noLikes?: boolean; live?: boolean; sort?: string },
+) {
   const el = await fixture<ColloquyComments>(html`<colloquy-comments
     endpoint=${fake.base}
     thread=${thread}
     max-depth=${extra.maxDepth ?? 5}
+    sort=${extra.sort ?? 'oldest'}
     ?no-remember=${extra.noRemember ?? false}
+    ?no-likes=${extra.noLikes ?? false}
+    ?live=${extra.live ?? false}
   ></colloquy-comments>`);
   await waitUntil(() => !$(el, '[part~="skeleton"]'), 'thread did not load');
   await el.updateComplete;

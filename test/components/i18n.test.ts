@@ -9,12 +9,13 @@ import type { ColloquyComments } from '../../src/components/comments/colloquy-co
 import en, { type PluralMessage } from '../../src/i18n/en.js';
 import enForm from '../../src/i18n/en-form.js';
 import enInteractions from '../../src/i18n/en-interactions.js';
+import enLive from '../../src/i18n/en-live.js';
 import enWriting from '../../src/i18n/en-writing.js';
 import { LOCALES, say } from '../../src/i18n/i18n.js';
 import { FakeEndpoint, fixtureThread, makeComment } from './fake-endpoint.js';
 import { $, settle, submit } from './helpers.js';
 
-const english: Record<string, string | PluralMessage> = { ...en, ...enForm, ...enWriting, ...enInteractions };
+const english: Record<string, string | PluralMessage> = { ...en, ...enForm, ...enWriting, ...enInteractions, ...enLive };
 const loadLocale = async (code: string) =>
   (await import(`../../src/i18n/locales/${code}.ts`)).default as Record<string, string | PluralMessage>;
 const placeholders = (text: string) => (text.match(/\{\w+\}/g) ?? []).sort().join();

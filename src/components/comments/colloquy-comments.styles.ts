@@ -60,6 +60,21 @@ export const styles = css`
   button {
     font-weight: 600;
   }
+  .badge,
+  .pinned {
+    background: var(--_badge-bg);
+    color: var(--_badge-text);
+    border-radius: var(--_radius);
+    padding: 0 0.4em;
+    font-size: 0.75em;
+    font-weight: 600;
+  }
+  .closed [part~='reply-button'] {
+    display: none;
+  }
+  [aria-pressed='true'] {
+    text-decoration: none;
+  }
   .date,
   .notice {
     color: var(--_muted);

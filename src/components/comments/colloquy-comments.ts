@@ -1,5 +1,6 @@
 import { html, nothing, render, type TemplateResult } from 'lit/html.js';
-import type { Comment, SortOrder } from '../../api/contract.js';
+import { SORT_ORDERS, type Comment, type SortOrder } from '../../api/contract.js';
+import { parseSort } from '../../api/validate.js';
 import type { Strings } from '../../i18n/en.js';
 import { directionOf, say, type Localized } from '../../i18n/i18n.js';
 import { baseStyles } from '../shared/base-styles.js';
@@ -10,7 +11,7 @@ import type { FormState } from './form-state.js';
 import { LocaleController } from './locale-controller.js';
 import { findPlayer } from './media.js';
 import { PermalinkController, permalinkTarget } from './permalinks.js';
-import { grantsKey, loadSort, read } from './storage.js';
+import { grantsKey, likesKey, loadSort, read, type Likes } from './storage.js';
 import type { Tree } from './thread.js';
 import { ThreadController } from './thread-controller.js';
 import type { CommentParts, ThreadView } from './thread-view.js';
@@ -21,6 +22,7 @@ import { chunk as onDemand } from '../shared/chunk.js';
 type Interactions = typeof import('./interactions.js');
 type Form = typeof import('./form.js');
 type View = typeof import('./thread-view.js');
+type Live = typeof import('./live.js');
 
 /** What this module's on-demand chunks are resolved against, for their retries (shared/chunk.ts). */
 const here = import.meta.url;
@@ -45,19 +47,23 @@ const SKELETON = html`<ol part="skeleton" class="skeleton" aria-hidden="true">
  * @slot notice - A line of the site's own under the privacy notice, e.g. "This site uses Akismet to reduce spam."
  *
  * @csspart heading - The thread heading ("3 Comments").
- * @csspart sort - The "Oldest first / Newest first" control.
+ * @csspart sort - The "Oldest first / Newest first / Top" control ("Top" only with likes).
+ * @csspart new-comments - With `live`: "2 new comments", a button that shows the comments that arrived while reading.
  * @csspart list - Every list of comments: the thread, and each list of replies.
  * @csspart replies - A nested list of replies (also carries `list`).
  * @csspart comment - One comment (an `<article>`); a deleted comment's placeholder also carries `deleted`.
  * @csspart comment-avatar - The commenter's avatar (initials on a colour drawn from the endpoint's seed).
  * @csspart comment-author - The commenter's name; a link when they gave a website.
  * @csspart comment-date - The date, which is also the comment's permalink.
+ * @csspart badge - The "Host" badge on a comment the site's host wrote.
+ * @csspart pinned - The "Pinned" marker on a comment a moderator pinned (listed first in every order).
  * @csspart comment-body - The comment's text.
  * @csspart timestamp - A podcast timestamp in a comment (`12:34`, `1:02:03`): a button that plays the episode from there.
  * @csspart pending - "Your comment is awaiting moderation."
  * @csspart actions - The row of a comment's buttons.
  * @csspart reply-button - The Reply button of each comment.
  * @csspart copy-link - The "Copy link" button of each comment.
+ * @csspart like-button - "Like" and the count on each approved comment (`aria-pressed` when this visitor likes it); not with `no-likes`.
  * @csspart edit-button - "Edit" on the visitor's own comment, for 15 minutes after posting it.
  * @csspart delete-button - "Delete" on the visitor's own comment, for 15 minutes after posting it.
  * @csspart confirm-delete - "Delete this comment? This cannot be undone." with its Delete and Cancel buttons.
@@ -68,6 +74,7 @@ const SKELETON = html`<ol part="skeleton" class="skeleton" aria-hidden="true">
  * @csspart load-error - The message shown when the thread, or the form's code (in the form's place), could not be loaded.
  * @csspart retry-button - The Retry button of that message.
  * @csspart form - The comment form.
+ * @csspart closed - "Comments are closed.", in the form's place when the thread is closed.
  * @csspart form-heading - "Leave a Comment" or "Reply to …".
  * @csspart cancel-reply - The "Cancel reply" button.
  * @csspart privacy-notice - "Your email address will not be published. Required fields are marked *".
@@ -95,6 +102,8 @@ const SKELETON = html`<ol part="skeleton" class="skeleton" aria-hidden="true">
  * @cssprop --colloquy-radius - Corner radius of fields and buttons. Default `6px`.
  * @cssprop --colloquy-font - Font family. Default: the page's.
  * @cssprop --colloquy-gap - The base spacing unit. Default `1rem`.
+ * @cssprop --colloquy-badge-bg - Background of the "Host" badge and the "Pinned" marker. Default: the accent colour.
+ * @cssprop --colloquy-badge-text - Text of the "Host" badge and the "Pinned" marker. Default: the accent text colour.
  *
  * @fires colloquy-loaded - The thread loaded; `detail: {count}`.
  * @fires colloquy-submit - A valid comment is about to be posted; cancelable; `detail: {thread, parentId, author: {name, url}, body}` (never the email).
@@ -163,6 +172,8 @@ export class ColloquyComments extends ColloquyElement {
     player: {},
     loading: {},
     noRemember: { type: Boolean, attribute: 'no-remember' },
+    noLikes: { type: Boolean, attribute: 'no-likes' },
+    live: { type: Boolean },
     strings: { type: Object },
     announcement: { state: true },
   };
@@ -181,7 +192,7 @@ export class ColloquyComments extends ColloquyElement {
   /** Top-level comments per page, each with its replies; "Load more comments" fetches the next. */
   pageSize = 50;
 
-  /** Initial order, `oldest` or `newest`. A visitor's own choice, remembered for the site, wins. */
+  /** Initial order, `oldest`, `newest` or `top` (most liked first). A visitor's own choice, remembered for the site, wins. */
   sort: SortOrder = 'oldest';
 
   /** CSS selector of the page's player for timestamps. Default: the first `<audio>` or `<video>`. */
@@ -192,6 +203,12 @@ export class ColloquyComments extends ColloquyElement {
 
   /** Hides "Save my name, email, and website…", so nothing is ever kept in the browser but drafts. */
   noRemember = false;
+
+  /** No like buttons and no "Top" order. */
+  noLikes = false;
+
+  /** Live updates: new comments are announced with a "2 new comments" button, edits and deletions shown in place. */
+  live = false;
 
   /**
    * The site's own wording for any message, over the locale's: `{leaveComment: 'Join the conversation'}`.
@@ -242,7 +259,9 @@ export class ColloquyComments extends ColloquyElement {
     // so it is compiled by the time the first page arrives.
     void this.#viewChunk();
     if (!this.hasUpdated) {
-      this.#thread.order = loadSort() ?? this.sort;
+      // One rule for every order named: the visitor's remembered one, else the attribute; "Top" only with likes.
+      const order = parseSort(loadSort() ?? this.sort, SORT_ORDERS, 'oldest') ?? 'oldest';
+      this.#thread.order = this.noLikes && order === 'top' ? 'oldest' : order;
     } else if (this.#viewport.active && this.#thread.state === 'loading') {
       // Moved in the DOM mid-load: disconnecting aborted the request, so ask again.
       void this.load();
@@ -301,7 +320,12 @@ export class ColloquyComments extends ColloquyElement {
     // The visitor's own fresh comments: their tools come with the writer, fetched only then.
     if (read(grantsKey(this.endpoint))) void this.#act((ui, host) => ui.watchGrants(host), () => {});
     void this.#permalinks.reveal();
+    // Live updates once the first page is shown, in their own chunk (live.ts): only pages that ask download it.
+    if (this.live) void onDemand(here, './live.js', (): Promise<Live> => import('./live.js')).then((module) => module.goLive(this.#parts, this.#liveHost), () => {});
   }
+
+  /** Where live updates put their "2 new comments" button. */
+  #liveHost = Object.assign(document.createElement('div'), { className: 'form-host' });
 
   /**
    * The form's chunk (form.ts), fetched with the thread. Once here, the form gets its state
@@ -422,6 +446,7 @@ export class ColloquyComments extends ColloquyElement {
   /** The form once its chunk is here; until then its place, kept at its height; Retry if the chunk failed. */
   #renderForm(s: Localized) {
     const module = this.#formModuleHere;
+    if (this.#thread.closed) return html`<p part="closed" class="notice">${s.closed}</p>`;
     if (module && this.#form) return module.renderForm(this.#form, this.#handleForm, s, this.noRemember, !!findPlayer(this.player));
     return this.#formFailed
       ? html`<div part="load-error">
@@ -460,7 +485,12 @@ export class ColloquyComments extends ColloquyElement {
     const tree = loading || thread.state === 'error' || !view ? null : this.#treeOf(thread.comments);
     if (view && tree) {
       const ids = this.#own?.tools.ids(this.#own.host) ?? [];
+      const liked = new Set(read<Likes>(likesKey(this.endpoint))?.liked);
+      // A closed thread takes no replies: its Reply buttons are hidden (styles).
+      view.list.classList.toggle('closed', thread.closed);
       view.update(tree, {
+        noLikes: this.noLikes,
+        liked: (id) => liked.has(id),
         strings: s,
         locale,
         maxDepth: this.maxDepth,
@@ -481,10 +511,11 @@ export class ColloquyComments extends ColloquyElement {
           ? html`<select part="sort" aria-label=${s.sort} .value=${thread.order} @change=${this.#handleSort}>
               <option value="oldest">${s.oldest}</option>
               <option value="newest">${s.newest}</option>
+              <option value="top" ?hidden=${this.noLikes} ?disabled=${this.noLikes}>${s.top}</option>
             </select>`
           : nothing}
       </div>
-      ${this.#renderThread(s, tree)} ${inThread ? nothing : this.#formHost}
+      ${tree ? this.#liveHost : nothing} ${this.#renderThread(s, tree)} ${inThread ? nothing : this.#formHost}
       <div part="status" class="visually-hidden" role="status">${this.announcement}</div>
     </section>`;
   }

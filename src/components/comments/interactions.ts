@@ -7,13 +7,15 @@
  * through the same narrow host as the writer (writer-host.ts).
  */
 import { ApiError } from '../../api/client.js';
+import { likeComment } from '../../api/likes.js';
 import { listReplies } from '../../api/replies.js';
-import type { Comment, SortOrder } from '../../api/contract.js';
+import { VISITOR_KEY, type Comment, type SortOrder } from '../../api/contract.js';
 import { emit } from '../../events/events.js';
 import enInteractions from '../../i18n/en-interactions.js';
+import { say } from '../../i18n/i18n.js';
 import { findPlayer } from './media.js';
 import { persistDraft, writer } from './form-actions.js';
-import { saveSort } from './storage.js';
+import { likesKey, read, saveSort, write, type Likes } from './storage.js';
 import { moreOf } from './thread-controller.js';
 import type { ThreadController } from './thread-controller.js';
 import type { HostParts, ThreadEdits, WriterHost as Host } from './writer-host.js';
@@ -26,9 +28,11 @@ const hosts = new WeakMap<HTMLElement, Host>();
 /** How the writer changes the thread's list (see writer-host.ts). */
 const editsOf = (thread: ThreadController): ThreadEdits => ({
   add(comment) {
-    if (thread.comments.some((c) => c.id === comment.id)) return;
-    const first = thread.order === 'newest' && !comment.parentId;
-    thread.set({ comments: first ? [comment, ...thread.comments] : [...thread.comments, comment] });
+    const { comments } = thread;
+    if (comments.some((c) => c.id === comment.id)) return;
+    // Newest first: before the first conversation that is not pinned (pinned ones stay on top).
+    const at = thread.order === 'newest' && !comment.parentId ? comments.findIndex((c) => !c.parentId && !c.pinned) : -1;
+    thread.set({ comments: at < 0 ? [...comments, comment] : [...comments.slice(0, at), comment, ...comments.slice(at)] });
   },
   replace: (comment) => thread.set({ comments: thread.comments.map((c) => (c.id === comment.id ? comment : c)) }),
   remove: (id) => thread.set({ comments: thread.comments.filter((c) => c.id !== id) }),
@@ -82,8 +86,9 @@ export const COPIED_FOR = 2000;
 
 /** A button of a comment (or under a conversation) was pressed: what its `data-*` asks for. */
 export function press(host: Host, button: HTMLElement): void {
-  const { replyTo, copy, seek, more } = button.dataset;
-  if (replyTo !== undefined) void reply(host, replyTo);
+  const { replyTo, copy, seek, more, like: liked } = button.dataset;
+  if (liked !== undefined) void like(host, liked, button);
+  else if (replyTo !== undefined) void reply(host, replyTo);
   else if (copy !== undefined) void copyLink(host, copy, button);
   else if (seek !== undefined) play(host, Number(seek));
   else if (more !== undefined) void moreReplies(host, more);
@@ -192,6 +197,49 @@ export function sort(host: Host, order: SortOrder): void {
   host.thread.order = order;
   saveSort(order);
   void host.load();
+}
+
+/** Comments whose like is on its way: a second press waits for the answer. */
+const liking = new Set<string>();
+
+/** A random key for this visitor on this endpoint: 32 hex digits (crypto.getRandomValues works on plain http too). */
+const visitorKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+/**
+ * "Like" pressed: likes the comment, or takes the like back. The visitor's random key is made
+ * and kept on their first like only (no cookie); the ids they like are kept with it, so a reload
+ * shows them pressed. The button and the comment's count change in place (the focus stays);
+ * a failure is announced and changes nothing.
+ */
+async function like(host: Host, id: string, button: HTMLElement) {
+  const s = { ...enInteractions, ...host.strings };
+  const key = likesKey(host.endpoint);
+  const saved = read<Likes>(key);
+  const visitor = typeof saved?.visitor === 'string' && VISITOR_KEY.test(saved.visitor) ? saved.visitor : visitorKey();
+  const ids = () => (Array.isArray(read<Likes>(key)?.liked) ? read<Likes>(key)!.liked.filter((x) => x !== id) : []);
+  if (liking.has(id)) return;
+  liking.add(id);
+  // Kept before asking: a like whose answer is lost can still be taken back with the same key.
+  if (visitor !== saved?.visitor) write(key, { visitor, liked: ids() });
+  try {
+    const answer = await likeComment(host.endpoint, id, { visitor, liked: button.getAttribute('aria-pressed') !== 'true' });
+    const { likes, liked } = answer ?? {};
+    if (!Number.isSafeInteger(likes) || likes < 0 || typeof liked !== 'boolean') throw new ApiError('server_error');
+    write(key, { visitor, liked: liked ? [...ids(), id] : ids() });
+    const comment = host.thread.comments.find((c) => c.id === id);
+    // Changed in place, like the button: rebuilding the comment would take the focus from it.
+    if (comment) comment.likes = likes;
+    button.setAttribute('aria-pressed', '' + liked);
+    button.lastElementChild!.textContent = likes.toLocaleString(host.locale);
+    host.announce(say(s.likeCount, host.locale, likes));
+  } catch (error) {
+    const code = error instanceof ApiError ? error.code : 'network';
+    const message = code === 'likes_off' ? s.likesOff : s.likeFailed;
+    host.announce(message);
+    emit(host.element, 'colloquy-error', { code, message });
+  } finally {
+    liking.delete(id);
+  }
 }
 
 /** Copies a comment's permalink; the button says "Link copied." for a moment. */

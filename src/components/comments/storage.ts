@@ -48,6 +48,16 @@ export const draftKey = (endpoint: string, thread: string) => `colloquy-draft:${
 /** The visitor's chosen sort order, for the whole site. */
 export const loadSort = () => read<SortOrder>('colloquy-sort');
 export const saveSort = (sort: SortOrder) => write('colloquy-sort', sort);
+/**
+ * The visitor's likes on an endpoint: written only by their first like. `visitor` is a random key
+ * (no cookie, no login) the endpoint stores only as a keyed hash; `liked` the ids they like now,
+ * so a reload shows them pressed (the list itself is the same for every visitor).
+ */
+export interface Likes {
+  visitor: string;
+  liked: string[];
+}
+export const likesKey = (endpoint: string) => `colloquy-likes:${endpoint}`;
 /** Where the edit tokens of the visitor's own fresh comments on an endpoint are kept (see writer.ts). */
 export const grantsKey = (endpoint: string) => `colloquy-own:${endpoint}`;
 

@@ -54,6 +54,8 @@ export class ThreadController implements ReactiveController {
   /** The endpoint's signed note of when the form was shown, sent back with the post. */
   formToken?: string;
   moreReplies: Record<string, MoreReplies> = {};
+  /** The endpoint says the thread takes no new comments (`CommentPage.closed`). */
+  closed = false;
   #controller: AbortController | null = null;
   /** The contract's largest page size, once the endpoint has refused the one asked for. */
   #limit = 0;
@@ -115,6 +117,7 @@ export class ThreadController implements ReactiveController {
         nextCursor: isString(page.nextCursor) ? page.nextCursor : null,
         formToken: isString(page.formToken) ? page.formToken : undefined,
         moreReplies: moreOf(page),
+        closed: page.closed === true,
         state: 'loaded',
       });
       emit(this.#host, 'colloquy-loaded', { count: this.count });

@@ -43,6 +43,10 @@ export interface ThreadViewOptions {
   decorate?: (comment: Comment, parts: CommentParts) => void;
   /** Ids to decorate on every update. */
   decorated: readonly string[];
+  /** No like buttons (the `no-likes` attribute). */
+  noLikes: boolean;
+  /** Whether this visitor liked a comment (kept in their browser, storage.ts). */
+  liked: (id: string) => boolean;
 }
 
 interface Conversation {
@@ -96,7 +100,7 @@ export class ThreadView {
 
   /** Brings the DOM to `tree`, reusing every conversation that has not changed. */
   update(tree: Tree, options: ThreadViewOptions): void {
-    if (options.strings !== this.#strings || options.locale !== this.#options?.locale) {
+    if (options.strings !== this.#strings || options.locale !== this.#options?.locale || options.noLikes !== this.#options.noLikes) {
       // New words: every comment is built again.
       this.#strings = options.strings;
       this.#dates = commentDates(options.locale);
@@ -255,6 +259,8 @@ export class ThreadView {
       const when = new Date(comment.createdAt);
       time.dateTime = comment.createdAt;
       time.textContent = isNaN(+when) ? '' : this.#dates!.format(when);
+      if (comment.role === 'host') author.after(make('span', { part: 'badge', class: 'badge' }, s.host));
+      if (comment.pinned === true) header.append(make('span', { part: 'pinned', class: 'pinned' }, s.pinned));
       if (status === 'pending') header.after(make('p', { part: 'pending', class: 'notice' }, s.awaitingModeration));
       formatBody(comment.body, body);
       if (status === 'approved') {
@@ -263,6 +269,13 @@ export class ThreadView {
         reply.setAttribute('aria-labelledby', `reply-${id} author-${id}`);
       } else reply.remove();
       copy.dataset.copy = id;
+      const { likes } = comment;
+      if (status === 'approved' && Number.isSafeInteger(likes) && likes! >= 0 && !this.#options.noLikes) {
+        const pressed = this.#options.liked(id);
+        const like = make('button', { part: 'like-button', type: 'button', 'data-like': id, 'aria-pressed': '' + pressed }, s.like + ' ');
+        like.append(make('span', { class: 'count' }, likes!.toLocaleString(this.#options.locale)));
+        actions.prepend(like);
+      }
       parts = { article, body, actions };
     }
     this.#built.set(comment, parts);

@@ -4,6 +4,7 @@
  * nothing else. Types only, so neither side imports the other.
  */
 import type { Comment } from '../../api/contract.js';
+import type { ReactiveController } from '../shared/colloquy-element.js';
 import type { Localized } from '../../i18n/i18n.js';
 import type { FormState } from './form-state.js';
 import type { ThreadController } from './thread-controller.js';
@@ -25,6 +26,7 @@ export interface HostParts {
     article(id: string): HTMLElement | null;
     requestUpdate(): void;
     load(): Promise<void>;
+    addController(controller: ReactiveController): void;
   };
   /** The element's language and strings (its locale controller). */
   readonly words: { readonly locale: string; readonly strings: Localized };

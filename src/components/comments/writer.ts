@@ -78,6 +78,8 @@ function fail(host: Host, error: unknown, fieldErrors: Errors = {}): string {
     server_error: s.serverError,
     not_found: s.parentGone,
     forbidden_origin: s.notAllowed,
+    thread_closed: s.closed,
+    banned: s.banned,
   };
   const fields = Object.keys(fieldErrors).length;
   return report(host, e.code, fields ? say(s.fixFields, host.locale, fields) : (byCode[e.code] ?? s.rejected));

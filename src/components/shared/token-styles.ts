@@ -20,6 +20,8 @@ export const tokenStyles = css`
     --_radius: var(--colloquy-radius, 6px);
     --_font: var(--colloquy-font, inherit);
     --_gap: var(--colloquy-gap, 1rem);
+    --_badge-bg: var(--colloquy-badge-bg, var(--_accent));
+    --_badge-text: var(--colloquy-badge-text, var(--_accent-text));
     color: var(--_text);
     /*
      * Light: transparent unless the site sets one, so the widget sits on the page's own
