@@ -525,6 +525,22 @@ export function spamContract({ server }: SuiteContext): void {
       fake.mode = 'normal';
     });
 
+    it('refuses a post whose thread a moderator closed while Akismet was asked (403 thread_closed), storing nothing', async () => {
+      const slow = withAkismet({ timeoutMs: 500 });
+      fake.mode = 'slow';
+      const thread = uniqueThread('closing');
+      const checks = fake.callsTo('comment-check').length;
+      const waiting = slow.post({ thread, body: 'Sent just before the close.' });
+      await waitFor(() => fake.callsTo('comment-check').length > checks, 2000, 'the slow check to start');
+      assert.equal((await slow.admin('POST', `/threads/${encodeURIComponent(thread)}/close`, { body: { closed: true } })).status, 200);
+      const reply = await waiting;
+      fake.mode = 'normal';
+      assert.equal(reply.status, 403, reply.text);
+      assert.equal(reply.json.error.code, 'thread_closed');
+      const held = await slow.admin('GET', `/comments?${new URLSearchParams({ thread })}`);
+      assert.deepEqual(held.json.comments, []);
+    });
+
     describe('on an author’s edit', () => {
       it('asks comment-check again with the new text and recheck_reason=edit; publishes on false', async () => {
         const s = withAkismet();

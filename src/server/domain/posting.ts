@@ -64,6 +64,12 @@ export interface Screening {
   verdict: Verdict;
   /** Akismet and what it is told about the poster, when it is on. */
   akismet: { client: Akismet; facts: Omit<CommentFacts, 'createdAt' | 'name' | 'email' | 'url' | 'body'> } | null;
+  /**
+   * Throws when the thread no longer takes posts (closing.ts, `assertOpen`). The route checks
+   * before any rule; this asks again once Akismet has answered, which can take seconds, so a
+   * thread a moderator closed meanwhile takes nothing.
+   */
+  stillOpen?: () => Promise<void>;
 }
 
 export type PostResult =
@@ -134,6 +140,7 @@ export async function postComment(
     spamCheck = { verdict: answer, params, checkedAt: poster.clock() };
     if (answer === 'spam') verdict = { status: 'spam', reason: 'akismet' };
     else if (answer === 'unknown' && verdict === null) verdict = { status: 'pending', reason: 'akismet_unavailable' };
+    await screening.stillOpen?.();
   }
 
   // Read after any Akismet call, so the comment is not dated seconds before it was stored.

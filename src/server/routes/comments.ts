@@ -115,7 +115,8 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
   router.post('/', requireJson, async (c) => {
     const input = parseNewComment(parseJson(await readBody(c, MAX_BODY_BYTES)));
     // Before any spam rule: a closed thread refuses every post and reply alike.
-    await assertOpen(store, input.thread, clock(), options.closeAfterDays ?? null);
+    const stillOpen = () => assertOpen(store, input.thread, clock(), options.closeAfterDays ?? null);
+    await stillOpen();
     const address = clientAddress(c);
     // The word lists read the client's address too (WordPress's disallowed keys).
     const verdict = screen({ ...input, address: address ?? null }, options.spamRules, forms, clock());
@@ -128,6 +129,7 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
       {
         verdict,
         akismet: options.akismet && { client: options.akismet, facts: akismetFacts(c, address, input.thread, options.akismet) },
+        stillOpen,
       },
       options.listeners,
     );
