@@ -121,6 +121,23 @@ describe('<colloquy-comments live>', () => {
     }
   });
 
+  it('in a page hidden before its first event, still connects once for an id to catch up from', async () => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+    try {
+      const el = renderWidget(fake, 'episode-1', { live: true });
+      await waitUntil(() => fake.streams.length === 1, 'no stream while hidden from the start');
+      document.dispatchEvent(new Event('visibilitychange'));
+      await el;
+      await waitUntil(() => fake.streams[0].readyState === 2, 'not closed after its first event');
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
+      document.dispatchEvent(new Event('visibilitychange'));
+      expect(fake.streams).to.have.length(2);
+      expect(new URL(fake.streams[1].url).searchParams.get('lastEventId')).to.match(/^\d+-\d+$/);
+    } finally {
+      delete (document as { hidden?: boolean }).hidden;
+    }
+  });
+
   it('goes without live updates, quietly, when the endpoint has no stream', async () => {
     fake.streamStatus = 404;
     const notes: unknown[] = [];

@@ -48,7 +48,8 @@ class Live implements ReactiveController {
     this.#parts = parts;
     this.#slot = slot;
     parts.element.addController(this);
-    document.addEventListener('visibilitychange', () => (document.hidden ? this.#close() : this.#open()));
+    // Hidden: closed, once there is an id to catch up from (else it closes when its first event brings one).
+    document.addEventListener('visibilitychange', () => (!document.hidden ? this.#open() : this.#lastId && this.#close()));
   }
 
   hostConnected(): void {
@@ -75,7 +76,8 @@ class Live implements ReactiveController {
 
   #open(): void {
     const { element } = this.#parts;
-    if (this.#off || this.#source || this.#timer || document.hidden || !element.isConnected || !this.#owner) return;
+    // A page hidden from the start still connects once, for an id to catch up from when it is shown.
+    if (this.#off || this.#source || this.#timer || (document.hidden && this.#lastId) || !element.isConnected || !this.#owner) return;
     const query = new URLSearchParams({ thread: element.threadKey });
     // A new EventSource cannot send Last-Event-ID itself: the endpoint reads it from the query too.
     if (this.#lastId) query.set('lastEventId', this.#lastId);
@@ -135,6 +137,7 @@ class Live implements ReactiveController {
     if (event.lastEventId) this.#lastId = event.lastEventId;
     this.#failures = 0;
     this.#worked = true;
+    if (document.hidden && this.#lastId) this.#close();
     let data: Comment | null = null;
     try {
       data = JSON.parse(event.data) as Comment;
