@@ -51,7 +51,7 @@ export default {
     (context, next) => {
       // Never from the browser's cache, refusal or not, so a page after the first can still be refused
       // it (the runner's own cache middleware sets a year's max-age on the way out: that set is turned).
-      if (/\/comments\/(form|writer|interactions)\.[jt]s$/.test(context.path)) {
+      if (/\/comments\/(form|writer|interactions|thread-view|live)\.[jt]s$/.test(context.path)) {
         const set = context.response.set.bind(context.response);
         context.response.set = (...args) =>
           typeof args[0] === 'string' && args[0].toLowerCase() === 'cache-control' ? set(args[0], 'no-store') : set(...args);

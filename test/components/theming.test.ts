@@ -34,7 +34,7 @@ describe('<colloquy-comments> parts', () => {
     document.body.append(audio);
     const fake = new FakeEndpoint([
       ...fixtureThread(),
-      makeComment({ id: '20', body: 'Listen from 12:34.' }),
+      makeComment({ id: '20', body: 'Listen from 12:34.', role: 'host', pinned: true, likes: 3 }),
       makeComment({ id: '21', status: 'deleted', body: '', author: { name: '', url: null, avatar: '' } }),
       makeComment({ id: '22', parentId: '21', body: 'A reply to a deleted comment.' }),
       ...Array.from({ length: 3 }, (_, i) => makeComment({ id: String(30 + i) })),
@@ -82,6 +82,18 @@ describe('<colloquy-comments> parts', () => {
       $<HTMLButtonElement>(el, '[part~="manage"]').click();
       await waitUntil(() => $(el, '[part~="form-notice"]'), 'the manage note');
       collect(el);
+      // A closed thread: "Comments are closed." in the form's place.
+      fake.closed = true;
+      const closed = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base} thread="t" loading="eager"></colloquy-comments>`);
+      await waitUntil(() => $(closed, '[part~="closed"]'), 'the closed note');
+      collect(closed);
+      fake.closed = false;
+      // Live: a comment announced by the "1 new comment" button.
+      const live = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base} thread="t" loading="eager" live></colloquy-comments>`);
+      await waitUntil(() => fake.stream?.readyState === 1, 'no stream opened');
+      fake.send('comment', makeComment({ id: '90', body: 'Just in.' }));
+      await waitUntil(() => $(live, '[part~="new-comments"]'), 'the new comments button');
+      collect(live);
     } finally {
       fake.restore();
       audio.remove();
