@@ -86,6 +86,12 @@ export interface CommentPage {
    */
   formToken?: string;
   /**
+   * Optional: where live updates go on from this page. A client that opens
+   * `GET {endpoint}/comments/stream` after reading the page passes it as `lastEventId`, so a
+   * comment written in between is not missed. Present when the endpoint has live updates.
+   */
+  liveId?: string;
+  /**
    * Optional: the page size the endpoint used, when it is not the `limit` asked for (the
    * reference server clamps `limit` to {@link PAGE_SIZE}`.max`).
    */

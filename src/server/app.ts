@@ -196,6 +196,7 @@ export function createApp(options: AppOptions): Hono {
       listeners,
       closeAfterDays: config.closeAfterDays ?? null,
       likes,
+      live: liveMax > 0,
     }),
   );
   api.route('/counts', countRoutes({ store }));

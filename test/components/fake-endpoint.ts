@@ -61,6 +61,8 @@ export class FakeEndpoint {
   newStatus: 'approved' | 'pending' = 'approved';
   /** The page says the thread is closed (`closed: true`). */
   closed = false;
+  /** The page says where the live stream goes on from (`liveId`), when set. */
+  liveId?: string;
   /** The visitor keys that like each comment (`POST /comments/{id}/like`). */
   likers = new Map<string, Set<string>>();
   /** What `GET /comments/stream` answers an EventSource: a stream, or 404 (an endpoint without one). */
@@ -192,6 +194,7 @@ export class FakeEndpoint {
       formToken: 'signed-form-time',
       ...(Object.keys(moreReplies).length ? { moreReplies } : {}),
       ...(this.closed ? { closed: true as const } : {}),
+      ...(this.liveId ? { liveId: this.liveId } : {}),
     };
   }
 

@@ -43,6 +43,12 @@ describe('<colloquy-comments live>', () => {
     expect(listed).to.be.lessThan(streamed);
   });
 
+  it('opens the stream from where the first page was read (its liveId), so a comment written in between is not missed', async () => {
+    fake.liveId = '41-1764590000000';
+    await live();
+    expect(new URL(fake.streams[0].url).searchParams.get('lastEventId')).to.equal('41-1764590000000');
+  });
+
   it('announces new comments with a button instead of inserting them, and inserts them when pressed', async () => {
     const el = await live();
     fake.send('comment', makeComment({ id: '7', body: 'Just in.' }));

@@ -283,6 +283,33 @@ export function liveContract({ server, store, another }: SuiteContext): void {
       }
     });
 
+    it('goes on from a list page’s liveId: a comment written after the page was read and before the stream opened still arrives', async () => {
+      const s = server();
+      const http = await listen(s);
+      try {
+        const thread = uniqueThread('live');
+        await s.post({ thread, body: 'Listed.' });
+        const { liveId } = await s.list(thread);
+        assert.ok(liveId, 'the page says where the stream goes on from');
+        const between = await s.post({ thread, body: 'Written in between.' });
+        const query = new URLSearchParams({ thread, lastEventId: liveId! });
+        const abort = new AbortController();
+        const reader = new SseReader(await fetch(`${http.url}/api/comments/stream?${query}`, { signal: abort.signal }), abort);
+        const caught = await reader.next();
+        assert.deepEqual([caught.event, JSON.parse(caught.data).id], ['comment', between.json.comment.id]);
+        assert.equal((await reader.next()).event, 'ready');
+        reader.close();
+
+        // A page cached for hours with nothing written since is no reason to reload.
+        const version = (await s.list(thread)).liveId!.split('-')[0];
+        const { reader: still, first } = await connected(http.url, thread, { 'Last-Event-ID': `${version}-1000` });
+        assert.equal(first.event, 'ready');
+        still.close();
+      } finally {
+        await http.close();
+      }
+    });
+
     it(`refuses more than ${LIVE_PER_ADDRESS} streams from one address with 429 too_fast, and an unknown thread is an empty stream`, async () => {
       const s = server();
       const http = await listen(s);

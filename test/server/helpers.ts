@@ -55,6 +55,8 @@ export interface Reply {
   headers: Headers;
   text: string;
   json: any;
+  /** A list page's `liveId`, set apart from `json` (see {@link TestServer.list}). */
+  liveId?: string;
 }
 
 export interface PostOptions {
@@ -141,9 +143,16 @@ export class TestServer {
     return { status: res.status, headers: res.headers, text, json };
   }
 
-  list(thread: string, params: Record<string, string> = {}, init: RequestInit = {}): Promise<Reply> {
+  /** A list page; its `liveId` (a fresh stamp on every page) is checked and set apart as `reply.liveId`, so pages compare whole. */
+  async list(thread: string, params: Record<string, string> = {}, init: RequestInit = {}): Promise<Reply> {
     const query = new URLSearchParams({ thread, ...params });
-    return this.request(`/api/comments?${query}`, init);
+    const reply = await this.request(`/api/comments?${query}`, init);
+    if (reply.json && typeof reply.json === 'object' && 'liveId' in reply.json) {
+      const { liveId, ...page } = reply.json as { liveId: unknown };
+      assert.match(String(liveId), /^\d+-\d+$/, 'liveId is <version>-<ms>');
+      return { ...reply, json: page, liveId: liveId as string };
+    }
+    return reply;
   }
 
   post(draft: Draft, options: PostOptions = {}): Promise<Reply> {

@@ -71,6 +71,8 @@ class Live implements ReactiveController {
       this.#fresh = [];
     }
     this.#keep(this.#fresh.filter((c) => !this.#known(c.id)));
+    // A stream opened after the page goes on from where the page was read: nothing between is missed.
+    if (!this.#source && !this.#lastId) this.#lastId = this.#parts.thread.liveId ?? '';
     this.#open();
   }
 

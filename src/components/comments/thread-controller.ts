@@ -53,6 +53,8 @@ export class ThreadController implements ReactiveController {
   order: SortOrder = 'oldest';
   /** The endpoint's signed note of when the form was shown, sent back with the post. */
   formToken?: string;
+  /** Where the live stream goes on from this thread's first page (`CommentPage.liveId`). */
+  liveId?: string;
   moreReplies: Record<string, MoreReplies> = {};
   /** The endpoint says the thread takes no new comments (`CommentPage.closed`). */
   closed = false;
@@ -116,6 +118,7 @@ export class ThreadController implements ReactiveController {
         count: Number.isFinite(page.count) ? page.count : 0,
         nextCursor: isString(page.nextCursor) ? page.nextCursor : null,
         formToken: isString(page.formToken) ? page.formToken : undefined,
+        liveId: isString(page.liveId) ? page.liveId : undefined,
         moreReplies: moreOf(page),
         closed: page.closed === true,
         state: 'loaded',

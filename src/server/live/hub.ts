@@ -204,7 +204,8 @@ export class LiveHub {
     };
     const cursor = parseEventId(lastEventId);
     if (lastEventId === undefined) ready(current, 'ready');
-    else if (!cursor || cursor.version > current || now - cursor.at > CATCH_UP_WINDOW_MS) ready(current, 'reset');
+    // An old id is fine when nothing happened since (a page cached for hours says so).
+    else if (!cursor || cursor.version > current || (cursor.version < current && now - cursor.at > CATCH_UP_WINDOW_MS)) ready(current, 'reset');
     else {
       const events = await this.options.store.liveEvents(reader.thread, cursor.version, CATCH_UP_MAX + 1);
       if (events.length > CATCH_UP_MAX) ready(current, 'reset');

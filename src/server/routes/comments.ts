@@ -54,6 +54,8 @@ export interface CommentRoutesOptions {
   closeAfterDays?: number | null;
   /** COLLOQUY_LIKES: listed comments carry their `likes`, and `top` ranks by them; off, neither (and `top` is `oldest`). Default on. */
   likes?: boolean;
+  /** Live updates are on: each page says where the stream goes on from (`liveId`). */
+  live?: boolean;
 }
 
 export function commentRoutes(options: CommentRoutesOptions): Hono {
@@ -81,6 +83,9 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
           ? { moreReplies: Object.fromEntries([...moreReplies].map(([rootId, held]) => [String(rootId), moreOf(rootId, held)])) }
           : {}),
         ...(closed ? { closed: true as const } : {}),
+        // The version read before the page: the stream catches up from it, so nothing after it is missed
+        // (stamped in real time, as the stream stamps its ids).
+        ...(options.live ? { liveId: `${stats.version}-${Date.now()}` } : {}),
       };
       return JSON.stringify(body);
     });
