@@ -71,6 +71,13 @@ export interface AdminComment {
    * comments, with likes on). The reference server always sends it; optional for older servers.
    */
   likes?: number;
+  /**
+   * Its thread's page: the page the widget reported (`page`, on an origin the server trusts) when
+   * the thread was first used; `null` when none did (a thread from an import, or whose posts came
+   * from elsewhere). Set once, never repointed by a later post. The admin page links the thread
+   * key there, else to its `thread-url` pattern.
+   */
+  pageUrl: string | null;
 }
 
 export interface AdminParent {
@@ -191,6 +198,8 @@ export interface AdminThread extends AdminThreadState {
   count: number;
   /** ISO 8601, UTC: its first approved comment, or `null` when it has none. */
   firstCommentAt: string | null;
+  /** The thread's page, as {@link AdminComment.pageUrl}. */
+  pageUrl: string | null;
 }
 
 /** `GET /api/admin/threads?thread=&after=&limit=`: threads by key (or the `thread`s asked for, at most 100). */

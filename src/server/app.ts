@@ -15,6 +15,7 @@ import { ApiError, codeForStatus, notFound } from './http/errors.js';
 import { formTokens } from './security/form-token.js';
 import { sendJson } from './http/json.js';
 import { keyedHashes } from './security/keyed-hash.js';
+import { trustedOrigins } from './security/trusted-page.js';
 import { PageCache } from './http/page-cache.js';
 import { BodyAborted } from './http/request-body.js';
 import { adminPageRoutes } from './routes/admin-page.js';
@@ -187,7 +188,12 @@ export function createApp(options: AppOptions): Hono {
       hashes,
       tokens: editTokens(config.secret),
       pages,
-      policy: { moderation: config.moderation, floodSeconds: config.floodSeconds },
+      policy: {
+        moderation: config.moderation,
+        floodSeconds: config.floodSeconds,
+        // The thread's page the admin page links to: only on the site's origins or the server's own.
+        trustedOrigins: trustedOrigins({ origins: config.origins, publicUrl: mail?.publicUrl ?? publicUrl, siteUrl: config.siteUrl ?? null }),
+      },
       clock,
       clientAddress: address,
       spamRules: spam,

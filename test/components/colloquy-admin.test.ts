@@ -83,6 +83,7 @@ class FakeAdminApi {
       updatedAt: '2026-11-20T10:00:00.000Z',
       pinned: false,
       role: null,
+      pageUrl: null,
       ...extra,
     });
     this.comments = [
@@ -137,7 +138,7 @@ class FakeAdminApi {
     }
     if (url.pathname === '/api/admin/threads' && request.method === 'GET') {
       const threads = url.searchParams.getAll('thread').map((thread) => this.closed.get(thread) ?? { thread, closed: false, closedBy: null });
-      return this.json(200, { threads: threads.map((t) => ({ ...t, count: 1, firstCommentAt: null })), nextAfter: null });
+      return this.json(200, { threads: threads.map((t) => ({ ...t, count: 1, firstCommentAt: null, pageUrl: null })), nextAfter: null });
     }
     const close = /^\/api\/admin\/threads\/([^/]+)\/close$/.exec(url.pathname);
     if (close && request.method === 'POST') {
@@ -164,6 +165,7 @@ class FakeAdminApi {
         updatedAt: '2026-11-21T10:00:00.000Z',
         pinned: false,
         role: 'host',
+        pageUrl: parent?.pageUrl ?? null,
       };
       this.comments.push(comment);
       return this.json(201, { comment });
@@ -757,6 +759,24 @@ describe('<colloquy-admin>', () => {
       el.threadUrl = 'javascript:alert({thread})';
       await el.updateComplete;
       expect(first!.querySelector('.thread a')).to.equal(null);
+    });
+
+    it('links a thread key to the page the server recorded for the thread (pageUrl) ahead of the thread-url pattern', async () => {
+      api.comments[0]!.pageUrl = 'https://blog.example/2026/11/episode-1?ref=feed';
+      api.comments[1]!.pageUrl = 'javascript:alert(1)';
+      const el = await open();
+      const [first, second] = comments(el);
+      const link = first!.querySelector<HTMLAnchorElement>('.thread a')!;
+      expect(link.href).to.equal('https://blog.example/2026/11/episode-1?ref=feed');
+      expect(text(link)).to.equal('podcast/ep-1');
+      expect(link.rel).to.contain('noopener');
+      // A page that is no http(s) URL is never a link: the pattern is used instead.
+      expect(second!.querySelector<HTMLAnchorElement>('.thread a')!.href).to.equal('https://example.com/episodes/podcast/ep-1');
+      // Without a pattern, the recorded page is still the link, and a thread without one is text.
+      el.threadUrl = '';
+      await el.updateComplete;
+      expect(first!.querySelector<HTMLAnchorElement>('.thread a')!.href).to.equal('https://blog.example/2026/11/episode-1?ref=feed');
+      expect(second!.querySelector('.thread a')).to.equal(null);
     });
   });
 

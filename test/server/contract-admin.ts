@@ -152,6 +152,8 @@ export function adminContract({ server }: SuiteContext): void {
         pinned: false,
         role: null,
         likes: 0,
+        // Its posts reported no page.
+        pageUrl: null,
       });
       const replyItem = page.comments[1]!;
       assert.equal(replyItem.parentId, root.id);

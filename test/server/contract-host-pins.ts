@@ -291,7 +291,7 @@ export function hostPinsContract({ server, store }: SuiteContext): void {
       assertClosed(await s.post({ thread }));
       assertClosed(await s.post({ thread, parentId: String(stored.id) }));
       const listed = ok(await s.admin('GET', `/threads?thread=${encodeURIComponent(thread)}`)) as AdminThreadList;
-      assert.deepEqual(listed.threads[0], { thread, closed: true, closedBy: 'age', count: 1, firstCommentAt: new Date(old).toISOString() });
+      assert.deepEqual(listed.threads[0], { thread, closed: true, closedBy: 'age', count: 1, firstCommentAt: new Date(old).toISOString(), pageUrl: null });
       // The same thread under a server without the setting is open.
       assert.equal((ok(await server().list(thread)) as CommentPage).closed, undefined);
       // A manual reopen wins over age.

@@ -28,6 +28,7 @@ import { postingSecurityContract } from './contract-posting-security.js';
 import { writePathContract } from './contract-write-path.js';
 import { spamContract } from './contract-spam.js';
 import { subscribersContract } from './contract-subscribers.js';
+import { threadPageContract } from './contract-thread-page.js';
 import {
   ALLOWED_ORIGIN,
   FOREIGN_ORIGIN,
@@ -1053,6 +1054,7 @@ export function contractSuite(engine: string, open: () => Promise<StoreHarness>)
     hostPinsContract(context);
     liveContract(context);
     writePathContract(context);
+    threadPageContract(context);
 
     describe('privacy', () => {
       it('never sends an email: not in any response body or header seen by this suite', () => {

@@ -18,6 +18,7 @@ import type { Akismet, CommentFacts } from '../integrations/akismet.js';
 import type { ModerationMode } from '../config.js';
 import { banned, duplicate, idempotencyKeyTaken, parentNotFound, replyTooDeep, tooFast } from '../http/errors.js';
 import { parseId } from '../http/ids.js';
+import { trustedPage } from '../security/trusted-page.js';
 import type { CheckedComment } from '../http/input.js';
 import { announce, type EventListener } from '../outbox/events.js';
 import type { Verdict } from '../spam/spam-rules.js';
@@ -48,6 +49,11 @@ export interface PostingPolicy {
   moderation: ModerationMode;
   /** Minimum seconds between two comments of one author or address; 0 turns the check off. */
   floodSeconds: number;
+  /**
+   * Origins a post's `page` may be on to become its thread's page (security/trusted-page.ts);
+   * none when absent, so no page is kept.
+   */
+  trustedOrigins?: readonly string[];
 }
 
 export interface Poster {
@@ -174,7 +180,7 @@ export async function postComment(
         createdAt: parent ? Math.max(now, parent.createdAt) : now,
         updatedAt: now,
         holdReason: verdict?.reason ?? (status === 'pending' ? 'moderation' : null),
-      });
+      }, threadPage(input.page, status, policy));
       if (spamCheck) await tx.saveSpamCheck({ commentId: comment.id, ...spamCheck });
       await announce(listeners, tx, {
         type: 'created',
@@ -282,6 +288,15 @@ function checkFlood(facts: PostingFacts, now: number, floodSeconds: number): voi
   const latest = Math.max(facts.lastByEmail ?? -Infinity, facts.lastByAddress ?? -Infinity);
   const wait = latest + floodSeconds * 1000 - now;
   if (wait > 0) throw tooFast(Math.min(floodSeconds, Math.max(1, Math.ceil(wait / 1000))));
+}
+
+/**
+ * The page a new comment gives its thread, if the thread has none yet (the store keeps the first):
+ * a trusted one only, so a visitor cannot make the admin page link elsewhere, and never from a post
+ * the spam rules caught.
+ */
+function threadPage(page: string | null | undefined, status: StoredStatus, policy: PostingPolicy): string | null {
+  return status === 'spam' ? null : trustedPage(page, policy.trustedOrigins ?? []);
 }
 
 function initialStatus(knownAuthor: boolean, moderation: ModerationMode): StoredStatus {

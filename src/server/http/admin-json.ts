@@ -30,5 +30,6 @@ export function toAdminComment(comment: AdminListedComment, avatar: (email: stri
     pinned: comment.pinnedAt != null,
     likes: Number(comment.likeCount ?? 0),
     role: comment.role ?? null,
+    pageUrl: comment.pageUrl,
   };
 }

@@ -96,6 +96,7 @@ export function mountThreadRoutes(router: Hono, options: ThreadRoutesOptions): v
           closedBy: by,
           count: row.count,
           firstCommentAt: row.firstAt === null ? null : isoTime(row.firstAt),
+          pageUrl: row.pageUrl,
         };
       }),
       nextAfter: rows.length > limit ? page.at(-1)!.thread : null,

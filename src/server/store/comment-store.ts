@@ -109,6 +109,8 @@ export interface AdminPageQuery extends AdminFilter {
 
 /** A comment with what a moderator sees of its parent. */
 export interface AdminListedComment extends StoredComment {
+  /** Its thread's page (`thread_stats.page_url`): the trusted page the widget reported when the thread was first used, or `null`. */
+  pageUrl: string | null;
   parent: {
     id: number;
     name: string;
@@ -221,6 +223,8 @@ export interface AdminThreadRow {
   closedState: 'closed' | 'open' | null;
   /** When its first approved comment was posted (ms), or `null` when it has none. */
   firstAt: number | null;
+  /** The trusted page the widget reported when the thread was first used, or `null`. */
+  pageUrl: string | null;
 }
 
 /** What the posting rules need to know about a new comment, read at once. */
@@ -381,8 +385,12 @@ export interface CommentTransaction extends MailRecords {
    * answered with, so it is told apart from a held post by nothing, its place in the sequence included.
    */
   reserveId(): Promise<number>;
-  /** Stores a comment. Throws {@link IdempotencyKeyTaken} when its key is used already. */
-  insert(comment: NewStoredComment): Promise<StoredComment>;
+  /**
+   * Stores a comment. Throws {@link IdempotencyKeyTaken} when its key is used already.
+   * `threadPage`, a page the caller trusts (security/trusted-page.ts), becomes its thread's page
+   * when the thread has none yet, in the same statement as the thread's counter; one it has stays.
+   */
+  insert(comment: NewStoredComment, threadPage?: string | null): Promise<StoredComment>;
   /**
    * Moves a comment to `status`; `undefined` when there is no such comment. A moderator's
    * decision replaces its author's deletion: a placeholder set to `deleted` leaves the thread.

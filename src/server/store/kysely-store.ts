@@ -105,6 +105,13 @@ const ROOT_COLUMNS = ['id', 'name', 'email', 'url', 'body', 'created_at as creat
 const REPLY_COLUMNS = [...ROOT_COLUMNS, 'parent_id as parentId', 'root_id as rootId'] as const;
 const FEED_COLUMNS = ['id', 'name', 'email', 'url', 'body', 'created_at as createdAt', 'updated_at as updatedAt', 'role', 'pinned_at as pinnedAt'] as const;
 
+/**
+ * A comment's thread page, read beside it in the same query (the thread_stats primary key, once
+ * per row): the admin list stays one query.
+ */
+const threadPageUrl = (eb: ExpressionBuilder<Database, 'comments'>) =>
+  eb.selectFrom('thread_stats').select('thread_stats.page_url').whereRef('thread_stats.thread', '=', 'comments.thread').as('pageUrl');
+
 // Literals rather than parameters, so SQLite's planner can match the partial indexes.
 const APPROVED = sql.lit<StoredStatus>('approved');
 const PLACEHOLDER = sql.lit<AuthorDeletion>('placeholder');
@@ -307,9 +314,9 @@ class Queries implements CommentTransaction {
     }
   }
 
-  async insert(comment: NewStoredComment): Promise<StoredComment> {
+  async insert(comment: NewStoredComment, threadPage: string | null = null): Promise<StoredComment> {
     const { id, depth } = await this.insertRow(commentRow({ ...comment, authorDeletion: null, holdReason: comment.holdReason ?? null }));
-    await this.touchThread(comment.thread, comment.status === 'approved' ? 1 : 0, id, liveKind(false, comment.status === 'approved'));
+    await this.touchThread(comment.thread, comment.status === 'approved' ? 1 : 0, id, liveKind(false, comment.status === 'approved'), threadPage);
     return { ...comment, id, depth, authorDeletion: null, holdReason: comment.holdReason ?? null };
   }
 
@@ -629,15 +636,16 @@ class Queries implements CommentTransaction {
    * same statement notifies the instances, which hear it only if the transaction commits.
    * Returns the thread's new version (what like rows are stamped with).
    */
-  private async touchThread(thread: string, delta: number, commentId?: number, live?: LiveEventKind | null): Promise<number> {
+  private async touchThread(thread: string, delta: number, commentId?: number, live?: LiveEventKind | null, page: string | null = null): Promise<number> {
     if (commentId !== undefined && live) {
       const now = Date.now();
       if (this.hooks.live) {
         // One round trip, as the plain bump.
         const { rows } = await sql<{ version: string | number }>`
           with stats as (
-            insert into thread_stats (thread, approved_count, version) values (${thread}, ${delta}, 1)
-            on conflict (thread) do update set approved_count = thread_stats.approved_count + ${delta}, version = thread_stats.version + 1
+            insert into thread_stats (thread, approved_count, version, page_url) values (${thread}, ${delta}, 1, ${page}::text)
+            on conflict (thread) do update set approved_count = thread_stats.approved_count + ${delta}, version = thread_stats.version + 1,
+              page_url = coalesce(thread_stats.page_url, excluded.page_url)
             returning version
           ), event as (
             insert into live_events (thread, version, comment_id, kind, created_at)
@@ -647,24 +655,28 @@ class Queries implements CommentTransaction {
           select version, pg_notify(${this.hooks.live.channel}::text, ${thread}::text) from event`.execute(this.db);
         return Number(rows[0]!.version);
       }
-      const version = await this.bumpThread(thread, delta);
+      const version = await this.bumpThread(thread, delta, page);
       await this.db.insertInto('live_events').values({ thread, version, comment_id: commentId, kind: live, created_at: now }).execute();
       // Announced once the write settles (KyselyCommentStore.write); nobody watching, nobody to tell.
       if (this.live.watchers.size > 0) this.live.pending.add(thread);
       return Number(version);
     }
-    return this.bumpThread(thread, delta);
+    return this.bumpThread(thread, delta, page);
   }
 
-  /** The approved count moved by `delta` and the version bumped, atomically; the new version. */
-  private async bumpThread(thread: string, delta: number): Promise<number> {
+  /**
+   * The approved count moved by `delta` and the version bumped, atomically; the new version.
+   * `page` becomes the thread's page only while it has none (the first trusted one stays).
+   */
+  private async bumpThread(thread: string, delta: number, page: string | null = null): Promise<number> {
     const { version } = await this.db
       .insertInto('thread_stats')
-      .values({ thread, approved_count: delta, version: 1 })
+      .values({ thread, approved_count: delta, version: 1, page_url: page })
       .onConflict((oc) =>
         oc.column('thread').doUpdateSet((eb) => ({
           approved_count: eb('thread_stats.approved_count', '+', delta),
           version: eb('thread_stats.version', '+', 1),
+          ...(page === null ? {} : { page_url: eb.fn.coalesce('thread_stats.page_url', 'excluded.page_url') }),
         })),
       )
       .returning('version')
@@ -1042,7 +1054,7 @@ export class KyselyCommentStore extends Queries implements CommentStore {
   async adminThreads({ threads, after, limit }: { threads: string[] | null; after: string | null; limit: number }) {
     const rows = await this.db
       .selectFrom('thread_stats')
-      .select(['thread', 'approved_count', 'closed_state'])
+      .select(['thread', 'approved_count', 'closed_state', 'page_url'])
       .$if(threads !== null, (qb) => qb.where('thread', 'in', threads!))
       .$if(after !== null, (qb) => qb.where('thread', '>', after!))
       .orderBy('thread')
@@ -1054,6 +1066,7 @@ export class KyselyCommentStore extends Queries implements CommentStore {
       count: Number(row.approved_count),
       closedState: row.closed_state ?? null,
       firstAt: firsts.get(row.thread) ?? null,
+      pageUrl: row.page_url ?? null,
     }));
   }
 
@@ -1097,6 +1110,7 @@ export class KyselyCommentStore extends Queries implements CommentStore {
     const rows = await this.db
       .selectFrom('comments')
       .select(COLUMNS)
+      .select(threadPageUrl)
       .where((eb) => adminConditions(eb, query, true))
       .$if(after !== null, (qb) =>
         qb.where((eb) => eb(eb.refTuple('created_at', 'id'), direction === 'asc' ? '>' : '<', eb.tuple(after!.createdAt, after!.id))),
@@ -1126,15 +1140,15 @@ export class KyselyCommentStore extends Queries implements CommentStore {
   }
 
   async adminComments(ids: number[]): Promise<AdminListedComment[]> {
-    const rows: StoredComment[] = [];
+    const rows: (StoredComment & { pageUrl: string | null })[] = [];
     for (const part of chunks([...new Set(ids)], IDS_PER_QUERY)) {
-      rows.push(...(await this.db.selectFrom('comments').select(COLUMNS).where('id', 'in', part).execute()));
+      rows.push(...(await this.db.selectFrom('comments').select(COLUMNS).select(threadPageUrl).where('id', 'in', part).execute()));
     }
     return this.withParents(rows);
   }
 
   /** Adds each comment's parent, read in one query by id. */
-  private async withParents(rows: StoredComment[]): Promise<AdminListedComment[]> {
+  private async withParents(rows: (StoredComment & { pageUrl: string | null })[]): Promise<AdminListedComment[]> {
     const parentIds = [...new Set(rows.map((row) => row.parentId).filter((id) => id !== null))];
     const parents = new Map<number, NonNullable<AdminListedComment['parent']>>();
     for (const part of chunks(parentIds, IDS_PER_QUERY)) {

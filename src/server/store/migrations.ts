@@ -373,6 +373,14 @@ const MIGRATIONS: Migration[] = [
       await db.schema.createIndex('live_events_created').on('live_events').column('created_at').execute();
     },
   },
+  {
+    name: '013_thread_page',
+    async up(db) {
+      // The page the widget reported when the thread was first used, from a trusted origin only
+      // (security/trusted-page.ts): the admin page links the thread there. Set once, never repointed.
+      await db.schema.alterTable('thread_stats').addColumn('page_url', 'text').execute();
+    },
+  },
 ];
 
 /** Brings the schema up to date; returns the names of the migrations it ran. */

@@ -70,6 +70,11 @@ export interface ThreadStatsTable {
   version: number;
   /** A moderator's decision (migration 009): `closed`, `open` (reopened, whatever its age), or `null` for none. */
   closed_state: 'closed' | 'open' | null;
+  /**
+   * The page the widget reported when the thread was first used (migration 013), on a trusted
+   * origin; `null` until a post brings one. Set only while `null`: a later post never changes it.
+   */
+  page_url: string | null;
 }
 
 /** Settings changed from the admin page (migration 009), by key: `hostName`. */

@@ -26,6 +26,7 @@ import type { MailSettings } from '../../config.js';
 import type { EventListener } from '../../outbox/events.js';
 import { PermanentFailure, type Sender } from '../../outbox/worker.js';
 import type { CommentStore, CommentTransaction, MailAddress, RateWindow, StoredComment } from '../../store/comment-store.js';
+import { trustedPage } from '../../security/trusted-page.js';
 import type { SignedLinks } from './links.js';
 import { confirmationEmail, ownerEmail, replyEmail, REPLIES_PER_EMAIL } from './templates.js';
 import { isPermanentMailError, type MailMessage, type MailTransport } from './transport.js';
@@ -54,7 +55,7 @@ export interface MailContext {
   publicUrl: string;
   /** Where a moderator opens a comment. */
   adminLink: (id: number) => string;
-  /** Origins a posted `page` may be on: COLLOQUY_ORIGINS, COLLOQUY_SITE_URL's and the server's own. */
+  /** Origins a posted `page` may be on: COLLOQUY_ORIGINS, COLLOQUY_SITE_URL's and the server's own (security/trusted-page.ts). */
   trustedOrigins: string[];
   /** The "my comments" page for an address, when there is one. */
   manageUrl?: (email: string, now: number) => string;
@@ -74,17 +75,6 @@ export const confirmUrl = (context: Pick<MailContext, 'links' | 'publicUrl'>, no
 /** The unsubscribe URL of a comment's notifications: the one-click POST target and, for a GET, the page with the three choices. */
 export const unsubscribeUrl = (context: Pick<MailContext, 'links' | 'publicUrl'>, commentId: number) =>
   `${context.publicUrl}/api/notifications/unsubscribe?token=${context.links.sign(UNSUBSCRIBE_PURPOSE, { c: commentId }, null)}`;
-
-/** `page` when it is an http(s) URL on a trusted origin, else `null`. */
-function trustedPage(page: string | undefined, origins: string[]): string | null {
-  if (page === undefined) return null;
-  try {
-    const url = new URL(page);
-    return origins.includes(url.origin) ? url.href.split('#')[0]! : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Where a comment is shown: on its page when one is known, else on the server's own thread page. */
 export function permalink(context: Pick<MailContext, 'publicUrl'>, thread: string, page: string | null, id: number): string {

@@ -4,6 +4,7 @@
  */
 import type { AppConfig } from '../../app.js';
 import { myCommentLinks } from '../../domain/my-comments.js';
+import { trustedOrigins } from '../../security/trusted-page.js';
 import { signedLinks } from './links.js';
 import type { MailContext } from './notifications.js';
 
@@ -12,7 +13,6 @@ export function mailContextFor(config: AppConfig, clock: () => number = Date.now
   if (!settings) return null;
   const publicUrl = settings.linkOrigin;
   const adminPage = config.adminUrl ?? `${publicUrl}/admin`;
-  const siteOrigin = settings.siteUrl ? [new URL(settings.siteUrl).origin] : [];
   const links = signedLinks(config.secret);
   // Every email links to the visitor's "my comments" page (routes/me.ts).
   const myComments = myCommentLinks(config.secret, links, publicUrl);
@@ -23,7 +23,7 @@ export function mailContextFor(config: AppConfig, clock: () => number = Date.now
     manageUrl: (email, now) => myComments.url(email, now),
     publicUrl,
     adminLink: (id) => `${adminPage}#comment-${id}`,
-    trustedOrigins: [...new Set([...config.origins, publicUrl, ...siteOrigin])],
+    trustedOrigins: trustedOrigins({ origins: config.origins, publicUrl, siteUrl: settings.siteUrl }),
     clock,
   };
 }
