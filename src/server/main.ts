@@ -5,8 +5,8 @@
  */
 import { serve } from '@hono/node-server';
 import { existsSync, realpathSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from './config.js';
@@ -80,6 +80,15 @@ export async function startServer({ demo = false, env = process.env }: { demo?: 
     process.exit(1);
   });
 
+  // Connections that have not sent a request yet (a browser's preconnect, a client that never
+  // speaks): Node's closeIdleConnections() leaves them open, and they would hold the drain.
+  const unused = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    unused.add(socket);
+    socket.once('close', () => unused.delete(socket));
+  });
+  server.on('request', (request: IncomingMessage) => unused.delete(request.socket));
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -99,9 +108,12 @@ export async function startServer({ demo = false, env = process.env }: { demo?: 
     });
     // A keep-alive connection goes idle once its response is sent: close it then, so each
     // request in flight ends its connection and none waits for the client to hang up.
-    // A socket that has sent no request yet (a browser's preconnect) is idle to this too.
-    const drain = setInterval(() => server.closeIdleConnections(), DRAIN_CHECK_MS);
-    server.closeIdleConnections();
+    const closeIdle = () => {
+      server.closeIdleConnections();
+      for (const socket of unused) socket.destroy();
+    };
+    const drain = setInterval(closeIdle, DRAIN_CHECK_MS);
+    closeIdle();
     const cut = setTimeout(() => {
       console.error(`[colloquy] Requests still running after ${SHUTDOWN_GRACE_MS / 1000} s were cut off.`);
       server.closeAllConnections();

@@ -324,6 +324,10 @@ describe('src/server/main.ts', () => {
     const closed = new Promise((resolve) => socket.once('close', resolve));
     socket.write(`POST /api/comments HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`);
     socket.write(body.slice(0, 20));
+    // A connection that never sends a request (a browser's preconnect) must not hold the drain.
+    const spare = connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => spare.once('connect', resolve));
+    const spareClosed = new Promise((resolve) => spare.once('close', resolve));
     await new Promise((resolve) => setTimeout(resolve, 200));
     const exited = server.stop('SIGTERM');
     await waitFor(() => server.output().includes('SIGTERM received'), 5000, 'the stop is logged');
@@ -331,10 +335,13 @@ describe('src/server/main.ts', () => {
     await assert.rejects(fetch(`${server.url}healthz`));
     await new Promise((resolve) => setTimeout(resolve, 3000));
     assert.equal(answer, '', 'nothing answered before the body is complete');
+    await spareClosed;
     socket.write(body.slice(20));
     await closed;
+    const answered = Date.now();
     assert.match(answer, /^HTTP\/1\.1 201 /, answer);
     assert.equal(await exited, 0, server.output());
+    assert.ok(Date.now() - answered < 2000, `exits once the last request is answered, not at the 10 s cut:\n${server.output()}`);
     assert.match(server.output(), /\[colloquy\] Stopped\./);
     const again = await startMain(env);
     try {
