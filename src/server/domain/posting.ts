@@ -16,14 +16,16 @@
 import { MAX_REPLY_DEPTH } from '../../api/contract.js';
 import type { Akismet, CommentFacts } from '../integrations/akismet.js';
 import type { ModerationMode } from '../config.js';
-import { banned, duplicate, idempotencyKeyTaken, parentNotFound, replyTooDeep, tooFast } from '../http/errors.js';
+import { banned, duplicate, idempotencyKeyTaken, parentNotFound, replyTooDeep, threadClosed, tooFast } from '../http/errors.js';
 import { parseId } from '../http/ids.js';
 import { trustedPage } from '../security/trusted-page.js';
 import type { CheckedComment } from '../http/input.js';
 import { announce, type EventListener } from '../outbox/events.js';
 import type { Verdict } from '../spam/spam-rules.js';
+import { closedBy } from './closing.js';
 import {
   IdempotencyKeyTaken,
+  type BanAction,
   type CommentStore,
   type CommentTransaction,
   type PostingFacts,
@@ -61,7 +63,22 @@ export interface Poster {
   addressHash: string | null;
   /** Keyed hash of the email as bans store it (KeyedHashes.bannedEmail); without it no ban is looked up. */
   emailBanHash?: string;
+  /** The ban already looked up for this poster (admitPost); postComment then reads none. */
+  ban?: BanAction | null;
   clock: () => number;
+}
+
+/**
+ * What a post is checked against before any rule: throws the 403 `thread_closed` when its
+ * thread takes no posts (closing.ts), and returns the poster with their ban, if any, for
+ * postComment. One statement reads both (CommentStore.postingGate), not one each.
+ */
+export async function admitPost(store: CommentStore, thread: string, poster: Poster, closeAfterDays: number | null): Promise<Poster> {
+  const now = poster.clock();
+  const bans = poster.emailBanHash === undefined ? null : { email: poster.emailBanHash, address: poster.addressHash };
+  const gate = await store.postingGate({ thread, firstAt: closeAfterDays !== null, bans }, now);
+  if (closedBy(gate.closedState, gate.firstAt, now, closeAfterDays) !== null) throw threadClosed();
+  return bans === null ? poster : { ...poster, ban: gate.ban };
 }
 
 /** What the spam defenses say before the comment is stored. */
@@ -121,7 +138,7 @@ export async function postComment(
   // A moderator's ban (spam/bans.ts) decides before every other rule: refused outright, or spam
   // that is answered as any held post is (so the poster cannot tell it from waiting for a person).
   if (poster.emailBanHash !== undefined) {
-    const ban = await store.activeBan({ email: poster.emailBanHash, address: poster.addressHash }, poster.clock());
+    const ban = poster.ban !== undefined ? poster.ban : await store.activeBan({ email: poster.emailBanHash, address: poster.addressHash }, poster.clock());
     if (ban === 'refuse') throw banned();
     if (ban === 'spam') verdict = { status: 'spam', reason: 'banned' };
   }
@@ -153,11 +170,12 @@ export async function postComment(
   const now = poster.clock();
   let outcome: Extract<PostResult, { comment: unknown }> | Conflict;
   try {
+    const address = poster.addressHash ? [`address:${poster.addressHash}`] : [];
+    // The parent's lock keeps its author from deleting it between the check below and the insert.
+    const parentLock = parentId === null ? [] : [`comment:${parentId}`];
+    // Taken as the transaction opens (on PostgreSQL in the same round trip as `begin`), before the checks read anything.
+    const lockKeys = [`email:${input.email}`, `key:${input.idempotencyKey}`, ...address, ...parentLock];
     outcome = await store.write(async (tx): Promise<Extract<PostResult, { comment: unknown }> | Conflict> => {
-      const address = poster.addressHash ? [`address:${poster.addressHash}`] : [];
-      // The parent's lock keeps its author from deleting it between the check below and the insert.
-      const parentLock = parentId === null ? [] : [`comment:${parentId}`];
-      await tx.lockKeys([`email:${input.email}`, `key:${input.idempotencyKey}`, ...address, ...parentLock]);
       const checked = await checkPost(tx, input, parentId, poster.addressHash, now, policy.floodSeconds);
       if ('replay' in checked) return { comment: checked.replay, created: false };
       // Returned, not thrown: a throw would roll the count back with the transaction.
@@ -191,7 +209,7 @@ export async function postComment(
         ...(input.page ? { page: input.page } : {}),
       });
       return { comment, created: true };
-    });
+    }, { lockKeys });
   } catch (error) {
     // Lost a race for the key: the winner's comment is the answer if it is this very draft.
     if (!(error instanceof IdempotencyKeyTaken)) throw error;

@@ -21,7 +21,7 @@ import { parseCommentEdit, parseListQuery, parseNewComment, parseThreadKey, type
 import { JSON_TYPE, sendJson } from '../http/json.js';
 import type { KeyedHashes } from '../security/keyed-hash.js';
 import { pageKey, type PageCache } from '../http/page-cache.js';
-import { postComment, type PostingPolicy, type PostResult } from '../domain/posting.js';
+import { admitPost, postComment, type PostingPolicy, type PostResult } from '../domain/posting.js';
 import { parseJson, readBody, requireJson } from '../http/request-body.js';
 import { screen, type SpamRules } from '../spam/spam-rules.js';
 import type { CommentStore, HeldReplies, StoredComment } from '../store/comment-store.js';
@@ -119,18 +119,24 @@ export function commentRoutes(options: CommentRoutesOptions): Hono {
 
   router.post('/', requireJson, async (c) => {
     const input = parseNewComment(parseJson(await readBody(c, MAX_BODY_BYTES)));
-    // Before any spam rule: a closed thread refuses every post and reply alike.
     const stillOpen = () => assertOpen(store, input.thread, clock(), options.closeAfterDays ?? null);
-    await stillOpen();
     const address = clientAddress(c);
+    // Before any spam rule: a closed thread refuses every post and reply alike. The same
+    // statement reads the poster's bans, which postComment applies (docs/benchmarks.md).
+    const poster = await admitPost(
+      store,
+      input.thread,
+      // Keyed by the IPv6 /64, not the address: one subscriber holds a whole /64.
+      { addressHash: address ? hashes.address(rateLimitKey(address)) : null, emailBanHash: hashes.bannedEmail(input.email), clock },
+      options.closeAfterDays ?? null,
+    );
     // The word lists read the client's address too (WordPress's disallowed keys).
     const verdict = screen({ ...input, address: address ?? null }, options.spamRules, forms, clock());
     const result = await postComment(
       store,
       input,
       policy,
-      // Keyed by the IPv6 /64, not the address: one subscriber holds a whole /64.
-      { addressHash: address ? hashes.address(rateLimitKey(address)) : null, emailBanHash: hashes.bannedEmail(input.email), clock },
+      poster,
       {
         verdict,
         akismet: options.akismet && { client: options.akismet, facts: akismetFacts(c, address, input.thread, options.akismet) },

@@ -328,6 +328,15 @@ export class IdempotencyKeyTaken extends Error {
   }
 }
 
+/** How {@link CommentStore.write} opens its transaction. */
+export interface WriteOptions {
+  /**
+   * Taken before `work` runs, as {@link CommentTransaction.lockKeys} would take them; on
+   * PostgreSQL in the same round trip as `begin`.
+   */
+  lockKeys?: string[];
+}
+
 /**
  * What can be done inside one transaction. Everything commits together or not at all.
  * Every method that changes a thread's comments also moves its count and version (see
@@ -493,6 +502,16 @@ export interface CommentStore extends MailRecords {
   listReplies(query: RepliesQuery): Promise<RepliesPage | undefined>;
   /** A thread's count and version: one key lookup. */
   threadStats(thread: string): Promise<ThreadStats>;
+  /**
+   * What a post is checked against before any rule, in one statement: its thread's closed
+   * state, the time of the thread's first approved comment (only with `firstAt`, for closing by
+   * age; otherwise `null`), and {@link CommentStore.activeBan}'s answer for the poster.
+   */
+  postingGate(query: {
+    thread: string;
+    firstAt: boolean;
+    bans: { email: string | null; address: string | null } | null;
+  }, now: number): Promise<{ closedState: ThreadStats['closedState']; firstAt: number | null; ban: BanAction | null }>;
   /** When the first approved comment of each of `threads` was posted (ms); threads with none are absent. */
   firstCommentTimes(threads: string[]): Promise<Map<string, number>>;
   /** Threads ever written to, by key, after `after` (or these `threads` only), at most `limit`. */
@@ -511,7 +530,7 @@ export interface CommentStore extends MailRecords {
    * `work`s together, each in its own savepoint; see group-commit.ts.) `work` must use
    * only `tx`: calling the store from inside it would wait for its own transaction.
    */
-  write<T>(work: (tx: CommentTransaction) => Promise<T>): Promise<T>;
+  write<T>(work: (tx: CommentTransaction) => Promise<T>, options?: WriteOptions): Promise<T>;
   findById(id: number): Promise<StoredComment | undefined>;
   findByIdempotencyKey(key: string): Promise<StoredComment | undefined>;
   /** Moderation: approve, hold, mark as spam or delete a comment. */

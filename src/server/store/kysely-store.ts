@@ -34,6 +34,7 @@ import type {
   ThreadPage,
   ThreadPageQuery,
   ThreadStats,
+  WriteOptions,
 } from './comment-store.js';
 import { IdempotencyKeyTaken, SPAM_CHECK_RETENTION_DAYS } from './comment-store.js';
 import { LIVE_RETENTION_MS, type LiveEvent, type LiveEventKind, type LiveHandlers, type LiveWatch } from './comment-store.js';
@@ -48,6 +49,11 @@ export interface EngineHooks {
   /** Let concurrent writes share a transaction (see group-commit.ts). */
   groupCommit: boolean;
   lockKeys(db: Kysely<Database>, keys: string[]): Promise<void>;
+  /**
+   * PostgreSQL: the text that opens a transaction already holding the locks on `keys` (one
+   * round trip for `begin` and lockKeys); without it, write's `lockKeys` are taken by lockKeys.
+   */
+  beginLocked?(keys: string[]): string;
   isIdempotencyKeyConflict(error: unknown): boolean;
   /** Moves the id generator past the largest id, after rows were stored with explicit ids. */
   syncIds(db: Kysely<Database>): Promise<void>;
@@ -315,9 +321,52 @@ class Queries implements CommentTransaction {
   }
 
   async insert(comment: NewStoredComment, threadPage: string | null = null): Promise<StoredComment> {
-    const { id, depth } = await this.insertRow(commentRow({ ...comment, authorDeletion: null, holdReason: comment.holdReason ?? null }));
-    await this.touchThread(comment.thread, comment.status === 'approved' ? 1 : 0, id, liveKind(false, comment.status === 'approved'), threadPage);
+    const row = commentRow({ ...comment, authorDeletion: null, holdReason: comment.holdReason ?? null });
+    const delta = comment.status === 'approved' ? 1 : 0;
+    const live = liveKind(false, comment.status === 'approved');
+    const { id, depth } = this.hooks.live
+      ? await this.insertTouchingThread(row, delta, live, threadPage)
+      : await this.insertRow(row).then(async (stored) => (await this.touchThread(comment.thread, delta, stored.id, live, threadPage), stored));
     return { ...comment, id, depth, authorDeletion: null, holdReason: comment.holdReason ?? null };
+  }
+
+  /**
+   * PostgreSQL: insertRow and touchThread in one statement (one round trip, not two), as a
+   * data-modifying CTE. Its parts see one snapshot and none sees another's rows, which none
+   * needs: the counter and the live event take the new id and version from RETURNING, and the
+   * live event's foreign key to the comment is checked at the statement's end, once it is stored.
+   */
+  private async insertTouchingThread(
+    values: ReturnType<typeof commentRow>,
+    delta: number,
+    live: LiveEventKind | null,
+    page: string | null,
+  ): Promise<{ id: number; depth: number }> {
+    const depth =
+      values.parent_id === null ? 0 : sql<number>`coalesce((select parent.depth + 1 from comments parent where parent.id = ${values.parent_id}), 1)`;
+    const insert = this.db.insertInto('comments').values({ ...values, depth }).returning(['id', 'depth']);
+    const thread = values.thread;
+    const event = live
+      ? sql`, event as (
+            insert into live_events (thread, version, comment_id, kind, created_at)
+            select ${thread}::text, stats.version, c.id, ${live}::text, ${Date.now()}::bigint from stats, c
+            returning version
+          )
+          select c.id, c.depth, pg_notify(${this.hooks.live!.channel}::text, ${thread}::text) from c, event`
+      : sql`select c.id, c.depth from c, stats`;
+    try {
+      const { rows } = await sql<{ id: number; depth: number }>`
+        with c as (${insert}), stats as (
+          insert into thread_stats (thread, approved_count, version, page_url) select ${thread}::text, ${delta}::bigint, 1, ${page}::text from c
+          on conflict (thread) do update set approved_count = thread_stats.approved_count + ${delta}::bigint, version = thread_stats.version + 1,
+            page_url = coalesce(thread_stats.page_url, excluded.page_url)
+          returning version
+        )${event}`.execute(this.db);
+      return { id: Number(rows[0]!.id), depth: Number(rows[0]!.depth) };
+    } catch (error) {
+      if (this.hooks.isIdempotencyKeyConflict(error)) throw new IdempotencyKeyTaken();
+      throw error;
+    }
   }
 
   async insertImported(comment: ImportedComment): Promise<number> {
@@ -691,7 +740,7 @@ const MAX_BANS_LISTED = 1000;
 /** The {@link CommentStore} for both engines. */
 export class KyselyCommentStore extends Queries implements CommentStore {
   readonly engine: Engine;
-  private readonly runWrite: <T>(work: (tx: CommentTransaction) => Promise<T>) => Promise<T>;
+  private readonly runWrite: <T>(work: (tx: CommentTransaction) => Promise<T>, options?: WriteOptions) => Promise<T>;
   /** The forgetting of old live events under way, if any: close() waits for it. */
   private pruning: Promise<unknown> | null = null;
   private closing = false;
@@ -700,9 +749,24 @@ export class KyselyCommentStore extends Queries implements CommentStore {
     super(db, hooks);
     this.engine = hooks.engine;
     const live = this.live;
+    const queries = (trx: Kysely<Database>) => new Queries(trx, hooks, live);
+    const locked = <T>(work: (tx: CommentTransaction) => Promise<T>, options?: WriteOptions) =>
+      async (tx: CommentTransaction): Promise<T> => {
+        if (options?.lockKeys?.length) await tx.lockKeys(options.lockKeys);
+        return work(tx);
+      };
+    const { beginLocked } = hooks;
     this.runWrite = hooks.groupCommit
-      ? groupCommit(db, (trx) => new Queries(trx, hooks, live))
-      : (work) => db.transaction().execute((trx) => work(new Queries(trx, hooks, live)));
+      ? (() => {
+          const run = groupCommit(db, queries);
+          return <T>(work: (tx: CommentTransaction) => Promise<T>, options?: WriteOptions) => run(locked(work, options));
+        })()
+      : beginLocked
+        ? (work, options) =>
+            options?.lockKeys?.length
+              ? lockedTransaction(db, beginLocked(options.lockKeys), (trx) => work(queries(trx)))
+              : db.transaction().execute((trx) => work(queries(trx)))
+        : (work, options) => db.transaction().execute((trx) => locked(work, options)(queries(trx)));
   }
 
   async liveEvents(thread: string, afterVersion: number, limit: number): Promise<LiveEvent[]> {
@@ -1035,6 +1099,44 @@ export class KyselyCommentStore extends Queries implements CommentStore {
     return { count: row?.approved_count ?? 0, version: row?.version ?? 0, closedState: row?.closed_state ?? null };
   }
 
+  // One statement of independent subqueries, each a key or index lookup: one round trip, not two or three.
+  async postingGate(
+    { thread, firstAt, bans }: Parameters<CommentStore['postingGate']>[0],
+    now: number,
+  ): ReturnType<CommentStore['postingGate']> {
+    const wanted = [
+      ...(bans?.email == null ? [] : [{ kind: 'email' as const, hash: bans.email }]),
+      ...(bans?.address == null ? [] : [{ kind: 'address' as const, hash: bans.address }]),
+    ];
+    const ban = (eb: ExpressionBuilder<Database, never>, action: BanAction | null) =>
+      eb.exists(
+        eb
+          .selectFrom('bans')
+          .select('id')
+          .where((eb) => eb.or(wanted.map(({ kind, hash }) => eb.and([eb('value_hash', '=', hash), eb('kind', '=', kind)]))))
+          .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+          .$if(action !== null, (qb) => qb.where('action', '=', action!)),
+      );
+    const row = await this.db
+      .selectNoFrom((eb) => [
+        eb.selectFrom('thread_stats').select('closed_state').where('thread', '=', thread).as('closedState'),
+        // comments_thread_approved serves the minimum, as in firstCommentTimes.
+        (firstAt
+          ? eb.selectFrom('comments').select((eb) => eb.fn.min('created_at').as('first')).where('thread', '=', thread).where('status', '=', APPROVED)
+          : sql<number | null>`null`
+        ).as('firstAt'),
+        wanted.length === 0 ? sql<boolean>`0 = 1`.as('refused') : ban(eb, 'refuse').as('refused'),
+        wanted.length === 0 ? sql<boolean>`0 = 1`.as('banned') : ban(eb, null).as('banned'),
+      ])
+      .executeTakeFirstOrThrow();
+    return {
+      closedState: (row.closedState ?? null) as ThreadStats['closedState'],
+      firstAt: row.firstAt === null || row.firstAt === undefined ? null : Number(row.firstAt),
+      // SQLite answers EXISTS with 1 or 0, PostgreSQL with a boolean.
+      ban: Boolean(row.refused) ? 'refuse' : Boolean(row.banned) ? 'spam' : null,
+    };
+  }
+
   async firstCommentTimes(threads: string[]): Promise<Map<string, number>> {
     const times = new Map<string, number>();
     for (const part of chunks([...new Set(threads)], IDS_PER_QUERY)) {
@@ -1183,8 +1285,8 @@ export class KyselyCommentStore extends Queries implements CommentStore {
     return rows.map((row) => ({ ...row, spamCheck: checks.get(row.id) ?? null }));
   }
 
-  write<T>(work: (tx: CommentTransaction) => Promise<T>): Promise<T> {
-    const done = this.runWrite(work);
+  write<T>(work: (tx: CommentTransaction) => Promise<T>, options?: WriteOptions): Promise<T> {
+    const done = this.runWrite(work, options);
     done.then(this.afterWrite, this.afterWrite);
     return done;
   }
@@ -1300,6 +1402,27 @@ function firstAfter(tree: ReplyStub[], key: PageKey): number {
 }
 
 /** A comment's columns as both inserts (posting and importing) write them. */
+/**
+ * A transaction opened by `begin`, the text that starts it (beginLocked: `begin` and the locks,
+ * one round trip), on one connection of the pool; committed if `work` resolves, else rolled back.
+ */
+async function lockedTransaction<T>(db: Kysely<Database>, begin: string, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await sql.raw(begin).execute(conn);
+    let value: T;
+    try {
+      value = await work(conn);
+    } catch (error) {
+      await sql.raw('rollback').execute(conn);
+      throw error;
+    }
+    // PostgreSQL answers COMMIT with ROLLBACK when a statement failed in the transaction (an error `work` caught).
+    const { rows } = await sql.raw<{ command?: string }>('commit').execute(conn);
+    if (rows[0]?.command === 'ROLLBACK') throw new Error('The transaction was rolled back: one of its statements failed.');
+    return value;
+  });
+}
+
 function commentRow(comment: Omit<StoredComment, 'id' | 'depth'>) {
   return {
     thread: comment.thread,

@@ -1,4 +1,5 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { CommentStore } from './comment-store.js';
 import { KyselyCommentStore } from './kysely-store.js';
@@ -7,6 +8,16 @@ import { liveChannel, pgListener } from './pg-listener.js';
 import type { Database } from './schema.js';
 
 const INT8_OID = 20;
+
+/**
+ * Advisory lock ids for `keys`: each key's SHA-256, its first 8 bytes as a signed 64-bit
+ * integer, the same on every instance. Sorted and without repeats, so two transactions
+ * wanting overlapping keys take them in the same order and cannot deadlock.
+ */
+export function lockIds(keys: string[]): string[] {
+  const ids = [...new Set(keys)].map((key) => createHash('sha256').update(key).digest().readBigInt64BE(0));
+  return [...new Set(ids)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((id) => id.toString());
+}
 
 export interface PostgresOptions {
   /** A schema to keep the tables in (created if missing); the connection's default otherwise. */
@@ -46,11 +57,20 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     // Concurrent transactions on the pool already share WAL flushes in PostgreSQL.
     groupCommit: false,
     async lockKeys(trx, keys) {
-      // Sorted, so two transactions wanting overlapping keys cannot deadlock.
-      const sorted = [...new Set(keys)].sort();
-      if (sorted.length === 0) return;
+      const ids = lockIds(keys);
+      if (ids.length === 0) return;
       // unnest yields the array in order, so the locks are taken in that order.
-      await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${sorted}::text[]) as k`.execute(trx);
+      await sql`select pg_advisory_xact_lock(k) from unnest(${ids}::bigint[]) as k`.execute(trx);
+    },
+    beginLocked(keys) {
+      const ids = lockIds(keys);
+      // One message, two statements: `begin`, then the locks, in one round trip. A message of
+      // several statements cannot carry parameters, so the lock ids are written in as numbers:
+      // lockIds makes them decimal integers, nothing a client sent. The locks are their own
+      // statement, before the checks: a statement reads the rows committed when it starts, so
+      // the checks, sent next, see everything a transaction that held a lock before us wrote.
+      const locks = ids.length === 0 ? '' : `; select pg_advisory_xact_lock(k) from unnest('{${ids.join(',')}}'::bigint[]) as k`;
+      return `begin${locks}`;
     },
     isIdempotencyKeyConflict: (error) =>
       error instanceof pg.DatabaseError && error.code === '23505' && error.constraint === 'comments_idempotency_key_key',
