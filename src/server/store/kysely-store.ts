@@ -1408,9 +1408,10 @@ function firstAfter(tree: ReplyStub[], key: PageKey): number {
  */
 async function lockedTransaction<T>(db: Kysely<Database>, begin: string, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
   return db.connection().execute(async (conn) => {
-    await sql.raw(begin).execute(conn);
     let value: T;
     try {
+      // Inside the try: a lock that fails after `begin` succeeded must not leave the connection in a transaction.
+      await sql.raw(begin).execute(conn);
       value = await work(conn);
     } catch (error) {
       await sql.raw('rollback').execute(conn);
