@@ -6,15 +6,14 @@
  */
 import { likesOff, notFound, tooFastLikes } from '../http/errors.js';
 import type { KeyedHashes } from '../security/keyed-hash.js';
-import type { CommentStore, RateWindow } from '../store/comment-store.js';
+import type { CommentStore } from '../store/comment-store.js';
+import { fixedWindow, secondsLeft, windowsBefore } from './fixed-window.js';
 
 /** Like requests one client address (an IPv4 address, an IPv6 /64) may make in one window. */
 export const LIKE_LIMIT = 60;
 /** Length of the like brake's fixed windows (aligned to the epoch), in seconds. */
 export const LIKE_WINDOW_SECONDS = 10 * 60;
 const LIKE_KIND = 'like';
-// Requests from no known address share one count: they cannot be told apart.
-const UNKNOWN_ADDRESS = 'unknown';
 
 export interface LikeChange {
   commentId: number;
@@ -39,10 +38,10 @@ export async function setLike(
   context: { enabled: boolean; addressHash: string | null; now: number },
 ): Promise<LikeResult> {
   if (!context.enabled) throw likesOff();
-  const window = likeWindow(context.addressHash, context.now);
+  const window = fixedWindow(LIKE_KIND, LIKE_WINDOW_SECONDS, context.addressHash, context.now);
   const outcome = await store.write(async (tx): Promise<LikeResult | 'too_fast' | 'not_found'> => {
     // Counted whatever follows, and returned rather than thrown, so the count commits.
-    if ((await tx.rateHit(window, window.windowStart - LIKE_WINDOW_SECONDS * 1000)) > LIKE_LIMIT) return 'too_fast';
+    if ((await tx.rateHit(window, windowsBefore(window, LIKE_WINDOW_SECONDS))) > LIKE_LIMIT) return 'too_fast';
     // Serialized with moderation of the comment (setStatus takes the same lock).
     await tx.lockKeys([`comment:${change.commentId}`]);
     const comment = await tx.findById(change.commentId);
@@ -50,12 +49,8 @@ export async function setLike(
     const { likes } = await tx.setLike(comment.id, comment.thread, hashes.likeVisitor(comment.id, change.visitorKey), change.liked);
     return { likes, liked: change.liked };
   });
-  if (outcome === 'too_fast') throw tooFastLikes(Math.max(1, Math.ceil((window.windowStart + LIKE_WINDOW_SECONDS * 1000 - context.now) / 1000)));
+  if (outcome === 'too_fast') throw tooFastLikes(secondsLeft(window, LIKE_WINDOW_SECONDS, context.now));
   if (outcome === 'not_found') throw notFound('There is no such published comment.');
   return outcome;
 }
 
-function likeWindow(addressHash: string | null, now: number): RateWindow {
-  const length = LIKE_WINDOW_SECONDS * 1000;
-  return { kind: LIKE_KIND, key: addressHash ?? UNKNOWN_ADDRESS, windowStart: Math.floor(now / length) * length };
-}

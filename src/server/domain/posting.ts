@@ -23,6 +23,7 @@ import type { CheckedComment } from '../http/input.js';
 import { announce, type EventListener } from '../outbox/events.js';
 import type { Verdict } from '../spam/spam-rules.js';
 import { closedBy } from './closing.js';
+import { fixedWindow, secondsLeft, windowsBefore } from './fixed-window.js';
 import {
   IdempotencyKeyTaken,
   type BanAction,
@@ -44,8 +45,6 @@ export const CONFLICT_LIMIT = 10;
 /** Length of the brake's fixed windows (aligned to the epoch), in seconds. */
 export const CONFLICT_WINDOW_SECONDS = 10 * 60;
 const CONFLICT_KIND = 'post-conflict';
-// Posts from no known address share one count: they cannot be told apart.
-const UNKNOWN_ADDRESS = 'unknown';
 
 export interface PostingPolicy {
   moderation: ModerationMode;
@@ -278,19 +277,14 @@ function sameDraft(original: StoredComment, input: CheckedComment, parentId: num
   );
 }
 
-function conflictWindow(addressHash: string | null, now: number): RateWindow {
-  const length = CONFLICT_WINDOW_SECONDS * 1000;
-  return { kind: CONFLICT_KIND, key: addressHash ?? UNKNOWN_ADDRESS, windowStart: Math.floor(now / length) * length };
-}
+const conflictWindow = (addressHash: string | null, now: number) => fixedWindow(CONFLICT_KIND, CONFLICT_WINDOW_SECONDS, addressHash, now);
 
 function countConflict(tx: CommentTransaction, addressHash: string | null, now: number): Promise<number> {
   const window = conflictWindow(addressHash, now);
-  return tx.rateHit(window, window.windowStart - CONFLICT_WINDOW_SECONDS * 1000);
+  return tx.rateHit(window, windowsBefore(window, CONFLICT_WINDOW_SECONDS));
 }
 
-function retryAfter(window: RateWindow, now: number): number {
-  return Math.max(1, Math.ceil((window.windowStart + CONFLICT_WINDOW_SECONDS * 1000 - now) / 1000));
-}
+const retryAfter = (window: RateWindow, now: number) => secondsLeft(window, CONFLICT_WINDOW_SECONDS, now);
 
 /** The 409, or the brake's 429 once this 409 is one more than the window allows. */
 function conflictError({ conflict, count }: Conflict, now: number): Error {
