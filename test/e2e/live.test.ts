@@ -19,7 +19,11 @@ describe(`live updates across ${DATABASE ? 'two instances on PostgreSQL' : 'two 
   const database = `colloquy_live_${randomBytes(5).toString('hex')}`;
 
   before(async () => {
-    const env: Record<string, string> = { COLLOQUY_SECRET: 'e2e-live-secret-shared-by-the-instances-0123456789' };
+    // Both given, as instances share them; with PostgreSQL a generated token would be saved in ./data of the checkout.
+    const env: Record<string, string> = {
+      COLLOQUY_SECRET: 'e2e-live-secret-shared-by-the-instances-0123456789',
+      COLLOQUY_ADMIN_TOKEN: 'e2e-live-admin-token-shared-by-the-instances-0123',
+    };
     if (DATABASE) {
       admin = new pg.Client({ connectionString: DATABASE });
       await admin.connect();
