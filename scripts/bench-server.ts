@@ -412,7 +412,7 @@ async function main(): Promise<void> {
         return { ...result, cpuMsPerRequest: cpu / Math.max(1, result.ok + result.other) };
       } finally {
         await stop(server.child);
-        if (schema) await dropSchema(pgUrl!, schema);
+        if (schema) await (await import('../test/server/postgres-schema.js')).dropSchema(pgUrl!, schema);
       }
     }
 
@@ -483,17 +483,6 @@ async function main(): Promise<void> {
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function dropSchema(url: string, schema: string): Promise<void> {
-  const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`drop schema if exists ${schema} cascade`);
-  } finally {
-    await client.end();
   }
 }
 
