@@ -48,15 +48,19 @@ class Live implements ReactiveController {
     this.#parts = parts;
     this.#slot = slot;
     parts.element.addController(this);
-    // Hidden: closed, once there is an id to catch up from (else it closes when its first event brings one).
-    document.addEventListener('visibilitychange', () => (!document.hidden ? this.#open() : this.#lastId && this.#close()));
   }
 
+  // Hidden: closed, once there is an id to catch up from (else it closes when its first event brings one).
+  #visibility = () => (!document.hidden ? this.#open() : this.#lastId && this.#close());
+
   hostConnected(): void {
+    // Listened to while connected only: a removed element is not kept alive by the document.
+    document.addEventListener('visibilitychange', this.#visibility);
     this.#open();
   }
 
   hostDisconnected(): void {
+    document.removeEventListener('visibilitychange', this.#visibility);
     this.#close();
   }
 
