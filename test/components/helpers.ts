@@ -45,11 +45,25 @@ export async function renderWidget(
   ></colloquy-comments>`);
   await waitUntil(() => !$(el, '[part~="skeleton"]'), 'thread did not load');
   await el.updateComplete;
+  await showForm(el);
   // The form's chunk may have come last: one frame, so the page is laid out as a visitor sees it
   // (axe reads the position of comments whose layout content-visibility has put off until then).
   await new Promise(requestAnimationFrame);
   await new Promise(requestAnimationFrame);
   return el;
+}
+
+/**
+ * The form is drawn once its place comes within a screen of view: a test's thread may push it
+ * further down in the runner's small window, so its place is brought near, then the page back up.
+ */
+export async function showForm(el: ColloquyComments) {
+  const place = $(el, '.form-later');
+  if (!place) return;
+  place.scrollIntoView();
+  await waitUntil(() => !$(el, '.form-later'), 'the form was not drawn when its place came into view');
+  scrollTo(0, 0);
+  await el.updateComplete;
 }
 
 /** Types a value into a field the way a browser does: set it, then fire `input`. */

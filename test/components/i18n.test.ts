@@ -13,7 +13,7 @@ import enLive from '../../src/i18n/en-live.js';
 import enWriting from '../../src/i18n/en-writing.js';
 import { LOCALES, say } from '../../src/i18n/i18n.js';
 import { FakeEndpoint, fixtureThread, makeComment } from './fake-endpoint.js';
-import { $, settle, submit } from './helpers.js';
+import { $, settle, showForm, submit } from './helpers.js';
 
 const english: Record<string, string | PluralMessage> = { ...en, ...enForm, ...enWriting, ...enInteractions, ...enLive };
 const loadLocale = async (code: string) =>
@@ -31,6 +31,7 @@ async function widgetIn(template: ReturnType<typeof html>) {
   const el = (root.localName === 'colloquy-comments' ? root : root.querySelector('colloquy-comments')!) as ColloquyComments;
   await waitUntil(() => $(el, '[part~="heading"]') && !$(el, '[part~="skeleton"]'), 'the thread did not load');
   await settle(el);
+  await showForm(el);
   return el;
 }
 

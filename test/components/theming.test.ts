@@ -6,7 +6,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { emulateMedia, executeServerCommand } from '@web/test-runner-commands';
 import type { ColloquyComments } from '../../src/components/comments/colloquy-comments.js';
 import { FakeEndpoint, fixtureThread, makeComment } from './fake-endpoint.js';
-import { $, $$, fillValid, renderWidget, settle, submit } from './helpers.js';
+import { $, $$, fillValid, renderWidget, settle, showForm, submit } from './helpers.js';
 
 // Taken before any test replaces fetch with the endpoint double.
 const realFetch = window.fetch.bind(window);
@@ -56,6 +56,7 @@ describe('<colloquy-comments> parts', () => {
       await waitUntil(() => $(el, '[part~="load-more"]'));
       await el.load();
       collect(el);
+      await showForm(el);
       // Errors, then a reply, a pending post with saved details, and the tools on one's own comment.
       await submit(el);
       collect(el);

@@ -128,6 +128,10 @@ export const styles = css`
   [part~='actions'] > * {
     margin-inline-end: 0.75em;
   }
+  /* A button's height, kept while its buttons are still to come (thread-view.ts). */
+  [part~='actions'] {
+    min-block-size: calc(2em + 2px);
+  }
   .body button {
     padding: 0;
   }
@@ -154,7 +158,8 @@ export const styles = css`
     opacity: 0.4;
   }
   /* The form's height, with its fields shown (form.ts brings the form itself). */
-  .form-place {
+  .form-place,
+  .form-later {
     block-size: 40em;
   }
   @media (prefers-reduced-motion: no-preference) {

@@ -2,6 +2,7 @@ import { html, nothing, render, type TemplateResult } from 'lit/html.js';
 import { SORT_ORDERS, type Comment, type SortOrder } from '../../api/contract.js';
 import { parseSort } from '../../api/validate.js';
 import type { Strings } from '../../i18n/en.js';
+import { commentDates } from '../../i18n/dates.js';
 import { directionOf, say, type Localized } from '../../i18n/i18n.js';
 import { baseStyles } from '../shared/base-styles.js';
 import { ColloquyElement, type PropertyValues } from '../shared/colloquy-element.js';
@@ -23,6 +24,14 @@ type Interactions = typeof import('./interactions.js');
 type Form = typeof import('./form.js');
 type View = typeof import('./thread-view.js');
 type Live = typeof import('./live.js');
+
+// A page's first date formatter loads the browser's locale data (10 to 20 ms, whichever the
+// locale) and its first storage read the site's storage (1 to 3 ms): both done once the page
+// is idle, so a thread loaded later waits for neither.
+(window.requestIdleCallback ?? setTimeout)(() => {
+  commentDates(document.documentElement.lang || undefined);
+  loadSort();
+});
 
 /** What this module's on-demand chunks are resolved against, for their retries (shared/chunk.ts). */
 const here = import.meta.url;
@@ -147,6 +156,10 @@ export class ColloquyComments extends ColloquyElement {
   #formModuleHere?: Form;
   /** The form's chunk could not be downloaded: the form's place says so, with Retry. */
   #formFailed = false;
+  /** The form's place came within a screen of view, or the form was needed: it is drawn from then on. */
+  #formNear = false;
+  /** Watching the form's place while it is out of sight; `first` settles at its first report. */
+  #formWatch?: { observer: IntersectionObserver; first: Promise<void> };
   /**
    * What the element hands the interactions, which make from it the host they and the writer
    * work through (interactions.ts, hostOf): only those who interact download that.
@@ -283,12 +296,44 @@ export class ColloquyComments extends ColloquyElement {
     while (this.#fetchingUi) await this.#fetchingUi;
     // The form's chunk on its way: wait for it, and for the update that puts the form in.
     if (this.#formChunk && !this.#form) return this.#formChunk.then(() => this.updateComplete);
+    // Whether the form is in sight is known at the watch's first report, a frame later.
+    const watch = this.#formWatch;
+    if (watch && !this.#formNear) {
+      await watch.first;
+      if (this.#formNear) return this.updateComplete;
+    }
     if (this.#viewModule && !this.#view) await this.#viewModule;
     await this.#view?.done;
     return true;
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#formWatch?.observer.disconnect();
+    this.#formWatch = undefined;
+  }
+
+  /** Draws the form once its place comes within a screen of view. */
+  #watchForm(place: Element) {
+    let seen!: () => void;
+    const first = new Promise<void>((resolve) => (seen = resolve));
+    const observer = new IntersectionObserver(
+      (entries) => {
+        seen();
+        if (!entries.some((entry) => entry.isIntersecting)) return;
+        observer.disconnect();
+        this.#formNear = true;
+        this.requestUpdate();
+      },
+      { rootMargin: '100% 0px' },
+    );
+    observer.observe(place);
+    this.#formWatch = { observer, first };
+  }
+
   protected override updated(): void {
+    const place = !this.#formNear && !this.#formWatch && this.#formHost.querySelector('.form-later');
+    if (place) this.#watchForm(place);
     const replyTo = this.#form?.replyTo;
     const view = this.#view;
     const article = replyTo && view?.article(replyTo.id);
@@ -315,7 +360,11 @@ export class ColloquyComments extends ColloquyElement {
   async load(): Promise<void> {
     // The form's chunk comes alongside the thread's first page, not after it.
     void this.#formModule();
-    if (!(await this.#thread.load(this.#viewChunk()))) return;
+    const loaded = this.#thread.load(this.#viewChunk());
+    const { locale } = this.#locale;
+    // While the page is on its way (unless made when the page was idle, above).
+    setTimeout(() => commentDates(locale));
+    if (!(await loaded)) return;
     this.#form?.resumeReply(this.#thread.comments);
     // The visitor's own fresh comments: their tools come with the writer, fetched only then.
     if (read(grantsKey(this.endpoint))) void this.#act((ui, host) => ui.watchGrants(host), () => {});
@@ -345,6 +394,7 @@ export class ColloquyComments extends ColloquyElement {
           form.restoreDraft();
           if (this.#thread.comments.length) form.resumeReply(this.#thread.comments);
           this.renderRoot.adoptedStyleSheets = [...this.renderRoot.adoptedStyleSheets, module.formStyles];
+          this.requestUpdate();
         }
         return module;
       },
@@ -447,6 +497,11 @@ export class ColloquyComments extends ColloquyElement {
   #renderForm(s: Localized) {
     const module = this.#formModuleHere;
     if (this.#thread.closed) return html`<p part="closed" class="notice">${s.closed}</p>`;
+    // Replying, the form is under the comment being read.
+    if (this.#form?.replyTo) this.#formNear = true;
+    // Out of sight, its place, drawn when it comes within a screen of view (#watchForm); the
+    // heading is there for those who jump to the form by headings.
+    if (module && this.#form && !this.#formNear) return html`<div class="form-later"><h3 class="visually-hidden">${module.leaveComment(s)}</h3></div>`;
     if (module && this.#form) return module.renderForm(this.#form, this.#handleForm, s, this.noRemember, !!findPlayer(this.player));
     return this.#formFailed
       ? html`<div part="load-error">

@@ -59,6 +59,9 @@ function identity(form: FormState, on: FormHandler, s: Strings) {
   ${field(form, on, 'url', s.website, 'url', 'url')}`;
 }
 
+/** The form's heading when it is not a reply. */
+export const leaveComment = (strings: Localized) => strings.leaveComment ?? enForm.leaveComment;
+
 /** The form; `addTime` when the page has a player. English fills any form string the locale and the site left out. */
 export function renderForm(form: FormState, on: FormHandler, strings: Localized, noRemember: boolean, addTime: boolean) {
   const s = { ...enForm, ...strings } as Strings;

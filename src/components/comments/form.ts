@@ -7,7 +7,7 @@
 import { css } from '../shared/css.js';
 
 export { FormState } from './form-state.js';
-export { renderForm } from './form-view.js';
+export { leaveComment, renderForm } from './form-view.js';
 
 /** The form's own rules (the edit form of one's own comment reuses the field ones). */
 export const formStyles = css`

@@ -28,6 +28,8 @@ export interface CommentParts {
   actions: HTMLElement;
   /** Where the writer's editor goes, made when first needed. */
   editor?: HTMLElement;
+  /** Its buttons are in (#finish). */
+  finished?: boolean;
 }
 
 /** What the view needs to know from its element. */
@@ -60,8 +62,14 @@ interface Conversation {
   stack?: Array<[Comment, number, HTMLElement | null]>;
 }
 
-/** Time one slice may take, in ms: well under the 50 ms of a long task. */
-const SLICE = 12;
+/** Whether the browser says when it starts rendering an element (see the constructor). */
+const LAZY = typeof ContentVisibilityAutoStateChangeEvent === 'function';
+
+/**
+ * Time one slice may take, in ms: under the 50 ms of a long task with room to spare, and long
+ * enough that the frames drawn between slices (each a few ms) do not add up.
+ */
+const SLICE = 25;
 /** A new task, without the 4 ms that nested timers are held back. */
 const yieldTask = () =>
   new Promise((resolve) => {
@@ -82,7 +90,35 @@ export class ThreadView {
   #working: Promise<void> | null = null;
   #strings?: Localized;
   #dates?: Intl.DateTimeFormat;
+  #counts?: Intl.NumberFormat;
   #protos: HTMLElement[] = [];
+  /** Comments still to be built with their buttons in this update: the first screenful. */
+  #fullLeft = 0;
+  /** `<li>`s the browser is rendering (content-visibility), whose comments get their buttons at once. */
+  #rendered = new WeakSet<Element>();
+
+  constructor() {
+    // A comment's buttons are added as the browser starts rendering it (it comes near the
+    // viewport, or find-in-page or the focus goes there), so the thousandth comment of a thread
+    // costs nothing for them until a visitor gets near it. Where the browser does not say so,
+    // every comment gets them at once.
+    if (!LAZY) return;
+    this.list.addEventListener('contentvisibilityautostatechange', (event) => this.#seen(event), true);
+    this.list.addEventListener('focusin', (event) => this.#finishAt(event.target as Element), true);
+  }
+
+  #seen(event: Event) {
+    const li = event.target as Element;
+    if ((event as Event & { skipped: boolean }).skipped) return void this.#rendered.delete(li);
+    this.#rendered.add(li);
+    for (const article of li.querySelectorAll(':scope > article')) this.#finishAt(article);
+  }
+
+  #finishAt(node: Element) {
+    const id = node.closest('article')?.id.slice('comment-'.length);
+    const item = id && this.#items.get(id);
+    if (item) this.#finish(item[2], item[1]);
+  }
 
   /** Resolves once every conversation is in the DOM. */
   get done(): Promise<void> {
@@ -94,8 +130,11 @@ export class ThreadView {
     return this.#working !== null;
   }
 
+  /** A comment's `<article>`, with its buttons. */
   article(id: string): HTMLElement | undefined {
-    return this.#items.get(id)?.[1].article;
+    const item = this.#items.get(id);
+    if (item) this.#finish(item[2], item[1]);
+    return item?.[1].article;
   }
 
   /** Brings the DOM to `tree`, reusing every conversation that has not changed. */
@@ -104,6 +143,8 @@ export class ThreadView {
       // New words: every comment is built again.
       this.#strings = options.strings;
       this.#dates = commentDates(options.locale);
+      // One formatter for every like count: `toLocaleString` makes one per call.
+      this.#counts = new Intl.NumberFormat(options.locale);
       this.#built = new WeakMap();
       this.#protos = [];
       this.#conversations.clear();
@@ -140,8 +181,9 @@ export class ThreadView {
     const first = this.#queue.findIndex((c) => c.order.some((x) => x.id === options.target));
     if (first > 0) this.#queue.unshift(...this.#queue.splice(first, 1));
     this.#items = new Map([...this.#items].filter(([, [li]]) => li.isConnected));
-    // The first screenful now, so it paints with the shell.
-    this.#build(performance.now() + SLICE, Math.max(8, Math.ceil(innerHeight / 60)));
+    this.#fullLeft = Math.max(8, Math.ceil(innerHeight / 60));
+    // The first screenful now, so it paints with the shell; a small page, all of it.
+    this.#build(0, this.#fullLeft > 50 ? this.#fullLeft : 50);
     this.#working ??= this.#queue.length ? this.#work() : null;
     for (const id of options.decorated) {
       const item = this.#items.get(id);
@@ -157,10 +199,10 @@ export class ThreadView {
     this.#working = null;
   }
 
-  /** Builds queued conversations until the deadline, or `count` comments. */
-  #build(deadline: number, count = Infinity) {
+  /** Builds queued conversations until the deadline, and at least `count` comments. */
+  #build(deadline: number, count = 0) {
     let made = 0;
-    while (this.#queue.length && made < count && performance.now() < deadline) {
+    while (this.#queue.length && (made < count || performance.now() < deadline)) {
       const conversation = this.#queue[0];
       made += this.#fill(conversation, deadline);
       if (conversation.built) this.#queue.shift();
@@ -188,7 +230,9 @@ export class ThreadView {
       const parts = this.#article(comment);
       item.append(parts.article);
       this.#items.set(comment.id, [item, parts, comment]);
-      if (decorate && decorated.includes(comment.id)) decorate(comment, parts);
+      const mine = decorate && decorated.includes(comment.id);
+      if (this.#fullLeft-- > 0 || mine || comment.id === this.#options.target || this.#rendered.has(item)) this.#finish(comment, parts);
+      if (mine) decorate(comment, parts);
       const replies = this.#children.get(comment.id);
       if (!replies) continue;
       // At the deepest level replies are not indented further: they follow as siblings.
@@ -222,8 +266,9 @@ export class ThreadView {
       header.append(make('span', { part: 'comment-avatar', class: 'avatar', 'aria-hidden': 'true' }), author, make('a', { part: 'comment-date', class: 'date' }));
       (header.lastChild as HTMLElement).append(make('time'));
       const actions = make('div', { part: 'actions' });
-      actions.append(make('button', { part: 'reply-button', type: 'button' }, s.reply), make('button', { part: 'copy-link', type: 'button' }, s.copyLink));
       proto.append(header, make('div', { part: 'comment-body', class: 'body', dir: 'auto' }), actions);
+      this.#protos[2] = make('div');
+      this.#protos[2].append(make('button', { part: 'reply-button', type: 'button' }, s.reply), make('button', { part: 'copy-link', type: 'button' }, s.copyLink));
       this.#protos[key] = proto;
     }
     return proto.cloneNode(true) as HTMLElement;
@@ -238,14 +283,13 @@ export class ThreadView {
     if (status === 'deleted') {
       const article = make('article', { part: 'comment deleted', id: `comment-${id}`, tabindex: '-1' });
       article.append(make('p', { class: 'notice' }, s.deleted));
-      parts = { article, body: make('div'), actions: make('div') };
+      parts = { article, body: make('div'), actions: make('div'), finished: true };
     } else {
       const { name, url, avatar } = comment.author;
       const link = !!url && isHttpUrl(url);
       const article = this.#prototype(link);
       const [header, body, actions] = article.children as unknown as HTMLElement[];
       const [face, author, date] = header.children as unknown as [HTMLElement, HTMLAnchorElement, HTMLAnchorElement];
-      const [reply, copy] = actions.children as unknown as HTMLElement[];
       const time = date.firstChild as HTMLTimeElement;
       article.id = `comment-${id}`;
       article.setAttribute('aria-labelledby', `author-${id} date-${id}`);
@@ -263,22 +307,33 @@ export class ThreadView {
       if (comment.pinned === true) header.append(make('span', { part: 'pinned', class: 'pinned' }, s.pinned));
       if (status === 'pending') header.after(make('p', { part: 'pending', class: 'notice' }, s.awaitingModeration));
       formatBody(comment.body, body);
-      if (status === 'approved') {
-        reply.id = `reply-${id}`;
-        reply.dataset.replyTo = id;
-        reply.setAttribute('aria-labelledby', `reply-${id} author-${id}`);
-      } else reply.remove();
-      copy.dataset.copy = id;
-      const { likes } = comment;
-      if (status === 'approved' && Number.isSafeInteger(likes) && likes! >= 0 && !this.#options.noLikes) {
-        const pressed = this.#options.liked(id);
-        const like = make('button', { part: 'like-button', type: 'button', 'data-like': id, 'aria-pressed': '' + pressed }, s.like + ' ');
-        like.append(make('span', { class: 'count' }, likes!.toLocaleString(this.#options.locale)));
-        actions.prepend(like);
-      }
-      parts = { article, body, actions };
+      parts = { article, body, actions, finished: !LAZY };
+      if (!LAZY) this.#finish(comment, parts, true);
     }
     this.#built.set(comment, parts);
     return parts;
+  }
+
+  /** A comment's buttons: Like, Reply and Copy link. */
+  #finish(comment: Comment, parts: CommentParts, now = false) {
+    if (parts.finished && !now) return;
+    parts.finished = true;
+    const s = this.#strings!;
+    const { id, status, likes } = comment;
+    const [reply, copy] = this.#protos[2].cloneNode(true).childNodes as unknown as HTMLElement[];
+    if (status === 'approved' && Number.isSafeInteger(likes) && likes! >= 0 && !this.#options.noLikes) {
+      const pressed = this.#options.liked(id);
+      const like = make('button', { part: 'like-button', type: 'button', 'data-like': id, 'aria-pressed': '' + pressed }, s.like + ' ');
+      like.append(make('span', { class: 'count' }, this.#counts!.format(likes!)));
+      parts.actions.append(like);
+    }
+    if (status === 'approved') {
+      reply.id = `reply-${id}`;
+      reply.dataset.replyTo = id;
+      reply.setAttribute('aria-labelledby', `reply-${id} author-${id}`);
+      parts.actions.append(reply);
+    }
+    copy.dataset.copy = id;
+    parts.actions.append(copy);
   }
 }

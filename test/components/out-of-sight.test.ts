@@ -1,0 +1,80 @@
+/**
+ * Work the visitor cannot see yet is left until they get near it: the buttons of comments far
+ * down a long thread (thread-view.ts) and the form below it (colloquy-comments.ts). What is
+ * put off must never be missed: it is there as the browser starts drawing it, as the focus
+ * reaches it, or, for the form, as its place comes within a screen of view.
+ */
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import type { ColloquyComments } from '../../src/components/comments/colloquy-comments.js';
+import '../../src/index.js';
+import { FakeEndpoint, makeComment } from './fake-endpoint.js';
+import { $, renderWidget } from './helpers.js';
+
+const buttonsOf = (el: ColloquyComments, id: string) => el.shadowRoot!.querySelectorAll(`#comment-${id} [part~="actions"] button`).length;
+
+describe('<colloquy-comments> out of sight', () => {
+  let fake: FakeEndpoint;
+  beforeEach(() => {
+    // Forty comments: in the test runner's window, the last ones and the form are screens away.
+    fake = new FakeEndpoint(Array.from({ length: 40 }, (_, i) => makeComment({ id: String(i + 1), body: `Comment number ${i + 1}.\n\nA second paragraph.` })));
+  });
+  afterEach(() => {
+    fake.restore();
+    scrollTo(0, 0);
+  });
+
+  async function load() {
+    const el = await fixture<ColloquyComments>(html`<colloquy-comments endpoint=${fake.base} thread="t" loading="eager"></colloquy-comments>`);
+    await waitUntil(() => $(el, '[part~="heading"]')?.textContent === '40 Comments', 'the thread did not load');
+    await el.updateComplete;
+    await new Promise(requestAnimationFrame);
+    await new Promise(requestAnimationFrame);
+    return el;
+  }
+
+  it('should pass accessibility tests with buttons and the form still to come, and once they are there', async () => {
+    const el = await load();
+    await expect(el).to.be.accessible();
+    $(el, '#comment-40')!.scrollIntoView();
+    await waitUntil(() => buttonsOf(el, '40') > 0 && !$(el, '.form-later'), 'the buttons and the form did not come');
+    await expect(el).to.be.accessible();
+  });
+
+  it('gives the first screenful its buttons at once, and a far comment its own as the browser starts drawing it', async () => {
+    const el = await load();
+    expect(buttonsOf(el, '1'), 'Reply and Copy link on the first comment').to.equal(2);
+    expect(buttonsOf(el, '40'), 'not yet on the fortieth').to.equal(0);
+    const before = $(el, '#comment-40 [part~="actions"]')!.getBoundingClientRect().height;
+    $(el, '#comment-40')!.scrollIntoView();
+    await waitUntil(() => buttonsOf(el, '40') === 2, 'the fortieth comment got no buttons when scrolled to');
+    expect($(el, '#comment-40 [part~="actions"]')!.getBoundingClientRect().height, 'its row kept its height: nothing moves').to.equal(before);
+    expect($(el, '#reply-40')!.getAttribute('aria-labelledby')).to.equal('reply-40 author-40');
+  });
+
+  it('gives a far comment its buttons as the focus reaches it, so Tab goes on to them', async () => {
+    const el = await load();
+    const date = $<HTMLAnchorElement>(el, '#date-35')!;
+    expect(buttonsOf(el, '35')).to.equal(0);
+    date.focus();
+    expect(buttonsOf(el, '35'), 'there before the next Tab').to.equal(2);
+    expect(el.shadowRoot!.activeElement, 'the focus stays where it went').to.equal(date);
+  });
+
+  it('draws the form once its place comes within a screen of view; its heading is there before', async () => {
+    const el = await load();
+    expect($(el, 'form'), 'the form waits, screens below').to.equal(null);
+    expect($(el, '.form-later h3')!.textContent).to.equal('Leave a Comment');
+    $(el, '.form-later')!.scrollIntoView();
+    await waitUntil(() => $(el, '[part~="form"]'), 'the form was not drawn when its place came into view');
+    await el.updateComplete;
+    expect($(el, '#body'), 'its fields are there').to.not.equal(null);
+  });
+
+  it('draws the form at once under a short thread', async () => {
+    fake.restore();
+    fake = new FakeEndpoint([makeComment({ id: '1' })]);
+    const el = await renderWidget(fake, 't');
+    expect($(el, '[part~="form"]')).to.not.equal(null);
+    expect($(el, '.form-later')).to.equal(null);
+  });
+});
