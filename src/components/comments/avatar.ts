@@ -8,6 +8,7 @@ export function initials(name: string): string {
 /** A hue drawn from the endpoint's opaque seed: stable per commenter, no email involved. */
 export function hueOf(seed: string): number {
   let hash = 0;
-  for (let i = 0; i < seed.length; i++) hash = (hash * 31 + seed.charCodeAt(i)) >>> 0;
+  // Math.imul keeps it a small integer (the same result as `hash * 31`, modulo 2³²).
+  for (let i = 0; i < seed.length; i++) hash = (Math.imul(hash, 31) + seed.charCodeAt(i)) >>> 0;
   return hash % 360;
 }

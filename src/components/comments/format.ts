@@ -19,6 +19,8 @@
 const INLINE =
   /`([^`\n]{1,400})`|(\*\*?)([^*\s](?:[^*\n]{0,400}[^*\s])?)\2|\b(?:https?:\/\/|mailto:)[^\s<>"'`]+|(?<![\w:.])(?:(\d\d?):)?(\d\d?):(\d\d)(?![\w:])/gi;
 const SENTENCE_END = /[.,;:!?'"\]]/;
+/** What every span holds (a backtick, a star, or the colon of a URL or a timestamp): a line without it is plain text. */
+const MAY_SPAN = /[`*:]/;
 
 /**
  * Trailing punctuation is the sentence's, not the URL's; a `)` only while unbalanced.
@@ -54,6 +56,7 @@ const el = (tag: keyof HTMLElementTagNameMap, text?: string, attrs?: Record<stri
 
 /** Appends one line's text with its spans to `into`. */
 function inline(text: string, into: Node & ParentNode): void {
+  if (!MAY_SPAN.test(text)) return text ? into.append(text) : undefined;
   let at = 0;
   let m: RegExpExecArray | null;
   INLINE.lastIndex = 0;

@@ -288,8 +288,13 @@ export class ThreadView {
       const { name, url, avatar } = comment.author;
       const link = !!url && isHttpUrl(url);
       const article = this.#prototype(link);
-      const [header, body, actions] = article.children as unknown as HTMLElement[];
-      const [face, author, date] = header.children as unknown as [HTMLElement, HTMLAnchorElement, HTMLAnchorElement];
+      // Walked by sibling: destructuring a live HTMLCollection goes through its iterator, slowly.
+      const header = article.firstElementChild as HTMLElement;
+      const body = header.nextElementSibling as HTMLElement;
+      const actions = body.nextElementSibling as HTMLElement;
+      const face = header.firstElementChild as HTMLElement;
+      const author = face.nextElementSibling as HTMLAnchorElement;
+      const date = author.nextElementSibling as HTMLAnchorElement;
       const time = date.firstChild as HTMLTimeElement;
       article.id = `comment-${id}`;
       article.setAttribute('aria-labelledby', `author-${id} date-${id}`);
@@ -320,7 +325,8 @@ export class ThreadView {
     parts.finished = true;
     const s = this.#strings!;
     const { id, status, likes } = comment;
-    const [reply, copy] = this.#protos[2].cloneNode(true).childNodes as unknown as HTMLElement[];
+    const reply = this.#protos[2].cloneNode(true).firstChild as HTMLElement;
+    const copy = reply.nextSibling as HTMLElement;
     if (status === 'approved' && Number.isSafeInteger(likes) && likes! >= 0 && !this.#options.noLikes) {
       const pressed = this.#options.liked(id);
       const like = make('button', { part: 'like-button', type: 'button', 'data-like': id, 'aria-pressed': '' + pressed }, s.like + ' ');
