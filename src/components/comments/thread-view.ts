@@ -183,7 +183,7 @@ export class ThreadView {
     this.#items = new Map([...this.#items].filter(([, [li]]) => li.isConnected));
     this.#fullLeft = Math.max(8, Math.ceil(innerHeight / 60));
     // The first screenful now, so it paints with the shell; a small page, all of it.
-    this.#build(0, this.#fullLeft > 50 ? this.#fullLeft : 50);
+    this.#build(0, tree.conversations.length > 50 ? this.#fullLeft : 50);
     this.#working ??= this.#queue.length ? this.#work() : null;
     for (const id of options.decorated) {
       const item = this.#items.get(id);
