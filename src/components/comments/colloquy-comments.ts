@@ -1,4 +1,4 @@
-import { html, nothing, render, type TemplateResult } from 'lit/html.js';
+import { html, nothing, type TemplateResult } from 'lit/html.js';
 import { SORT_ORDERS, type Comment, type SortOrder } from '../../api/contract.js';
 import { parseSort } from '../../api/validate.js';
 import type { Strings } from '../../i18n/en.js';
@@ -8,9 +8,8 @@ import { baseStyles } from '../shared/base-styles.js';
 import { ColloquyElement, type PropertyValues } from '../shared/colloquy-element.js';
 import { tokenStyles } from '../shared/token-styles.js';
 import { styles } from './colloquy-comments.styles.js';
-import type { FormState } from './form-state.js';
+import { FormSlot } from './form-slot.js';
 import { LocaleController } from './locale-controller.js';
-import { findPlayer } from './media.js';
 import { PermalinkController, permalinkTarget } from './permalinks.js';
 import { grantsKey, likesKey, loadSort, read, type Likes } from './storage.js';
 import type { Tree } from './thread.js';
@@ -21,7 +20,6 @@ import type { HostParts, OwnTools, WriterHost } from './writer-host.js';
 import { chunk as onDemand } from '../shared/chunk.js';
 
 type Interactions = typeof import('./interactions.js');
-type Form = typeof import('./form.js');
 type View = typeof import('./thread-view.js');
 type Live = typeof import('./live.js');
 
@@ -35,9 +33,6 @@ type Live = typeof import('./live.js');
 
 /** What this module's on-demand chunks are resolved against, for their retries (shared/chunk.ts). */
 const here = import.meta.url;
-
-/** The form's place while its chunk is on its way: about its height, so the page below moves little. */
-const FORM_PLACE = html`<div class="form-place" aria-hidden="true"></div>`;
 
 const SKELETON = html`<ol part="skeleton" class="skeleton" aria-hidden="true">
   <li></li>
@@ -127,8 +122,8 @@ export class ColloquyComments extends ColloquyElement {
 
   #locale = new LocaleController(this);
   #thread = new ThreadController(this);
-  /** The form's state, once its chunk (form.ts) has arrived. */
-  #form?: FormState;
+  /** The form's place: its chunk, its state, and when it is drawn. */
+  #form = new FormSlot(this, this.#thread, (event) => this.#handleForm(event));
   /** `endpoint|thread` the thread and the form are about. */
   #owner = '';
   #permalinks: PermalinkController = new PermalinkController(this, this.#thread, (id) => this.#act((ui, host) => ui.findPermalink(host, id)));
@@ -142,8 +137,6 @@ export class ColloquyComments extends ColloquyElement {
   #view?: ThreadView;
   #viewModule?: Promise<View | undefined>;
   #buildTree?: View['buildTree'];
-  /** The form's own container: under the comment being replied to, else after the thread. */
-  #formHost = Object.assign(document.createElement('div'), { className: 'form-host' });
   #tree?: [comments: Comment[], tree: Tree];
   /** The writer's tools for the visitor's own comments, and the host they work through. */
   #own?: { tools: OwnTools; host: WriterHost };
@@ -151,15 +144,6 @@ export class ColloquyComments extends ColloquyElement {
   #ui?: Promise<Interactions | undefined>;
   /** The interactions module being fetched for a press: updates wait for it. */
   #fetchingUi?: Promise<unknown>;
-  #formChunk?: Promise<Form | undefined>;
-  /** The form's chunk, once here. */
-  #formModuleHere?: Form;
-  /** The form's chunk could not be downloaded: the form's place says so, with Retry. */
-  #formFailed = false;
-  /** The form's place came within a screen of view, or the form was needed: it is drawn from then on. */
-  #formNear = false;
-  /** Watching the form's place while it is out of sight; `first` settles at its first report. */
-  #formWatch?: { observer: IntersectionObserver; first: Promise<void> };
   /**
    * What the element hands the interactions, which make from it the host they and the writer
    * work through (interactions.ts, hostOf): only those who interact download that.
@@ -169,7 +153,7 @@ export class ColloquyComments extends ColloquyElement {
     words: this.#locale,
     thread: this.#thread,
     // Everything that uses the form comes from it, or waits for its chunk (#act).
-    form: () => this.#form!,
+    form: () => this.#form.state!,
     useTools: (tools, host) => {
       this.#own = { tools, host };
       this.requestUpdate();
@@ -287,7 +271,7 @@ export class ColloquyComments extends ColloquyElement {
     if ((changed.has('endpoint') || changed.has('thread')) && this.endpoint) {
       if (owner !== this.#owner) this.#thread.reset();
       this.#owner = owner;
-      this.#form?.restoreDraft();
+      this.#form.state?.restoreDraft();
       if (this.#viewport.active) void this.load();
     }
   }
@@ -295,50 +279,19 @@ export class ColloquyComments extends ColloquyElement {
   protected override async getUpdateComplete(): Promise<boolean> {
     while (this.#fetchingUi) await this.#fetchingUi;
     // The form's chunk on its way: wait for it, and for the update that puts the form in.
-    if (this.#formChunk && !this.#form) return this.#formChunk.then(() => this.updateComplete);
-    // Whether the form is in sight is known at the watch's first report, a frame later.
-    const watch = this.#formWatch;
-    if (watch && !this.#formNear) {
-      await watch.first;
-      if (this.#formNear) return this.updateComplete;
-    }
+    if (await this.#form.settled()) return this.updateComplete;
     if (this.#viewModule && !this.#view) await this.#viewModule;
     await this.#view?.done;
     return true;
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#formWatch?.observer.disconnect();
-    this.#formWatch = undefined;
-  }
-
-  /** Draws the form once its place comes within a screen of view. */
-  #watchForm(place: Element) {
-    let seen!: () => void;
-    const first = new Promise<void>((resolve) => (seen = resolve));
-    const observer = new IntersectionObserver(
-      (entries) => {
-        seen();
-        if (!entries.some((entry) => entry.isIntersecting)) return;
-        observer.disconnect();
-        this.#formNear = true;
-        this.requestUpdate();
-      },
-      { rootMargin: '100% 0px' },
-    );
-    observer.observe(place);
-    this.#formWatch = { observer, first };
-  }
-
   protected override updated(): void {
-    const place = !this.#formNear && !this.#formWatch && this.#formHost.querySelector('.form-later');
-    if (place) this.#watchForm(place);
-    const replyTo = this.#form?.replyTo;
+    this.#form.watch();
+    const replyTo = this.#form.state?.replyTo;
     const view = this.#view;
     const article = replyTo && view?.article(replyTo.id);
     // Moved only when it is not already there: moving it would take the focus from its fields.
-    if (article && article.nextSibling !== this.#formHost) article.after(this.#formHost);
+    if (article && article.nextSibling !== this.#form.container) article.after(this.#form.container);
     else if (replyTo && view?.busy) void view.done.then(() => this.requestUpdate());
   }
 
@@ -359,13 +312,13 @@ export class ColloquyComments extends ColloquyElement {
   /** Loads (or reloads) the thread's first page from the endpoint. */
   async load(): Promise<void> {
     // The form's chunk comes alongside the thread's first page, not after it.
-    void this.#formModule();
+    void this.#form.load();
     const loaded = this.#thread.load(this.#viewChunk());
     const { locale } = this.#locale;
     // While the page is on its way (unless made when the page was idle, above).
     setTimeout(() => commentDates(locale));
     if (!(await loaded)) return;
-    this.#form?.resumeReply(this.#thread.comments);
+    this.#form.state?.resumeReply(this.#thread.comments);
     // The visitor's own fresh comments: their tools come with the writer, fetched only then.
     if (read(grantsKey(this.endpoint))) void this.#act((ui, host) => ui.watchGrants(host), () => {});
     void this.#permalinks.reveal();
@@ -375,39 +328,6 @@ export class ColloquyComments extends ColloquyElement {
 
   /** Where live updates put their "2 new comments" button. */
   #liveHost = Object.assign(document.createElement('div'), { className: 'form-host' });
-
-  /**
-   * The form's chunk (form.ts), fetched with the thread. Once here, the form gets its state
-   * (saved details, the thread's draft, a draft's reply once the thread is in) and its styles;
-   * a failed download is reported like a failed load, and Retry (or the next load) tries again.
-   */
-  #formModule(): Promise<Form | undefined> {
-    if (this.#formChunk) return this.#formChunk;
-    this.#formFailed = false;
-    const fetched: Promise<Form> = onDemand(here, './form.js', () => import('./form.js'));
-    const chunk = (this.#formChunk = fetched.then(
-      (module) => {
-        if (!this.#form) {
-          this.#formModuleHere = module;
-          const form = (this.#form = new module.FormState(this));
-          form.restoreIdentity();
-          form.restoreDraft();
-          if (this.#thread.comments.length) form.resumeReply(this.#thread.comments);
-          this.renderRoot.adoptedStyleSheets = [...this.renderRoot.adoptedStyleSheets, module.formStyles];
-          this.requestUpdate();
-        }
-        return module;
-      },
-      () => {
-        this.#formChunk = undefined;
-        this.#formFailed = true;
-        this.#thread.failed(null);
-        return undefined;
-      },
-    ));
-    this.requestUpdate();
-    return chunk;
-  }
 
   /**
    * The reader's interactions (interactions.ts), downloaded on the first press or when the
@@ -424,7 +344,7 @@ export class ColloquyComments extends ColloquyElement {
    */
   #act<T>(run: (ui: Interactions, host: WriterHost) => T, failed = () => this.#thread.failed(null)): Promise<Awaited<T> | undefined> {
     // The form's chunk too: Reply and the form's own events work on it.
-    const started = Promise.all([this.#interactions(), this.#formModule()]).then(([ui]) => {
+    const started = Promise.all([this.#interactions(), this.#form.load()]).then(([ui]) => {
       if (this.#fetchingUi === started) this.#fetchingUi = undefined;
       if (ui) return { result: run(ui, ui.hostOf(this.#parts)) };
       failed();
@@ -442,7 +362,7 @@ export class ColloquyComments extends ColloquyElement {
   #handleThreadClick(event: Event) {
     const button = (event.target as Element).closest<HTMLElement>('button');
     // Reply needs the form: without it (its chunk failed again) the form's place says so.
-    if (button) void this.#act((ui, host) => (this.#form || !('replyTo' in button.dataset)) && ui.press(host, button));
+    if (button) void this.#act((ui, host) => (this.#form.state || !('replyTo' in button.dataset)) && ui.press(host, button));
   }
 
   /**
@@ -459,7 +379,7 @@ export class ColloquyComments extends ColloquyElement {
       () => {
         if (type !== 'submit' && type !== 'click') return;
         const { offline } = this.#locale.strings;
-        this.#form?.set({ formError: offline });
+        this.#form.state?.set({ formError: offline });
         this.announce(offline);
       },
     );
@@ -491,24 +411,6 @@ export class ColloquyComments extends ColloquyElement {
     ${thread.nextCursor
       ? html`<button part="load-more" type="button" ?disabled=${thread.state === 'more'} @click=${() => this.#act((ui, host) => ui.showMore(host))}>${s.loadMore}</button>`
       : nothing}`;
-  }
-
-  /** The form once its chunk is here; until then its place, kept at its height; Retry if the chunk failed. */
-  #renderForm(s: Localized) {
-    const module = this.#formModuleHere;
-    if (this.#thread.closed) return html`<p part="closed" class="notice">${s.closed}</p>`;
-    // Replying, the form is under the comment being read.
-    if (this.#form?.replyTo) this.#formNear = true;
-    // Out of sight, its place, drawn when it comes within a screen of view (#watchForm); the
-    // heading is there for those who jump to the form by headings.
-    if (module && this.#form && !this.#formNear) return html`<div class="form-later"><h3 class="visually-hidden">${module.leaveComment(s)}</h3></div>`;
-    if (module && this.#form) return module.renderForm(this.#form, this.#handleForm, s, this.noRemember, !!findPlayer(this.player));
-    return this.#formFailed
-      ? html`<div part="load-error">
-          <p>${this.loadFailed('network')}</p>
-          <button part="retry-button" type="button" @click=${() => this.#formModule()}>${s.retry}</button>
-        </div>`
-      : FORM_PLACE;
   }
 
   /** For the thread controller: a failure in the visitor's words. */
@@ -550,15 +452,15 @@ export class ColloquyComments extends ColloquyElement {
         locale,
         maxDepth: this.maxDepth,
         moreReplies: thread.moreReplies,
-        target: permalinkTarget() || this.#form?.replyTo?.id || '',
+        target: permalinkTarget() || this.#form.state?.replyTo?.id || '',
         decorate: this.#decorate,
         decorated: [...new Set([...this.#decorated, ...ids])],
       });
       this.#decorated = new Set(ids);
     }
-    const replyTo = this.#form?.replyTo;
+    const replyTo = this.#form.state?.replyTo;
     const inThread = !!(replyTo && view?.article(replyTo.id));
-    render(this.#renderForm(s), this.#formHost, { host: this });
+    this.#form.render(s);
     return html`<section aria-labelledby="heading" aria-busy=${loading || thread.state === 'more' ? 'true' : 'false'} dir=${directionOf(locale)}>
       <div class="head">
         <h2 part="heading" id="heading" tabindex="-1">${loading ? s.loading : thread.state === 'error' ? s.comments : say(s.commentCount, locale, thread.count)}</h2>
@@ -570,7 +472,7 @@ export class ColloquyComments extends ColloquyElement {
             </select>`
           : nothing}
       </div>
-      ${tree ? this.#liveHost : nothing} ${this.#renderThread(s, tree)} ${inThread ? nothing : this.#formHost}
+      ${tree ? this.#liveHost : nothing} ${this.#renderThread(s, tree)} ${inThread ? nothing : this.#form.container}
       <div part="status" class="visually-hidden" role="status">${this.announcement}</div>
     </section>`;
   }
