@@ -6,6 +6,8 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { ColloquyComments } from '../../src/components/comments/colloquy-comments.js';
+import { buildTree, ThreadView } from '../../src/components/comments/thread-view.js';
+import en from '../../src/i18n/en.js';
 import '../../src/index.js';
 import { FakeEndpoint, makeComment } from './fake-endpoint.js';
 import { $, renderWidget } from './helpers.js';
@@ -76,5 +78,26 @@ describe('<colloquy-comments> out of sight', () => {
     const el = await renderWidget(fake, 't');
     expect($(el, '[part~="form"]')).to.not.equal(null);
     expect($(el, '.form-later')).to.equal(null);
+  });
+
+  it('places the last conversations of a long thread as they are built, their room kept meanwhile', async () => {
+    const comments = Array.from({ length: 600 }, (_, i) => makeComment({ id: String(i + 1) }));
+    const view = new ThreadView();
+    document.body.append(view.list);
+    try {
+      view.update(buildTree(comments), { strings: en, locale: 'en', maxDepth: 5, moreReplies: {}, target: '', decorated: [], noLikes: false, liked: () => false });
+      const placed = [...view.list.children];
+      const spacer = placed.at(-1)!;
+      expect(placed.length, 'the first screenful and one place for the rest, not 600 empty ones').to.be.below(60);
+      expect(spacer.getAttribute('aria-hidden')).to.equal('true');
+      const em = parseFloat(getComputedStyle(view.list).fontSize);
+      expect(spacer.getBoundingClientRect().height, 'the room of the conversations still to come').to.equal((600 - placed.length + 1) * 8 * em);
+      expect(placed.slice(0, -1).every((li) => li.querySelector('article')), 'no empty place').to.equal(true);
+      await view.done;
+      expect(view.list.children.length, 'all of them, and the spacer gone').to.equal(600);
+      expect([...view.list.querySelectorAll('article')].map((a) => a.id), 'in their order').to.deep.equal(comments.map((c) => `comment-${c.id}`));
+    } finally {
+      view.list.remove();
+    }
   });
 });

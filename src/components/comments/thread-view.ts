@@ -58,6 +58,8 @@ interface Conversation {
   /** Its `<li>`s in the thread: the root's, then any replies laid beside it at max-depth 1. */
   nodes: HTMLElement[];
   built: boolean;
+  /** One of the thread's last, still to build: placed as it is built (see #spacer). */
+  late?: boolean;
   /** Where building stopped, when a long conversation takes more than one slice. */
   stack?: Array<[Comment, number, HTMLElement | null]>;
 }
@@ -82,6 +84,7 @@ export class ThreadView {
   /** `<ol part="list" class="thread">`, placed by the element's template. */
   readonly list = make('ol', { part: 'list', class: 'thread' });
   #options!: ThreadViewOptions;
+  #tree?: Tree;
   #children = new Map<string, Comment[]>();
   #conversations = new Map<string, Conversation>();
   #built = new WeakMap<Comment, CommentParts>();
@@ -96,6 +99,13 @@ export class ThreadView {
   #fullLeft = 0;
   /** `<li>`s the browser is rendering (content-visibility), whose comments get their buttons at once. */
   #rendered = new WeakSet<Element>();
+  /**
+   * Keeps the room of the conversations at the end still to build: they are placed as they are
+   * built, in order, so the browser never lays out, styles and watches hundreds of empty places,
+   * and what is placed lands below the fold, where it costs nothing until scrolled to.
+   */
+  #spacer = make('li', { class: 'spacer', 'aria-hidden': 'true' });
+  #late = 0;
 
   constructor() {
     // A comment's buttons are added as the browser starts rendering it (it comes near the
@@ -139,6 +149,24 @@ export class ThreadView {
 
   /** Brings the DOM to `tree`, reusing every conversation that has not changed. */
   update(tree: Tree, options: ThreadViewOptions): void {
+    // The element renders again for reasons of its own (the form's chunk came, a message):
+    // the same tree with the same options has nothing to change but the visitor's tools.
+    const last = this.#options;
+    if (
+      last &&
+      tree === this.#tree &&
+      options.strings === last.strings &&
+      options.locale === last.locale &&
+      options.noLikes === last.noLikes &&
+      options.maxDepth === last.maxDepth &&
+      options.moreReplies === last.moreReplies &&
+      options.target === last.target &&
+      options.decorated.join() === last.decorated.join()
+    ) {
+      this.#options = options;
+      return this.#decorate();
+    }
+    this.#tree = tree;
     if (options.strings !== this.#strings || options.locale !== this.#options?.locale || options.noLikes !== this.#options.noLikes) {
       // New words: every comment is built again.
       this.#strings = options.strings;
@@ -152,7 +180,7 @@ export class ThreadView {
     this.#options = options;
     this.#children = tree.children;
     const next = new Map<string, Conversation>();
-    const wanted: HTMLElement[] = [];
+    const ordered: Conversation[] = [];
     this.#queue = [];
     for (const order of tree.conversations) {
       const { id } = order[0];
@@ -166,9 +194,17 @@ export class ThreadView {
       const conversation: Conversation = same ? old! : { order, more, nodes: [make('li')], built: false };
       if (!same) this.#queue.push(conversation);
       next.set(id, conversation);
-      wanted.push(...conversation.nodes);
+      ordered.push(conversation);
     }
     this.#conversations = next;
+    // The conversations after the last one already built (or the permalink's) wait to be placed.
+    const target = ordered.findIndex((c) => c.order.some((x) => x.id === options.target));
+    let tail = ordered.length;
+    while (tail > target + 1 && !ordered[tail - 1].built) ordered[--tail].late = true;
+    const wanted = ordered.slice(0, tail).flatMap((c) => c.nodes);
+    this.#late = ordered.length - tail;
+    if (this.#late) wanted.push(this.#spacer);
+    this.#spacer.style.blockSize = `${this.#late * 8}em`;
     let cursor = this.list.firstChild;
     for (const node of wanted) {
       if (node === cursor) cursor = cursor.nextSibling;
@@ -185,9 +221,15 @@ export class ThreadView {
     // The first screenful now, so it paints with the shell; a small page, all of it.
     this.#build(0, tree.conversations.length > 50 ? this.#fullLeft : 50);
     this.#working ??= this.#queue.length ? this.#work() : null;
-    for (const id of options.decorated) {
+    this.#decorate();
+  }
+
+  /** The visitor's tools on their comments, drawn again on every update. */
+  #decorate() {
+    const { decorated, decorate } = this.#options;
+    for (const id of decorated) {
       const item = this.#items.get(id);
-      if (item) options.decorate?.(item[2], item[1]);
+      if (item) decorate?.(item[2], item[1]);
     }
   }
 
@@ -239,6 +281,12 @@ export class ThreadView {
       const deeper = depth < maxDepth;
       const into = deeper ? item.appendChild(make('ol', { part: 'list replies', class: 'replies' })) : list;
       for (let i = replies.length; i--; ) stack.push([replies[i], depth + +deeper, into]);
+    }
+    if (conversation.late) {
+      conversation.late = false;
+      this.list.insertBefore(li, this.#spacer);
+      this.#spacer.style.blockSize = `${--this.#late * 8}em`;
+      if (!this.#late) this.#spacer.remove();
     }
     nodes.at(-1)!.after(...extra);
     nodes.push(...extra);
