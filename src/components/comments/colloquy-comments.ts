@@ -252,9 +252,6 @@ export class ColloquyComments extends ColloquyElement {
   }
 
   override connectedCallback(): void {
-    // The thread's view is small and every page showing comments needs it: on its way at once,
-    // so it is compiled by the time the first page arrives.
-    void this.#viewChunk();
     if (!this.hasUpdated) {
       // One rule for every order named: the visitor's remembered one, else the attribute; "Top" only with likes.
       const order = parseSort(loadSort() ?? this.sort, SORT_ORDERS, 'oldest') ?? 'oldest';
@@ -311,9 +308,9 @@ export class ColloquyComments extends ColloquyElement {
 
   /** Loads (or reloads) the thread's first page from the endpoint. */
   async load(): Promise<void> {
-    // The form's chunk comes alongside the thread's first page, not after it.
+    // The page's request first, then the chunks that come alongside it, not after it.
+    const loaded = this.#thread.load(() => this.#viewChunk());
     void this.#form.load();
-    const loaded = this.#thread.load(this.#viewChunk());
     const { locale } = this.#locale;
     // While the page is on its way (unless made when the page was idle, above).
     setTimeout(() => commentDates(locale));

@@ -100,15 +100,16 @@ export class ThreadController implements ReactiveController {
   }
 
   /**
-   * Loads (or reloads) the thread's first page. True once loaded. `shown` is what showing it
-   * needs besides (the view's chunk, fetched alongside): the page counts as loaded with both.
+   * Loads (or reloads) the thread's first page. True once loaded. `shown` starts what showing it
+   * needs besides (the view's chunk), once the page's request is on its way: the page counts as
+   * loaded with both.
    */
-  async load(shown?: Promise<unknown>): Promise<boolean> {
+  async load(shown?: () => Promise<unknown>): Promise<boolean> {
     this.#controller?.abort();
     const controller = (this.#controller = new AbortController());
     this.set({ state: 'loading' });
     try {
-      const [page, ready] = await Promise.all([this.page(null, controller.signal), shown ?? true]);
+      const [page, ready] = await Promise.all([this.page(null, controller.signal), shown?.() ?? true]);
       if (controller.signal.aborted) return false;
       if (!ready) throw new ApiError('network');
       const ids = new Set(page.comments.map((c) => c?.id));

@@ -97,8 +97,6 @@ export class ThreadView {
   #protos: HTMLElement[] = [];
   /** Comments still to be built with their buttons in this update: the first screenful. */
   #fullLeft = 0;
-  /** `<li>`s the browser is rendering (content-visibility), whose comments get their buttons at once. */
-  #rendered = new WeakSet<Element>();
   /**
    * Keeps the room of the conversations at the end still to build: they are placed as they are
    * built, in order, so the browser never lays out, styles and watches hundreds of empty places,
@@ -117,11 +115,11 @@ export class ThreadView {
     this.list.addEventListener('focusin', (event) => this.#finishAt(event.target as Element), true);
   }
 
+  /** An `<li>` the browser starts rendering (it is never rebuilt: a changed conversation gets new ones). */
   #seen(event: Event) {
-    const li = event.target as Element;
-    if ((event as Event & { skipped: boolean }).skipped) return void this.#rendered.delete(li);
-    this.#rendered.add(li);
-    for (const article of li.querySelectorAll(':scope > article')) this.#finishAt(article);
+    if ((event as Event & { skipped: boolean }).skipped) return;
+    const article = (event.target as Element).firstElementChild;
+    if (article) this.#finishAt(article);
   }
 
   #finishAt(node: Element) {
@@ -249,6 +247,9 @@ export class ThreadView {
       made += this.#fill(conversation, deadline);
       if (conversation.built) this.#queue.shift();
     }
+    // The room of what is still to come, once a slice.
+    if (this.#late) this.#spacer.style.blockSize = `${this.#late * 8}em`;
+    else this.#spacer.remove();
   }
 
   /**
@@ -260,7 +261,7 @@ export class ThreadView {
     const { nodes, more, order } = conversation;
     const [li] = nodes;
     const [root] = order;
-    if (!conversation.stack) li.replaceChildren();
+    if (!conversation.stack && li.firstChild) li.replaceChildren();
     const extra: HTMLElement[] = [];
     const stack = (conversation.stack ??= [[root, 1, null]]);
     let made = 0;
@@ -273,7 +274,7 @@ export class ThreadView {
       item.append(parts.article);
       this.#items.set(comment.id, [item, parts, comment]);
       const mine = decorate && decorated.includes(comment.id);
-      if (this.#fullLeft-- > 0 || mine || comment.id === this.#options.target || this.#rendered.has(item)) this.#finish(comment, parts);
+      if (this.#fullLeft-- > 0 || mine || comment.id === this.#options.target) this.#finish(comment, parts);
       if (mine) decorate(comment, parts);
       const replies = this.#children.get(comment.id);
       if (!replies) continue;
@@ -284,12 +285,13 @@ export class ThreadView {
     }
     if (conversation.late) {
       conversation.late = false;
+      this.#late--;
       this.list.insertBefore(li, this.#spacer);
-      this.#spacer.style.blockSize = `${--this.#late * 8}em`;
-      if (!this.#late) this.#spacer.remove();
     }
-    nodes.at(-1)!.after(...extra);
-    nodes.push(...extra);
+    if (extra.length) {
+      nodes.at(-1)!.after(...extra);
+      nodes.push(...extra);
+    }
     if ((conversation.built = !stack.length)) {
       conversation.stack = undefined;
       if (more) li.append(make('button', { part: 'more-replies', type: 'button', 'data-more': root.id }, say(this.#strings!.moreReplies, locale, more.count)));
