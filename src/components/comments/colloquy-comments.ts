@@ -461,13 +461,11 @@ export class ColloquyComments extends ColloquyElement {
     return html`<section aria-labelledby="heading" aria-busy=${loading || thread.state === 'more' ? 'true' : 'false'} dir=${directionOf(locale)}>
       <div class="head">
         <h2 part="heading" id="heading" tabindex="-1">${loading ? s.loading : thread.state === 'error' ? s.comments : say(s.commentCount, locale, thread.count)}</h2>
-        ${thread.count > 1 && tree
-          ? html`<select part="sort" aria-label=${s.sort} .value=${thread.order} @change=${this.#handleSort}>
-              <option value="oldest">${s.oldest}</option>
-              <option value="newest">${s.newest}</option>
-              <option value="top" ?hidden=${this.noLikes} ?disabled=${this.noLikes}>${s.top}</option>
-            </select>`
-          : nothing}
+        <select part="sort" aria-label=${s.sort} ?hidden=${!(thread.count > 1 && tree)} .value=${thread.order} @change=${this.#handleSort}>
+          <option value="oldest">${s.oldest}</option>
+          <option value="newest">${s.newest}</option>
+          <option value="top" ?hidden=${this.noLikes} ?disabled=${this.noLikes}>${s.top}</option>
+        </select>
       </div>
       ${tree ? this.#liveHost : nothing} ${this.#renderThread(s, tree)} ${inThread ? nothing : this.#form.container}
       <div part="status" class="visually-hidden" role="status">${this.announcement}</div>
