@@ -1,7 +1,7 @@
 /** Up to two initials, taken from the first and last words of a name; emoji and other scripts kept whole. */
 export function initials(name: string): string {
   const words = name.trim().split(/\s+/);
-  const first = (word: string) => Array.from(word)[0] ?? '';
+  const first = (word: string) => (word ? String.fromCodePoint(word.codePointAt(0)!) : '');
   return (first(words[0]) + (words[1] ? first(words.at(-1)!) : '')).toLocaleUpperCase() || '?';
 }
 

@@ -104,6 +104,8 @@ export class ThreadView {
    */
   #spacer = make('li', { class: 'spacer', 'aria-hidden': 'true' });
   #late = 0;
+  /** What a slice built of them, placed at once when it ends. */
+  #placing = document.createDocumentFragment();
 
   constructor() {
     // A comment's buttons are added as the browser starts rendering it (it comes near the
@@ -247,6 +249,7 @@ export class ThreadView {
       made += this.#fill(conversation, deadline);
       if (conversation.built) this.#queue.shift();
     }
+    this.list.insertBefore(this.#placing, this.#spacer.parentNode ? this.#spacer : null);
     // The room of what is still to come, once a slice.
     if (this.#late) this.#spacer.style.blockSize = `${this.#late * 8}em`;
     else this.#spacer.remove();
@@ -286,7 +289,7 @@ export class ThreadView {
     if (conversation.late) {
       conversation.late = false;
       this.#late--;
-      this.list.insertBefore(li, this.#spacer);
+      this.#placing.append(li);
     }
     if (extra.length) {
       nodes.at(-1)!.after(...extra);
