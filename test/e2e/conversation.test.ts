@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'puppeteer-core';
 import type { CommentPage, PostedComment } from '../../src/api/contract.js';
-import { demoSession, waitInShadow } from './harness.js';
+import { demoSession, showForm, waitInShadow } from './harness.js';
 
 const THREAD = 'podcast-of-the-day/p2p-governance';
 
@@ -54,6 +54,7 @@ describe('a conversation on the demo page', () => {
   it('posts with "Add current time", replies, and nests the reply', async () => {
     const page = await open();
     await page.$eval('audio', (a) => (a.currentTime = 754));
+    await showForm(page);
     const box = await waitInShadow(page, 'colloquy-comments', `#body`);
     await box!.type('The best part starts at');
     await (await page.$('colloquy-comments >>> [part~="add-time"]'))!.click();

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'puppeteer-core';
-import { demoSession, waitInShadow } from './harness.js';
+import { demoSession, showForm, waitInShadow } from './harness.js';
 
 describe('the demo episode page on the real server', () => {
   const demo = demoSession();
@@ -22,6 +22,7 @@ describe('the demo episode page on the real server', () => {
     await page.waitForFunction(
       () => !document.querySelector('colloquy-comments')?.shadowRoot?.querySelector('[part~="skeleton"]'),
     );
+    await showForm(page);
     return { page, requests };
   }
 

@@ -105,6 +105,22 @@ export function demoSession(env: Record<string, string> = {}): { server: Running
  * waitForSelector watches the document's mutations, not a shadow root's, so an element that
  * appears later inside one can be missed until the timeout.
  */
+/**
+ * Scrolls to the form, as a visitor does before typing, and waits until it is drawn: under a
+ * thread it is drawn once its place comes within a screen of view.
+ */
+export async function showForm(page: Page, host = 'colloquy-comments'): Promise<void> {
+  await page.waitForFunction(
+    (h: string) => {
+      const root = document.querySelector(h)?.shadowRoot;
+      root?.querySelector('.form-later')?.scrollIntoView();
+      return root?.querySelector('[part~="form"], [part~="closed"]');
+    },
+    { polling: 'raf' },
+    host,
+  );
+}
+
 export async function waitInShadow(page: Page, host: string, selector: string): Promise<ElementHandle<Element>> {
   const handle = await page.waitForFunction(
     (h: string, s: string) => document.querySelector(h)?.shadowRoot?.querySelector(s),

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import type { Browser, Page } from 'puppeteer-core';
-import { launchChromium, removeDir, startServer, waitInShadow, type RunningServer } from './harness.js';
+import { launchChromium, removeDir, showForm, startServer, waitInShadow, type RunningServer } from './harness.js';
 
 const DATABASE = process.env.COLLOQUY_TEST_DATABASE_URL;
 
@@ -74,6 +74,7 @@ describe(`live updates across ${DATABASE ? 'two instances on PostgreSQL' : 'two 
     const comments = () => reader.evaluate(() => document.querySelector('colloquy-comments')!.shadowRoot!.querySelectorAll('[part~="comment"]').length);
     const before = await comments();
 
+    await showForm(writer);
     await (await writer.$('colloquy-comments >>> #body'))!.type('Live from the other page.');
     await (await writer.$('colloquy-comments >>> #name'))!.type('Live Listener');
     await (await writer.$('colloquy-comments >>> #email'))!.type('live@example.com');

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'puppeteer-core';
-import { demoSession, waitInShadow } from './harness.js';
+import { demoSession, showForm, waitInShadow } from './harness.js';
 
 const ADMIN_TOKEN = 'e2e-admin-token-with-enough-length';
 
@@ -23,6 +23,7 @@ describe('moderating a comment from the demo page', () => {
   it('holds the comment, shows it in /admin, approves it there, and the episode page then lists it', async () => {
     const page = await demo.browser.newPage();
     await page.goto(`${demo.server.url}/`, { waitUntil: 'load' });
+    await showForm(page);
     await waitInShadow(page, 'colloquy-comments', `#body`);
     await (await page.$('colloquy-comments >>> #body'))!.type('Please approve me.');
     await (await page.$('colloquy-comments >>> #name'))!.type('Waiting Listener');

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'puppeteer-core';
 import type { CommentPage } from '../../src/api/contract.js';
-import { demoSession, waitInShadow } from './harness.js';
+import { demoSession, showForm, waitInShadow } from './harness.js';
 
 const THREAD = 'podcast-of-the-day/p2p-governance';
 const POLL_MS = 100;
@@ -65,6 +65,7 @@ describe('reply notifications by email, end to end on the demo', () => {
   }
 
   async function fill(page: Page, field: string, value: string) {
+    await showForm(page);
     const input = (await waitInShadow(page, 'colloquy-comments', `#${field}`))!;
     await input.click({ count: 3 });
     await page.keyboard.press('Backspace');
@@ -169,6 +170,7 @@ describe('reply notifications by email, end to end on the demo', () => {
     await openEpisode(pageA);
 
     // A ticks the box (unticked by default) and posts.
+    await showForm(pageA);
     const notify = (await waitInShadow(pageA, 'colloquy-comments', '#notify'))!;
     assert.equal(await notify.evaluate((box) => (box as HTMLInputElement).checked), false, 'unticked by default');
     const question = `Is there a transcript of this episode? (${suffix})`;

@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'puppeteer-core';
-import { freePort, launchChromium } from '../e2e/harness.js';
+import { freePort, launchChromium, showForm } from '../e2e/harness.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const INSTALL_TIMEOUT_MS = 8 * 60_000;
@@ -252,6 +252,7 @@ describe('the packed package, installed fresh', () => {
       ['name', name],
       ['email', `${name.toLowerCase().replace(/\W/g, '')}@example.com`],
     ];
+    await showForm(page);
     for (const [field, value] of values) {
       await page.waitForFunction(`!!(${shadow})().querySelector('#${field}')`);
       const input = (await page.$(`colloquy-comments >>> #${field}`))!;

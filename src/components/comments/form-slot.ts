@@ -104,7 +104,7 @@ export class FormSlot implements ReactiveController {
     // Replying, the form is under the comment being read.
     if (form?.replyTo) this.#near = true;
     // Out of sight: its place, with the heading for those who jump to the form by headings.
-    if (module && form && !this.#near) return html`<div class="form-later"><h3 class="visually-hidden">${module.leaveComment(s)}</h3></div>`;
+    if (module && form && !this.#near) return html`<div class="form-later"><h3 part="form-heading" class="visually-hidden">${module.leaveComment(s)}</h3></div>`;
     if (module && form) return module.renderForm(form, this.#handle, s, this.#host.noRemember, !!findPlayer(this.#host.player));
     return this.#failed
       ? html`<div part="load-error">
