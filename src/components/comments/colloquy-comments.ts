@@ -9,18 +9,18 @@ import { ColloquyElement, type PropertyValues } from '../shared/colloquy-element
 import { tokenStyles } from '../shared/token-styles.js';
 import { styles } from './colloquy-comments.styles.js';
 import { FormSlot } from './form-slot.js';
+import { InteractionsSlot } from './interactions-slot.js';
 import { LocaleController } from './locale-controller.js';
 import { PermalinkController, permalinkTarget } from './permalinks.js';
 import { grantsKey, likesKey, loadSort, read, type Likes } from './storage.js';
 import type { Tree } from './thread.js';
 import { ThreadController } from './thread-controller.js';
-import type { CommentParts, ThreadView } from './thread-view.js';
+import type { CommentParts } from './thread-view.js';
+import { ViewSlot } from './view-slot.js';
 import { ViewportController } from './viewport.js';
 import type { HostParts, OwnTools, WriterHost } from './writer-host.js';
 import { chunk as onDemand } from '../shared/chunk.js';
 
-type Interactions = typeof import('./interactions.js');
-type View = typeof import('./thread-view.js');
 type Live = typeof import('./live.js');
 
 // A page's first date formatter loads the browser's locale data (10 to 20 ms, whichever the
@@ -126,24 +126,24 @@ export class ColloquyComments extends ColloquyElement {
   #form = new FormSlot(this, this.#thread, (event) => this.#handleForm(event));
   /** `endpoint|thread` the thread and the form are about. */
   #owner = '';
-  #permalinks: PermalinkController = new PermalinkController(this, this.#thread, (id) => this.#act((ui, host) => ui.findPermalink(host, id)));
+  #permalinks: PermalinkController = new PermalinkController(this, this.#thread, (id) => this.#ui.act((ui, host) => ui.findPermalink(host, id)));
   #viewport = new ViewportController(
     this,
     () => this.loading === 'eager' || permalinkTarget() !== '',
     // Before the first update, willUpdate starts the load once the attributes are in.
     () => void (this.endpoint && this.hasUpdated && this.load()),
   );
-  /** The thread's view, once its chunk (thread-view.ts, fetched with the first page) is here. */
-  #view?: ThreadView;
-  #viewModule?: Promise<View | undefined>;
-  #buildTree?: View['buildTree'];
-  #tree?: [comments: Comment[], tree: Tree];
+  /**
+   * The thread's view (view-slot.ts), asked for with the first page: until both are here the
+   * skeleton stays; a failed download is reported like a failed load, and Retry tries again.
+   */
+  #views = new ViewSlot(this, (list) => {
+    list.addEventListener('click', (event) => this.#handleThreadClick(event));
+    // A visitor about to press a comment's button: fetch what it does.
+    for (const type of ['pointerover', 'focusin']) list.addEventListener(type, () => void this.#ui.load(), { once: true });
+  });
   /** The writer's tools for the visitor's own comments, and the host they work through. */
   #own?: { tools: OwnTools; host: WriterHost };
-  #decorated = new Set<string>();
-  #ui?: Promise<Interactions | undefined>;
-  /** The interactions module being fetched for a press: updates wait for it. */
-  #fetchingUi?: Promise<unknown>;
   /**
    * What the element hands the interactions, which make from it the host they and the writer
    * work through (interactions.ts, hostOf): only those who interact download that.
@@ -152,13 +152,19 @@ export class ColloquyComments extends ColloquyElement {
     element: this,
     words: this.#locale,
     thread: this.#thread,
-    // Everything that uses the form comes from it, or waits for its chunk (#act).
+    // Everything that uses the form comes from it, or waits for its chunk (InteractionsSlot.act).
     form: () => this.#form.state!,
     useTools: (tools, host) => {
       this.#own = { tools, host };
       this.requestUpdate();
     },
   };
+  /** The reader's interactions (interactions-slot.ts): a press waits for them and the form's chunk. */
+  #ui = new InteractionsSlot(
+    this.#parts,
+    () => this.#form.load(),
+    () => this.#thread.failed(null),
+  );
 
   static override properties = {
     endpoint: {},
@@ -222,25 +228,6 @@ export class ColloquyComments extends ColloquyElement {
     this.setAttribute('theme', value);
   }
 
-  /**
-   * The thread's view (thread-view.ts), fetched with the first page: until both are here the
-   * skeleton stays; a failed download is reported like a failed load, and Retry tries again.
-   */
-  #viewChunk(): Promise<View | undefined> {
-    return (this.#viewModule ??= onDemand(here, './thread-view.js', () => import('./thread-view.js')).then(
-      (module) => {
-        const view = (this.#view = new module.ThreadView());
-        this.#buildTree = module.buildTree;
-        view.list.addEventListener('click', (event) => this.#handleThreadClick(event));
-        // A visitor about to press a comment's button: fetch what it does.
-        for (const type of ['pointerover', 'focusin']) view.list.addEventListener(type, () => void this.#interactions(), { once: true });
-        this.requestUpdate();
-        return module;
-      },
-      () => (this.#viewModule = undefined),
-    ));
-  }
-
   // `lang` is HTML's own attribute (and property): watched, not redeclared, so it still reflects.
   static override get observedAttributes(): string[] {
     return [...super.observedAttributes, 'lang'];
@@ -274,18 +261,17 @@ export class ColloquyComments extends ColloquyElement {
   }
 
   protected override async getUpdateComplete(): Promise<boolean> {
-    while (this.#fetchingUi) await this.#fetchingUi;
+    while (this.#ui.pending) await this.#ui.pending;
     // The form's chunk on its way: wait for it, and for the update that puts the form in.
     if (await this.#form.settled()) return this.updateComplete;
-    if (this.#viewModule && !this.#view) await this.#viewModule;
-    await this.#view?.done;
+    await this.#views.settled();
     return true;
   }
 
   protected override updated(): void {
     this.#form.watch();
     const replyTo = this.#form.state?.replyTo;
-    const view = this.#view;
+    const { view } = this.#views;
     const article = replyTo && view?.article(replyTo.id);
     // Moved only when it is not already there: moving it would take the focus from its fields.
     if (article && article.nextSibling !== this.#form.container) article.after(this.#form.container);
@@ -309,7 +295,7 @@ export class ColloquyComments extends ColloquyElement {
   /** Loads (or reloads) the thread's first page from the endpoint. */
   async load(): Promise<void> {
     // The page's request first, then the chunks that come alongside it, not after it.
-    const loaded = this.#thread.load(() => this.#viewChunk());
+    const loaded = this.#thread.load(() => this.#views.load());
     void this.#form.load();
     const { locale } = this.#locale;
     // While the page is on its way (unless made when the page was idle, above).
@@ -317,7 +303,7 @@ export class ColloquyComments extends ColloquyElement {
     if (!(await loaded)) return;
     this.#form.state?.resumeReply(this.#thread.comments);
     // The visitor's own fresh comments: their tools come with the writer, fetched only then.
-    if (read(grantsKey(this.endpoint))) void this.#act((ui, host) => ui.watchGrants(host), () => {});
+    if (read(grantsKey(this.endpoint))) void this.#ui.act((ui, host) => ui.watchGrants(host), () => {});
     void this.#permalinks.reveal();
     // Live updates once the first page is shown, in their own chunk (live.ts): only pages that ask download it.
     if (this.live) void onDemand(here, './live.js', (): Promise<Live> => import('./live.js')).then((module) => module.goLive(this.#parts, this.#liveHost), () => {});
@@ -326,40 +312,16 @@ export class ColloquyComments extends ColloquyElement {
   /** Where live updates put their "2 new comments" button. */
   #liveHost = Object.assign(document.createElement('div'), { className: 'form-host' });
 
-  /**
-   * The reader's interactions (interactions.ts), downloaded on the first press or when the
-   * pointer or focus enters the thread; `undefined` while offline (the next press tries again).
-   */
-  #interactions() {
-    return (this.#ui ??= onDemand(here, './interactions.js', () => import('./interactions.js')).catch(() => (this.#ui = undefined)));
-  }
-
-  /**
-   * Runs an interaction once its module is here; a module that cannot be fetched is reported
-   * like a failed page. Updates wait for the module and the interaction's start, not its end
-   * (an interaction may itself wait for an update).
-   */
-  #act<T>(run: (ui: Interactions, host: WriterHost) => T, failed = () => this.#thread.failed(null)): Promise<Awaited<T> | undefined> {
-    // The form's chunk too: Reply and the form's own events work on it.
-    const started = Promise.all([this.#interactions(), this.#form.load()]).then(([ui]) => {
-      if (this.#fetchingUi === started) this.#fetchingUi = undefined;
-      if (ui) return { result: run(ui, ui.hostOf(this.#parts)) };
-      failed();
-    });
-    this.#fetchingUi = started;
-    return started.then((ran) => ran?.result) as Promise<Awaited<T> | undefined>;
-  }
-
   #handleSort = (event: Event) => {
     const order = (event.target as HTMLSelectElement).value as SortOrder;
-    void this.#act((ui, host) => ui.sort(host, order));
+    void this.#ui.act((ui, host) => ui.sort(host, order));
   };
 
   /** One listener for every button of every comment. */
   #handleThreadClick(event: Event) {
     const button = (event.target as Element).closest<HTMLElement>('button');
     // Reply needs the form: without it (its chunk failed again) the form's place says so.
-    if (button) void this.#act((ui, host) => (this.#form.state || !('replyTo' in button.dataset)) && ui.press(host, button));
+    if (button) void this.#ui.act((ui, host) => (this.#form.state || !('replyTo' in button.dataset)) && ui.press(host, button));
   }
 
   /**
@@ -371,7 +333,7 @@ export class ColloquyComments extends ColloquyElement {
     // Read now: once dispatched, an event from a shadow root no longer names its target.
     const { type, target } = event;
     if (type === 'submit') event.preventDefault();
-    void this.#act(
+    void this.#ui.act(
       (ui, host) => ui.handleForm(host, type, target as HTMLElement),
       () => {
         if (type !== 'submit' && type !== 'click') return;
@@ -381,16 +343,6 @@ export class ColloquyComments extends ColloquyElement {
       },
     );
   };
-
-  /** The thread's comments, checked and arranged once per change of the list. */
-  #treeOf(comments: Comment[]): Tree {
-    if (this.#tree?.[0] !== comments) {
-      const tree = this.#buildTree!(comments);
-      if (tree.skipped) console.warn(`[colloquy] ${this.endpoint} sent ${tree.skipped} malformed comment(s); they are not shown.`);
-      this.#tree = [comments, tree];
-    }
-    return this.#tree[1];
-  }
 
   /** The visitor's own tools (Edit, Delete, the editor), drawn into their comment by the writer. */
   #decorate = (comment: Comment, parts: CommentParts) => this.#own?.tools.decorate(this.#own.host, comment, parts);
@@ -404,9 +356,9 @@ export class ColloquyComments extends ColloquyElement {
       </div>`;
     }
     if (!tree) return SKELETON;
-    return html`${tree.roots.length ? this.#view!.list : nothing}
+    return html`${tree.roots.length ? this.#views.view!.list : nothing}
     ${thread.nextCursor
-      ? html`<button part="load-more" type="button" ?disabled=${thread.state === 'more'} @click=${() => this.#act((ui, host) => ui.showMore(host))}>${s.loadMore}</button>`
+      ? html`<button part="load-more" type="button" ?disabled=${thread.state === 'more'} @click=${() => this.#ui.act((ui, host) => ui.showMore(host))}>${s.loadMore}</button>`
       : nothing}`;
   }
 
@@ -425,7 +377,7 @@ export class ColloquyComments extends ColloquyElement {
 
   /** For the controllers: a comment's `<article>`. */
   article(id: string): HTMLElement | null {
-    return this.#view?.article(id) ?? null;
+    return this.#views.view?.article(id) ?? null;
   }
 
   protected override render() {
@@ -435,25 +387,17 @@ export class ColloquyComments extends ColloquyElement {
     const { locale } = this.#locale;
     const thread = this.#thread;
     const loading = thread.state === 'loading';
-    const view = this.#view;
-    const tree = loading || thread.state === 'error' || !view ? null : this.#treeOf(thread.comments);
+    const { view } = this.#views;
+    const tree = loading || thread.state === 'error' || !view ? null : this.#views.tree(thread.comments);
     if (view && tree) {
-      const ids = this.#own?.tools.ids(this.#own.host) ?? [];
       const liked = new Set(read<Likes>(likesKey(this.endpoint))?.liked);
       // A closed thread takes no replies: its Reply buttons are hidden (styles).
       view.list.classList.toggle('closed', thread.closed);
-      view.update(tree, {
-        noLikes: this.noLikes,
-        liked: (id) => liked.has(id),
-        strings: s,
-        locale,
-        maxDepth: this.maxDepth,
-        moreReplies: thread.moreReplies,
-        target: permalinkTarget() || this.#form.state?.replyTo?.id || '',
-        decorate: this.#decorate,
-        decorated: [...new Set([...this.#decorated, ...ids])],
-      });
-      this.#decorated = new Set(ids);
+      const mine = this.#own?.tools.ids(this.#own.host) ?? [];
+      const target = permalinkTarget() || this.#form.state?.replyTo?.id || '';
+      const { maxDepth, noLikes } = this;
+      const options = { noLikes, liked: (id: string) => liked.has(id), strings: s, locale, maxDepth, moreReplies: thread.moreReplies, target, decorate: this.#decorate };
+      this.#views.draw(tree, options, mine);
     }
     const replyTo = this.#form.state?.replyTo;
     const inThread = !!(replyTo && view?.article(replyTo.id));
