@@ -4,8 +4,8 @@
  * while the comment is unchanged. Buttons carry `data-*` and the element listens once.
  *
  * Building is sliced: the permalink's conversation and the first screenful are built at
- * once, the rest in tasks of a few milliseconds, so loading 1,000 comments never blocks
- * the page for a frame's worth of time. Nesting is walked with a stack, never recursion.
+ * once, the rest in tasks of {@link SLICE} ms, so loading 1,000 comments never makes a long
+ * task. Nesting is walked with a stack, never recursion.
  *
  * An on-demand chunk, fetched with the thread's first page (alongside it, not after it):
  * nothing here is needed before there are comments to show.
@@ -203,8 +203,8 @@ export class ThreadView {
     while (tail > target + 1 && !ordered[tail - 1].built) ordered[--tail].late = true;
     const wanted = ordered.slice(0, tail).flatMap((c) => c.nodes);
     this.#late = ordered.length - tail;
+    // Sized by #build, below, at the end of each slice.
     if (this.#late) wanted.push(this.#spacer);
-    this.#spacer.style.blockSize = `${this.#late * 8}em`;
     let cursor = this.list.firstChild;
     for (const node of wanted) {
       if (node === cursor) cursor = cursor.nextSibling;
@@ -214,7 +214,7 @@ export class ThreadView {
     while (cursor?.nextSibling) cursor.nextSibling.remove();
     cursor?.remove();
     // The permalink's conversation first, then the thread from the top.
-    const first = this.#queue.findIndex((c) => c.order.some((x) => x.id === options.target));
+    const first = target < 0 ? -1 : this.#queue.indexOf(ordered[target]);
     if (first > 0) this.#queue.unshift(...this.#queue.splice(first, 1));
     this.#items = new Map([...this.#items].filter(([, [li]]) => li.isConnected));
     this.#fullLeft = Math.max(8, Math.ceil(innerHeight / 60));
@@ -365,16 +365,16 @@ export class ThreadView {
       if (comment.pinned === true) header.append(make('span', { part: 'pinned', class: 'pinned' }, s.pinned));
       if (status === 'pending') header.after(make('p', { part: 'pending', class: 'notice' }, s.awaitingModeration));
       formatBody(comment.body, body);
-      parts = { article, body, actions, finished: !LAZY };
-      if (!LAZY) this.#finish(comment, parts, true);
+      parts = { article, body, actions };
+      if (!LAZY) this.#finish(comment, parts);
     }
     this.#built.set(comment, parts);
     return parts;
   }
 
   /** A comment's buttons: Like, Reply and Copy link. */
-  #finish(comment: Comment, parts: CommentParts, now = false) {
-    if (parts.finished && !now) return;
+  #finish(comment: Comment, parts: CommentParts) {
+    if (parts.finished) return;
     parts.finished = true;
     const s = this.#strings!;
     const { id, status, likes } = comment;
