@@ -8,7 +8,8 @@ import type { AdminErrorBody } from '../api/admin-contract.js';
 import type { ErrorBody } from '../api/contract.js';
 import { akismet } from './integrations/akismet.js';
 import { clientAddress, nodeSocketAddress, type SocketAddress } from './http/client-address.js';
-import type { ServerConfig, SpamConfig } from './config.js';
+import type { AppConfig } from './app-config.js';
+import type { SpamConfig } from './config.js';
 import { cors } from './http/cors.js';
 import { editTokens } from './security/edit-token.js';
 import { ApiError, codeForStatus, notFound } from './http/errors.js';
@@ -42,17 +43,7 @@ import { DEFAULT_LIVE_MAX } from './config.js';
 import { healthRoutes } from './routes/health.js';
 import { rootRoutes } from './routes/root.js';
 
-/**
- * The settings the app itself uses, with the secret and the admin token resolved. Left
- * out, `spam` turns every spam rule off, `webhook` sends none, and without `adminToken`
- * the admin API refuses every request. A `webhook` needs `publicUrl` or `adminUrl`: the
- * links it sends are never built from a request.
- */
-export type AppConfig = Pick<ServerConfig, 'origins' | 'moderation' | 'floodSeconds' | 'trustProxy'> &
-  Partial<Pick<ServerConfig, 'spam' | 'webhook' | 'adminUrl' | 'publicUrl' | 'mail' | 'threadUrl' | 'hostName' | 'closeAfterDays' | 'siteUrl' | 'likes' | 'liveMax'>> & {
-    secret: string;
-    adminToken?: string;
-  };
+export type { AppConfig } from './app-config.js';
 
 const NO_SPAM_RULES: SpamConfig = { minFormSeconds: 0, maxLinks: null, moderationWords: [], blockedWords: [], akismet: null };
 

@@ -12,6 +12,7 @@ import { FormSlot } from './form-slot.js';
 import { InteractionsSlot } from './interactions-slot.js';
 import { LocaleController } from './locale-controller.js';
 import { PermalinkController, permalinkTarget } from './permalinks.js';
+import { SKELETON, loadError, loadMore, pageThreadKey, sortControl } from './shell.js';
 import { grantsKey, likesKey, loadSort, read, type Likes } from './storage.js';
 import type { Tree } from './thread.js';
 import { ThreadController } from './thread-controller.js';
@@ -26,19 +27,10 @@ type Live = typeof import('./live.js');
 // A page's first date formatter loads the browser's locale data (10 to 20 ms, whichever the
 // locale) and its first storage read the site's storage (1 to 3 ms): both done once the page
 // is idle, so a thread loaded later waits for neither.
-(window.requestIdleCallback ?? setTimeout)(() => {
-  commentDates(document.documentElement.lang || undefined);
-  loadSort();
-});
+(window.requestIdleCallback ?? setTimeout)(() => (commentDates(document.documentElement.lang || undefined), loadSort()));
 
 /** What this module's on-demand chunks are resolved against, for their retries (shared/chunk.ts). */
 const here = import.meta.url;
-
-const SKELETON = html`<ol part="skeleton" class="skeleton" aria-hidden="true">
-  <li></li>
-  <li></li>
-  <li></li>
-</ol>`;
 
 /**
  * An episode's comment thread, with threaded replies and the "Leave a Comment" form.
@@ -280,16 +272,7 @@ export class ColloquyComments extends ColloquyElement {
 
   /** The thread key in use: the attribute, else the canonical URL's path, else the page's path. */
   get threadKey(): string {
-    if (this.thread) return this.thread;
-    const canonical = document.querySelector<HTMLLinkElement>('link[rel="canonical"]')?.href;
-    if (canonical) {
-      try {
-        return new URL(canonical).pathname;
-      } catch {
-        /* fall through to the page's own path */
-      }
-    }
-    return location.pathname;
+    return this.thread || pageThreadKey();
   }
 
   /** Loads (or reloads) the thread's first page from the endpoint. */
@@ -311,6 +294,8 @@ export class ColloquyComments extends ColloquyElement {
 
   /** Where live updates put their "2 new comments" button. */
   #liveHost = Object.assign(document.createElement('div'), { className: 'form-host' });
+
+  #retry = () => void this.load();
 
   #handleSort = (event: Event) => {
     const order = (event.target as HTMLSelectElement).value as SortOrder;
@@ -350,16 +335,11 @@ export class ColloquyComments extends ColloquyElement {
   #renderThread(s: Localized, tree: Tree | null): TemplateResult | typeof SKELETON {
     const thread = this.#thread;
     if (thread.state === 'error') {
-      return html`<div part="load-error" role="alert">
-        <p>${this.loadFailed(thread.failure)}</p>
-        <button part="retry-button" type="button" @click=${this.load}>${s.retry}</button>
-      </div>`;
+      return loadError(this.loadFailed(thread.failure), s, this.#retry);
     }
     if (!tree) return SKELETON;
     return html`${tree.roots.length ? this.#views.view!.list : nothing}
-    ${thread.nextCursor
-      ? html`<button part="load-more" type="button" ?disabled=${thread.state === 'more'} @click=${() => this.#ui.act((ui, host) => ui.showMore(host))}>${s.loadMore}</button>`
-      : nothing}`;
+    ${thread.nextCursor ? loadMore(s, thread.state === 'more', () => void this.#ui.act((ui, host) => ui.showMore(host))) : nothing}`;
   }
 
   /** For the thread controller: a failure in the visitor's words. */
@@ -405,11 +385,7 @@ export class ColloquyComments extends ColloquyElement {
     return html`<section aria-labelledby="heading" aria-busy=${loading || thread.state === 'more' ? 'true' : 'false'} dir=${directionOf(locale)}>
       <div class="head">
         <h2 part="heading" id="heading" tabindex="-1">${loading ? s.loading : thread.state === 'error' ? s.comments : say(s.commentCount, locale, thread.count)}</h2>
-        <select part="sort" aria-label=${s.sort} ?hidden=${!(thread.count > 1 && tree)} .value=${thread.order} @change=${this.#handleSort}>
-          <option value="oldest">${s.oldest}</option>
-          <option value="newest">${s.newest}</option>
-          <option value="top" ?hidden=${this.noLikes} ?disabled=${this.noLikes}>${s.top}</option>
-        </select>
+        ${sortControl(s, thread.order, !(thread.count > 1 && tree), this.noLikes, this.#handleSort)}
       </div>
       ${tree ? this.#liveHost : nothing} ${this.#renderThread(s, tree)} ${inThread ? nothing : this.#form.container}
       <div part="status" class="visually-hidden" role="status">${this.announcement}</div>

@@ -4,45 +4,9 @@
  * The same queries on both engines. src/server/integrations/mail/notifications.ts decides; this stores.
  */
 import { sql, type Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database, MailAddressState } from './schema.js';
 
-/**
- * Where an address stands: `unconfirmed` asked and was sent a confirmation link; `confirmed`
- * followed it (and may get notifications); `suppressed` asked for no more email from this site,
- * and gets none until it opts in and confirms afresh.
- */
-export type MailAddressState = 'unconfirmed' | 'confirmed' | 'suppressed';
-
-export interface MailAddressesTable {
-  /** Trimmed and lower-cased, as comments store it. Never leaves the server. */
-  email: string;
-  state: MailAddressState;
-  /** The language of its latest opt-in: the confirmation and later emails are written in it. */
-  locale: string | null;
-  /** The single-use confirmation link's nonce while an opt-in waits for it; `null` otherwise. */
-  confirm_nonce: string | null;
-  /** When the opt-in waiting for confirmation was made; it is forgotten after CONFIRM_TTL. */
-  requested_at: number | null;
-  /** When the last confirmation email was queued: at most one a day. */
-  confirm_sent_at: number | null;
-  confirmed_at: number | null;
-  suppressed_at: number | null;
-}
-
-export interface SubscriptionsTable {
-  /** The comment whose replies its author wants to hear of. */
-  comment_id: number;
-  email: string;
-  thread: string;
-  locale: string | null;
-  /** The page the thread is on (a trusted origin's), for the reply's permalink; `null` for the server's own thread page. */
-  page: string | null;
-  created_at: number;
-  /** When the latest notification of replies to it was queued to go out (ms), or `null` before the first. */
-  scheduled_until: number | null;
-  /** The largest reply id a sent notification included: the next one starts after it. */
-  notified_through: number;
-}
+export type { MailAddressState, MailAddressesTable, SubscriptionsTable } from './schema.js';
 
 export interface MailAddress {
   email: string;

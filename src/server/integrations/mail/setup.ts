@@ -2,7 +2,7 @@
  * Email as the app and the outbox worker use it, from the configuration: the context of the
  * mail listener, routes and senders (notifications.ts), or `null` when the server sends no email.
  */
-import type { AppConfig } from '../../app.js';
+import type { AppConfig } from '../../app-config.js';
 import { myCommentLinks } from '../../domain/my-comments.js';
 import { trustedOrigins } from '../../security/trusted-page.js';
 import { signedLinks } from './links.js';
