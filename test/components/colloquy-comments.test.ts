@@ -441,8 +441,10 @@ describe('<colloquy-comments>', () => {
     it('clears a field error once it is fixed, and then posts', async () => {
       const el = await renderWidget(fake);
       await submit(el);
+      // The writer is fetched on the first press: its checks land when it is here.
+      await waitUntil(() => $$(el, '[part~="error"]').length === 3, 'the three required fields are flagged');
       await fillValid(el);
-      expect($$(el, '[part~="error"]')).to.have.length(0);
+      await waitUntil(() => $$(el, '[part~="error"]').length === 0, 'each error goes once its field is right');
       await submit(el);
       await waitUntil(() => fake.posts.length === 1);
     });
