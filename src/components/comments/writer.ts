@@ -22,31 +22,26 @@ type Host = WriterHost;
 
 /** Clears a field's error once what is typed is right. */
 export function recheck(host: Host, field: FormField): void {
-  if (problemWith(host, field, current(host, field))) return;
+  if (problemWith(host, field, host.query<HTMLInputElement>(`#${field}`)?.value)) return;
   const { [field]: _fixed, ...rest } = host.form.errors;
   host.form.set({ errors: rest });
 }
 
-/** What a field holds now: typed since the event that brought the writer is included. */
-const current = (host: Host, field: FormField) => host.query<HTMLInputElement | HTMLTextAreaElement>(`#${field}`)?.value ?? host.form.fields[field];
-
 /**
  * Runs the browser's constraint validation with our rules as custom validity (so
- * whitespace-only counts as empty) on the fields as they are now (the writer may have taken a
- * while to come); returns the invalid fields in form order.
+ * whitespace-only counts as empty) on the fields as they are now, typing since the press that
+ * fetched the writer included; returns the invalid fields in form order.
  */
 function validate(host: Host): FormField[] {
   const errors: Errors = {};
   const fields = { ...host.form.fields };
-  for (const field of FORM_FIELDS) fields[field] = current(host, field);
-  host.form.set({ fields });
   for (const field of FORM_FIELDS) {
     const control = host.query<HTMLInputElement | HTMLTextAreaElement>(`#${field}`);
-    const message = problemWith(host, field);
+    const message = problemWith(host, field, (fields[field] = control?.value ?? fields[field]));
     control?.setCustomValidity(message);
     if (control ? !control.checkValidity() : message) errors[field] = control?.validationMessage || message;
   }
-  host.form.set({ errors });
+  host.form.set({ fields, errors });
   return FORM_FIELDS.filter((f) => errors[f]);
 }
 
