@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'puppeteer-core';
 import type { CommentPage, PostedComment } from '../../src/api/contract.js';
-import { demoSession, showForm, waitInShadow } from './harness.js';
+import { clickSteady, demoSession, showForm, waitInShadow } from './harness.js';
 
 const THREAD = 'podcast-of-the-day/p2p-governance';
 
@@ -145,7 +145,7 @@ describe('a conversation on the demo page', () => {
     const heading = await inShadow(page, (root) => root.querySelector('[part~="heading"]')!.textContent);
     assert.equal(heading, `${listed.count} Comments`);
     const before = await inShadow(page, (root) => root.querySelectorAll('[part~="comment"]').length);
-    await (await page.$('colloquy-comments >>> [part~="load-more"]'))!.click();
+    await clickSteady((await page.$('colloquy-comments >>> [part~="load-more"]'))!);
     await page.waitForFunction(
       (n) => document.querySelector('colloquy-comments')!.shadowRoot!.querySelectorAll('[part~="comment"]').length > n,
       {},

@@ -101,11 +101,6 @@ export function demoSession(env: Record<string, string> = {}): { server: Running
 }
 
 /**
- * Waits for `selector` inside the shadow root of the page's `host` element. Puppeteer's own
- * waitForSelector watches the document's mutations, not a shadow root's, so an element that
- * appears later inside one can be missed until the timeout.
- */
-/**
  * Scrolls to the form, as a visitor does before typing, and waits until it is drawn: under a
  * thread it is drawn once its place comes within a screen of view.
  */
@@ -121,6 +116,28 @@ export async function showForm(page: Page, host = 'colloquy-comments'): Promise<
   );
 }
 
+/**
+ * Clicks an element once it stands still, as a visitor aims at what they see: scrolled to, the
+ * comments around it are drawn at their real height (content-visibility), which can move it
+ * between the scroll and a click made at once.
+ */
+export async function clickSteady(handle: ElementHandle<Element>): Promise<void> {
+  await handle.scrollIntoView();
+  let last = '';
+  for (let frames = 0; frames < 60; frames++) {
+    const box = JSON.stringify(await handle.boundingBox());
+    if (box === last) break;
+    last = box;
+    await handle.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  }
+  await handle.click();
+}
+
+/**
+ * Waits for `selector` inside the shadow root of the page's `host` element. Puppeteer's own
+ * waitForSelector watches the document's mutations, not a shadow root's, so an element that
+ * appears later inside one can be missed until the timeout.
+ */
 export async function waitInShadow(page: Page, host: string, selector: string): Promise<ElementHandle<Element>> {
   const handle = await page.waitForFunction(
     (h: string, s: string) => document.querySelector(h)?.shadowRoot?.querySelector(s),
