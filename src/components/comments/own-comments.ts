@@ -9,10 +9,8 @@ import type { Comment } from '../../api/contract.js';
 import { deleteComment, editComment } from '../../api/writes.js';
 import { emit } from '../../events/events.js';
 import { grantsKey, read, write } from './storage.js';
-import type { OwnTools, WriterHost } from './writer-host.js';
+import type { OwnTools, WriterHost as Host } from './writer-host.js';
 import { fail, formErrors, problemWith, report, words } from './writer-words.js';
-
-type Host = WriterHost;
 
 /** The proof of authorship a `201` carried, kept in the browser until it expires. */
 export interface Grant {

@@ -1,6 +1,7 @@
 /**
  * The static pieces of `<colloquy-comments>`'s shell: the loading placeholder, the sort control,
- * the load error and "Load more comments". Templates only; the element decides when each shows.
+ * the load error and "Load more comments" (templates only; the element decides when each shows),
+ * and the thread key a page gives when the element names none.
  */
 import { html } from 'lit/html.js';
 import type { SortOrder } from '../../api/contract.js';

@@ -10,12 +10,11 @@ import { emit } from '../../events/events.js';
 import enWriting from '../../i18n/en-writing.js';
 import { say } from '../../i18n/i18n.js';
 import type { FormField } from './form-state.js';
-import type { WriterHost } from './writer-host.js';
+import type { WriterHost as Host } from './writer-host.js';
 
 export const FORM_FIELDS: readonly FormField[] = ['body', 'name', 'email', 'url'];
 const REQUIRED = { body: 'requiredBody', name: 'requiredName', email: 'requiredEmail' } as const;
 export type Errors = Partial<Record<FormField, string>>;
-type Host = WriterHost;
 
 /** The element's strings, with English for any writing string its locale and the site left out. */
 export const words = (host: Host) => ({ ...enWriting, ...host.strings });

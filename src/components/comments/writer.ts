@@ -13,12 +13,10 @@ import { say } from '../../i18n/i18n.js';
 import type { FormField } from './form-state.js';
 import { expireLater, keepGrant, tools, type Grant } from './own-comments.js';
 import { AUTHOR_KEY, draftKey, write } from './storage.js';
-import type { WriterHost } from './writer-host.js';
+import type { WriterHost as Host } from './writer-host.js';
 import { FORM_FIELDS, fail, formErrors, problemWith, report, words, type Errors } from './writer-words.js';
 
 export { watchGrants } from './own-comments.js';
-
-type Host = WriterHost;
 
 /** Clears a field's error once what is typed is right. */
 export function recheck(host: Host, field: FormField): void {
