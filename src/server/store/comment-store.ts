@@ -16,7 +16,8 @@ export type { LiveEventKind } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
-export type { MailAddress, MailAddressState, NotifiedReply, Subscription, UnsubscribeScope } from './mail-queries.js';
+export type { MailAddress, NotifiedReply, Subscription, UnsubscribeScope } from './mail-queries.js';
+export type { MailAddressState } from './schema.js';
 
 /** Reply notifications' rows (migration 008; mail-queries.ts), inside a transaction or not. */
 export interface MailRecords {

@@ -1,12 +1,11 @@
 /**
- * Reply notifications' tables (migration 008): each address that asked for email and where it
- * stands (double opt-in, suppression), and each comment whose author wants to hear of replies.
+ * Reply notifications' queries, over migration 008's tables (typed in schema.ts): each address
+ * that asked for email and where it stands (double opt-in, suppression), and each comment whose
+ * author wants to hear of replies.
  * The same queries on both engines. src/server/integrations/mail/notifications.ts decides; this stores.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database, MailAddressState } from './schema.js';
-
-export type { MailAddressState, MailAddressesTable, SubscriptionsTable } from './schema.js';
 
 export interface MailAddress {
   email: string;
