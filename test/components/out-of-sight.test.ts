@@ -100,4 +100,21 @@ describe('<colloquy-comments> out of sight', () => {
       view.list.remove();
     }
   });
+
+  it('keeps the thread in order when a permalink or a reply asks for a later conversation while the rest are still being built', async () => {
+    const comments = Array.from({ length: 600 }, (_, i) => makeComment({ id: String(i + 1) }));
+    const tree = buildTree(comments);
+    const options = { strings: en, locale: 'en', maxDepth: 5, moreReplies: {}, target: '', decorated: [], noLikes: false, liked: () => false };
+    const view = new ThreadView();
+    document.body.append(view.list);
+    try {
+      view.update(tree, options);
+      view.update(tree, { ...options, target: '400' });
+      await view.done;
+      expect(view.list.querySelector('.spacer'), 'the spacer gone').to.equal(null);
+      expect([...view.list.querySelectorAll('article')].map((a) => a.id), 'in their order').to.deep.equal(comments.map((c) => `comment-${c.id}`));
+    } finally {
+      view.list.remove();
+    }
+  });
 });
