@@ -53,6 +53,25 @@ describe('<colloquy-comments> out of sight', () => {
     expect($(el, '#reply-40')!.getAttribute('aria-labelledby')).to.equal('reply-40 author-40');
   });
 
+  it('gives a far comment its text as typed at once, so find-in-page finds it, and formats it as the browser starts drawing it', async () => {
+    fake.restore();
+    const body = (i: number) => `Comment **number ${i}** at 12:34, see https://example.com/${i}\n\nA second paragraph.`;
+    fake = new FakeEndpoint(Array.from({ length: 40 }, (_, i) => makeComment({ id: String(i + 1), body: body(i + 1) })));
+    const el = await load();
+    const bodyOf = (id: string) => $(el, `#comment-${id} [part~="comment-body"]`)!;
+    expect(bodyOf('1').querySelectorAll('p').length, 'the first screenful formatted at once').to.equal(2);
+    expect(bodyOf('1').querySelector('strong')!.textContent).to.equal('number 1');
+    const far = bodyOf('40');
+    expect(far.textContent, 'the fortieth: its text, whole').to.equal(body(40));
+    expect(far.children.length, 'not yet formatted').to.equal(0);
+    $(el, '#comment-40')!.scrollIntoView();
+    await waitUntil(() => far.querySelector('strong'), 'the fortieth comment was not formatted when scrolled to');
+    expect(far.querySelectorAll('p').length).to.equal(2);
+    expect(far.querySelector('a')!.getAttribute('href')).to.equal('https://example.com/40');
+    expect(far.querySelector('[part~="timestamp"]')!.getAttribute('data-seek')).to.equal('754');
+    expect(far.textContent, 'the text once, not twice').to.equal('Comment number 40 at 12:34, see https://example.com/40A second paragraph.');
+  });
+
   it('gives a far comment its buttons as the focus reaches it, so Tab goes on to them', async () => {
     const el = await load();
     const date = $<HTMLAnchorElement>(el, '#date-35')!;
@@ -115,6 +134,43 @@ describe('<colloquy-comments> out of sight', () => {
       expect([...view.list.querySelectorAll('article')].map((a) => a.id), 'in their order').to.deep.equal(comments.map((c) => `comment-${c.id}`));
     } finally {
       view.list.remove();
+    }
+  });
+
+  it('keeps the thread whole when it changes while a long conversation is half built and not yet placed', async () => {
+    // Sixty conversations (more than one page builds at once), the last a chain of 300 replies: built over many slices, placed in batches.
+    const comments = Array.from({ length: 60 }, (_, i) => makeComment({ id: String(i + 1) }));
+    for (let i = 1; i <= 300; i++) comments.push(makeComment({ id: String(1000 + i), parentId: String(i === 1 ? 60 : 999 + i) }));
+    // The same comments and one more reply to the first: every conversation after it is laid out again.
+    const next = buildTree([...comments, makeComment({ id: '999', parentId: '1' })]);
+    const expected = next.conversations.flat().map((c) => `comment-${c.id}`);
+    const options = { strings: en, locale: 'en', maxDepth: 5, moreReplies: {}, target: '', decorated: [], noLikes: false, liked: () => false };
+    // A clock that runs 10 ms a reading: slices of a few comments, and the change lands in each of them in turn.
+    let clock = 0;
+    performance.now = () => (clock += 10);
+    try {
+      for (let tasks = 1; tasks < 500; tasks++) {
+        const view = new ThreadView();
+        document.body.append(view.list);
+        view.update(buildTree(comments), options);
+        // Tasks as the view's slices are queued (a timer would wait for hundreds of them).
+        for (let i = 0; i < tasks; i++) await new Promise((resolve) => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = resolve;
+          channel.port2.postMessage(0);
+        });
+        const building = view.busy;
+        view.update(next, options);
+        await view.done;
+        const ids = [...view.list.querySelectorAll('article')].map((a) => a.id);
+        const places = [...view.list.querySelectorAll('li')].map((li) => li.firstElementChild?.id ?? 'empty');
+        view.list.remove();
+        expect(ids, `changed after ${tasks} tasks: every comment once, in order`).to.deep.equal(expected);
+        expect(places, `changed after ${tasks} tasks: one place for each, none empty`).to.deep.equal(expected);
+        if (!building) break;
+      }
+    } finally {
+      delete (performance as { now?: unknown }).now;
     }
   });
 });
