@@ -64,8 +64,10 @@ describe('<colloquy-comments> out of sight', () => {
     const far = bodyOf('40');
     expect(far.textContent, 'the fortieth: its text, whole').to.equal(body(40));
     expect(far.children.length, 'not yet formatted').to.equal(0);
+    expect($(el, '#comment-40 [part~="comment-avatar"]')!.textContent, 'its avatar not yet drawn').to.equal('');
     $(el, '#comment-40')!.scrollIntoView();
     await waitUntil(() => far.querySelector('strong'), 'the fortieth comment was not formatted when scrolled to');
+    expect($(el, '#comment-40 [part~="comment-avatar"]')!.textContent, 'and its avatar drawn').to.equal('A4');
     expect(far.querySelectorAll('p').length).to.equal(2);
     expect(far.querySelector('a')!.getAttribute('href')).to.equal('https://example.com/40');
     expect(far.querySelector('[part~="timestamp"]')!.getAttribute('data-seek')).to.equal('754');
