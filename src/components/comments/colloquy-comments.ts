@@ -2,7 +2,6 @@ import { html, nothing, type TemplateResult } from 'lit/html.js';
 import { SORT_ORDERS, type Comment, type SortOrder } from '../../api/contract.js';
 import { parseSort } from '../../api/validate.js';
 import type { Strings } from '../../i18n/en.js';
-import { commentDates } from '../../i18n/dates.js';
 import { directionOf, say, type Localized } from '../../i18n/i18n.js';
 import { baseStyles } from '../shared/base-styles.js';
 import { ColloquyElement, type PropertyValues } from '../shared/colloquy-element.js';
@@ -10,7 +9,7 @@ import { tokenStyles } from '../shared/token-styles.js';
 import { styles } from './colloquy-comments.styles.js';
 import { FormSlot } from './form-slot.js';
 import { InteractionsSlot } from './interactions-slot.js';
-import { LocaleController } from './locale-controller.js';
+import { LocaleController, warmLocale } from './locale-controller.js';
 import { PermalinkController, permalinkTarget } from './permalinks.js';
 import { SKELETON, loadError, loadMore, pageThreadKey, sortControl } from './shell.js';
 import { grantsKey, likesKey, loadSort, read, type Likes } from './storage.js';
@@ -24,10 +23,9 @@ import { chunk as onDemand } from '../shared/chunk.js';
 
 type Live = typeof import('./live.js');
 
-// A page's first date formatter loads the browser's locale data (10 to 20 ms, whichever the
-// locale) and its first storage read the site's storage (1 to 3 ms): both done once the page
-// is idle, so a thread loaded later waits for neither.
-(window.requestIdleCallback ?? setTimeout)(() => (commentDates(document.documentElement.lang || undefined), loadSort()));
+// The locale's formatters (warmLocale) and the first storage read (the site's storage, 1 to 3
+// ms) are done once the page is idle, so a thread loaded later waits for neither.
+(window.requestIdleCallback ?? setTimeout)(() => (warmLocale(), loadSort()));
 
 /** What this module's on-demand chunks are resolved against, for their retries (shared/chunk.ts). */
 const here = import.meta.url;
@@ -282,7 +280,7 @@ export class ColloquyComments extends ColloquyElement {
     void this.#form.load();
     const { locale } = this.#locale;
     // While the page is on its way (unless made when the page was idle, above).
-    setTimeout(() => commentDates(locale));
+    setTimeout(() => warmLocale(locale));
     if (!(await loaded)) return;
     this.#form.state?.resumeReply(this.#thread.comments);
     // The visitor's own fresh comments: their tools come with the writer, fetched only then.

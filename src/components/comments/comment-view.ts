@@ -7,7 +7,7 @@
 import type { Comment } from '../../api/contract.js';
 import { isHttpUrl } from '../../api/validate.js';
 import { commentDates } from '../../i18n/dates.js';
-import type { Localized } from '../../i18n/i18n.js';
+import { numbers, type Localized } from '../../i18n/i18n.js';
 import { hueOf, initials } from './avatar.js';
 import { formatBody, make } from './format.js';
 
@@ -30,7 +30,6 @@ export class CommentView {
   #built = new WeakMap<Comment, CommentParts>();
   #protos: HTMLElement[] = [];
   #dates: Intl.DateTimeFormat;
-  /** One formatter for every like count: `toLocaleString` makes one per call. */
   #counts: Intl.NumberFormat;
   #liked: (id: string) => boolean;
 
@@ -43,7 +42,7 @@ export class CommentView {
     liked: (id: string) => boolean,
   ) {
     this.#dates = commentDates(locale);
-    this.#counts = new Intl.NumberFormat(locale);
+    this.#counts = numbers(locale);
     this.#liked = liked;
   }
 

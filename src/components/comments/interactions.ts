@@ -12,7 +12,7 @@ import { listReplies } from '../../api/replies.js';
 import { VISITOR_KEY, type Comment, type SortOrder } from '../../api/contract.js';
 import { emit } from '../../events/events.js';
 import enInteractions from '../../i18n/en-interactions.js';
-import { say } from '../../i18n/i18n.js';
+import { numbers, say } from '../../i18n/i18n.js';
 import { findPlayer } from './media.js';
 import { persistDraft, writer } from './form-actions.js';
 import { likesKey, read, saveSort, write, type Likes } from './storage.js';
@@ -230,7 +230,7 @@ async function like(host: Host, id: string, button: HTMLElement) {
     // Changed in place, like the button: rebuilding the comment would take the focus from it.
     if (comment) comment.likes = likes;
     button.setAttribute('aria-pressed', '' + liked);
-    button.lastElementChild!.textContent = likes.toLocaleString(host.locale);
+    button.lastElementChild!.textContent = numbers(host.locale).format(likes);
     host.announce(say(s.likeCount, host.locale, likes));
   } catch (error) {
     const code = error instanceof ApiError ? error.code : 'network';

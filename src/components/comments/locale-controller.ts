@@ -3,8 +3,19 @@
  * the locale's strings downloaded once, with the site's own wording over them.
  */
 import en, { type Strings } from '../../i18n/en.js';
-import { localeOf, stringsFor, type Localized } from '../../i18n/i18n.js';
+import { commentDates } from '../../i18n/dates.js';
+import { localeOf, numbers, stringsFor, type Localized } from '../../i18n/i18n.js';
 import type { ReactiveController, ReactiveControllerHost } from '../shared/colloquy-element.js';
+
+/**
+ * Makes the page's locale formatters ahead of a thread: the first date formatter loads the
+ * browser's locale data (10 to 20 ms, whichever the locale), the first number formatter some
+ * more (about 5 ms). Both are kept (dates.ts, i18n.ts).
+ */
+export function warmLocale(locale = document.documentElement.lang || undefined): void {
+  commentDates(locale);
+  numbers(locale);
+}
 
 export class LocaleController implements ReactiveController {
   /** The locale in use, e.g. `de-CH`. */
