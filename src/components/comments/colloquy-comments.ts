@@ -368,13 +368,14 @@ export class ColloquyComments extends ColloquyElement {
     const { view } = this.#views;
     const tree = loading || thread.state === 'error' || !view ? null : this.#views.tree(thread.comments);
     if (view && tree) {
-      const liked = new Set(read<Likes>(likesKey(this.endpoint))?.liked);
+      // Read from storage when a like button is first made, not on every render.
+      let liked: Set<string> | undefined;
       // A closed thread takes no replies: its Reply buttons are hidden (styles).
       view.list.classList.toggle('closed', thread.closed);
       const mine = this.#own?.tools.ids(this.#own.host) ?? [];
       const target = permalinkTarget() || this.#form.state?.replyTo?.id || '';
       const { maxDepth, noLikes } = this;
-      const options = { noLikes, liked: (id: string) => liked.has(id), strings: s, locale, maxDepth, moreReplies: thread.moreReplies, target, decorate: this.#decorate };
+      const options = { noLikes, liked: (id: string) => (liked ??= new Set(read<Likes>(likesKey(this.endpoint))?.liked)).has(id), strings: s, locale, maxDepth, moreReplies: thread.moreReplies, target, decorate: this.#decorate };
       this.#views.draw(tree, options, mine);
     }
     const replyTo = this.#form.state?.replyTo;
