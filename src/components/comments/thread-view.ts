@@ -103,10 +103,10 @@ export class ThreadView {
   #unplaced = 0;
 
   constructor() {
-    // A comment's buttons are added as the browser starts rendering it (it comes near the
-    // viewport, or find-in-page or the focus goes there), so the thousandth comment of a thread
-    // costs nothing for them until a visitor gets near it. Where the browser does not say so,
-    // every comment gets them at once.
+    // A comment is finished as the browser starts rendering it (it comes near the viewport, or
+    // find-in-page or the focus goes there), so the thousandth comment of a thread costs little
+    // until a visitor gets near it. Where the browser does not say so, every comment is
+    // finished at once.
     if (!LAZY) return;
     this.list.addEventListener('contentvisibilityautostatechange', (event) => this.#seen(event), true);
     this.list.addEventListener('focusin', (event) => this.#finishAt(event.target as Element), true);
