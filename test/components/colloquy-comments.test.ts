@@ -48,7 +48,9 @@ describe('<colloquy-comments>', () => {
       await el.updateComplete;
       expect($(el, '[part~="skeleton"]')).to.exist;
       expect($(el, 'section').getAttribute('aria-busy')).to.equal('true');
-      expect($(el, '[part~="form"]'), 'form is usable while the thread loads').to.exist;
+      // Its chunk comes when the page does, or soon after the request if the page takes its time.
+      await waitUntil(() => $(el, '[part~="form"]'), 'form is usable while the thread loads');
+      expect($(el, '[part~="skeleton"]'), 'the thread still loading').to.exist;
       fake.comments = [makeComment({ id: '1' })];
       fake.getReplies = [];
       fake.release();
@@ -341,6 +343,7 @@ describe('<colloquy-comments>', () => {
       try {
         await waitUntil(() => $$(el, '[part~="comment"]').length === 2);
         expect(fake.requests[0].url.searchParams.get('sort')).to.equal('newest');
+        await waitUntil(() => $(el, '[part~="identity"]'), 'the form did not come');
         expect($(el, '[part~="identity"]').textContent).to.contain('Jane');
       } finally {
         el.remove();

@@ -58,6 +58,8 @@ export async function renderWidget(
  * further down in the runner's small window, so its place is brought near, then the page back up.
  */
 export async function showForm(el: ColloquyComments) {
+  // The form's chunk comes once the thread's first page is in (form-slot.ts).
+  await waitUntil(() => $(el, '.form-later') || $(el, '[part~="form"]') || $(el, '[part~="closed"]'), "the form's chunk did not come");
   const place = $(el, '.form-later');
   if (!place) return;
   place.scrollIntoView();
@@ -68,6 +70,7 @@ export async function showForm(el: ColloquyComments) {
 
 /** Types a value into a field the way a browser does: set it, then fire `input`. */
 export async function type(el: ColloquyComments, field: 'body' | 'name' | 'email' | 'url', value: string) {
+  await waitUntil(() => $(el, `#${field}`), `the form has no #${field} field`);
   const control = $<HTMLInputElement>(el, `#${field}`);
   control.value = value;
   control.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
@@ -87,6 +90,7 @@ export async function fillValid(el: ColloquyComments, body = 'What a great episo
 }
 
 export async function submit(el: ColloquyComments) {
+  await waitUntil(() => $(el, '[part~="submit"]'), 'the form has no submit button');
   $<HTMLButtonElement>(el, '[part~="submit"]').click();
   await settle(el);
 }

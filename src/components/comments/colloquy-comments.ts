@@ -275,9 +275,9 @@ export class ColloquyComments extends ColloquyElement {
 
   /** Loads (or reloads) the thread's first page from the endpoint. */
   async load(): Promise<void> {
-    // The page's request first, then the chunks that come alongside it, not after it.
+    // The page's request first, the view's chunk alongside it, the form's once the page is in.
     const loaded = this.#thread.load(() => this.#views.load());
-    void this.#form.load();
+    this.#form.loadAfter(loaded);
     const { locale } = this.#locale;
     // While the page is on its way (unless made when the page was idle, above).
     setTimeout(() => warmLocale(locale));
