@@ -5,10 +5,6 @@
  * One formatter per locale, kept: the first one a page makes loads the locale's data
  * (about 10 ms), so the widget makes it while its first page is on the way (colloquy-comments.ts).
  */
-const made = new Map<string | undefined, Intl.DateTimeFormat>();
+import { perLocale } from './per-locale.js';
 
-export function commentDates(locale?: string): Intl.DateTimeFormat {
-  let format = made.get(locale);
-  if (!format) made.set(locale, (format = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' })));
-  return format;
-}
+export const commentDates = perLocale((locale) => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' }));

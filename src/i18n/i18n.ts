@@ -1,4 +1,5 @@
 import en, { type PluralMessage, type ReadingStrings, type Strings } from './en.js';
+import { perLocale } from './per-locale.js';
 
 /** What an element speaks: every reading string, and the writing ones a locale or the site gave. */
 export type Localized = ReadingStrings & Partial<Strings>;
@@ -43,28 +44,16 @@ export function stringsFor(locale: string): Localized | Promise<Localized> {
   return strings;
 }
 
-const numberFormats = new Map<string | undefined, Intl.NumberFormat>();
-const pluralRules = new Map<string | undefined, Intl.PluralRules>();
-
 /**
  * A locale's number formatter, made once: a page's first loads the locale's number data (about
  * 5 ms), and `toLocaleString` makes a new one on every call.
  */
-export function numbers(locale?: string): Intl.NumberFormat {
-  let format = numberFormats.get(locale);
-  if (!format) numberFormats.set(locale, (format = new Intl.NumberFormat(locale)));
-  return format;
-}
-
-function plural(locale: string, value: number): Intl.LDMLPluralRule {
-  let rules = pluralRules.get(locale);
-  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
-  return rules.select(value);
-}
+export const numbers = perLocale((locale) => new Intl.NumberFormat(locale));
+const pluralRules = perLocale((locale) => new Intl.PluralRules(locale));
 
 /** A message as text: the form for `value` when it has plural forms, with `{n}` / `{name}` filled in. */
 export function say(message: string | PluralMessage, locale: string, value: number | string = ''): string {
-  const text = typeof message === 'string' ? message : (message[value as number] ?? message[plural(locale, value as number)] ?? message.other);
+  const text = typeof message === 'string' ? message : (message[value as number] ?? message[pluralRules(locale).select(value as number)] ?? message.other);
   const filled = typeof value === 'number' ? numbers(locale).format(value) : value;
   return text.replace(/\{(n|name)\}/g, () => filled);
 }

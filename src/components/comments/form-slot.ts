@@ -66,9 +66,9 @@ export class FormSlot implements ReactiveController {
    * form's download, compiling and drawing (12 % of a 50-comment page's time, measured).
    */
   loadAfter(page: Promise<unknown>): void {
+    const waited = new Promise((resolve) => setTimeout(resolve, FORM_WAIT));
     const load = () => void this.load();
-    void page.then(load, load);
-    setTimeout(load, FORM_WAIT);
+    void Promise.race([page, waited]).then(load, load);
   }
 
   /**

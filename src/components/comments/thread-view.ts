@@ -88,7 +88,7 @@ export class ThreadView {
   #working: Promise<void> | null = null;
   /** Builds the comments, in this update's words. */
   #comments?: CommentView;
-  /** Comments still to be built with their buttons in this update: the first screenful. */
+  /** Comments still to be finished at once in this update: the first screenful. */
   #fullLeft = 0;
   /**
    * Keeps the room of the conversations at the end still to build: they are placed as they are
@@ -135,7 +135,7 @@ export class ThreadView {
     return this.#working !== null;
   }
 
-  /** A comment's `<article>`, with its buttons. */
+  /** A comment's `<article>`, finished. */
   article(id: string): HTMLElement | undefined {
     const item = this.#items.get(id);
     if (item) this.#comments!.finish(item[2], item[1]);
